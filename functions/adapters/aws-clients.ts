@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * Endpoint overrides for local stand-ins. In Lambda none is set and the SDK resolves the
+ * regional endpoints; locally every client points at loopback with dummy credentials.
+ */
+export interface AwsSettings {
+  region: string;
+  endpoints?: { dynamodb?: string; sqs?: string; ses?: string; s3?: string; sns?: string };
+  local?: boolean;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function clientConfig(settings: AwsSettings, endpoint: string | undefined) {
+  return {
+    region: settings.region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(settings.local ? { credentials: LOCAL_CREDENTIALS } : {}),
+    maxAttempts: 3,
+  };
+}
+
+export const dynamoClient = (s: AwsSettings) => new DynamoDBClient(clientConfig(s, s.endpoints?.dynamodb));
+export const sqsClient = (s: AwsSettings) => new SQSClient(clientConfig(s, s.endpoints?.sqs));
+
+export function awsSettingsFromEnv(env: Record<string, string | undefined>): AwsSettings {
+  const endpoints = {
+    ...(env.POSTHASTE_DYNAMODB_ENDPOINT ? { dynamodb: env.POSTHASTE_DYNAMODB_ENDPOINT } : {}),
+    ...(env.POSTHASTE_SQS_ENDPOINT ? { sqs: env.POSTHASTE_SQS_ENDPOINT } : {}),
+    ...(env.POSTHASTE_SES_ENDPOINT ? { ses: env.POSTHASTE_SES_ENDPOINT } : {}),
+    ...(env.POSTHASTE_S3_ENDPOINT ? { s3: env.POSTHASTE_S3_ENDPOINT } : {}),
+  };
+  return { region: env.AWS_REGION ?? 'us-east-1', endpoints, local: Object.keys(endpoints).length > 0 };
+}

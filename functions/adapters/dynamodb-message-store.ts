@@ -1,0 +1,131 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttemptUpdate, ClaimResult, FinishUpdate, MessageRecord, MessageStore } from '../core/ports.js';
+import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
+
+/**
+ * Messages table: one item per message, keyed by `id`, with plain attribute names so the
+ * item reads well in the console. `statusRank` makes "only forward" a condition
+ * expression; `leaseUntil` (epoch ms) is the deliver worker's claim.
+ */
+export class DynamoDbMessageStore implements MessageStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async create(record: MessageRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...record, statusRank: STATUS_RANK[record.status] },
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
+  }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET leaseUntil = :until, attempts = if_not_exists(attempts, :zero) + :one',
+          ConditionExpression: '#status = :queued AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':until': leaseUntil.getTime(), ':now': now.getTime(), ':queued': 'queued', ':zero': 0, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { outcome: 'claimed', record: toRecord(out.Attributes!) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const record = await this.get(id);
+    if (!record) return { outcome: 'missing' };
+    return DONE_DELIVERING.has(record.status) ? { outcome: 'done', record } : { outcome: 'busy', record };
+  }
+
+  async recordAttempt(id: string, update: AttemptUpdate): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':events': update.events, ':empty': [], ':at': new Date().toISOString() };
+    const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at'];
+    appendRecipients(sets, values, update);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { id },
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntil`,
+        ConditionExpression: 'attribute_exists(id)',
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async finish(id: string, update: FinishUpdate): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      ':events': update.events,
+      ':empty': [],
+      ':at': new Date().toISOString(),
+      ':status': update.status,
+      ':rank': STATUS_RANK[update.status],
+    };
+    const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at', '#status = :status', 'statusRank = :rank'];
+    appendRecipients(sets, values, update);
+    for (const key of ['relayResponse', 'providerMessageId', 'failureReason'] as const) {
+      if (update[key] !== undefined) {
+        sets.push(`${key} = :${key}`);
+        values[`:${key}`] = update[key];
+      }
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntil`,
+          ConditionExpression: 'attribute_exists(id) AND statusRank < :rank',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    // The status is already past this one (an out-of-order notification): keep the history anyway.
+    await this.recordAttempt(id, { events: update.events }).catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+    return false;
+  }
+}
+
+function appendRecipients(sets: string[], values: Record<string, unknown>, update: { accepted?: string[]; rejected?: string[] }): void {
+  if (update.accepted?.length) {
+    sets.push('acceptedRecipients = list_append(if_not_exists(acceptedRecipients, :empty), :accepted)');
+    values[':accepted'] = update.accepted.map((r) => r.toLowerCase());
+  }
+  if (update.rejected?.length) {
+    sets.push('rejectedRecipients = list_append(if_not_exists(rejectedRecipients, :empty), :rejected)');
+    values[':rejected'] = update.rejected.map((r) => r.toLowerCase());
+  }
+}
+
+const dedupe = (list: unknown): string[] => [...new Set(Array.isArray(list) ? (list as string[]) : [])];
+
+function toRecord(item: Record<string, unknown>): MessageRecord {
+  const { statusRank: _rank, leaseUntil: _lease, ...rest } = item;
+  const record = rest as unknown as MessageRecord;
+  record.acceptedRecipients = dedupe(record.acceptedRecipients);
+  record.rejectedRecipients = dedupe(record.rejectedRecipients);
+  record.events ??= [];
+  return record;
+}

@@ -1,0 +1,8 @@
+import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
+import { powertoolsLog } from '../adapters/logger.js';
+import { apiDeps } from '../adapters/wiring.js';
+import { createApiHandler } from './app.js';
+
+const { log } = powertoolsLog('posthaste-api');
+
+export const handler = createApiHandler(apiDeps(process.env, awsSettingsFromEnv(process.env)), log);

@@ -1,0 +1,68 @@
+import { acceptEmail, type AcceptDeps } from '../core/accept-email.js';
+import { PosthasteError } from '../core/errors.js';
+import { header, json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
+import type { IdempotencyGuard, MessageRecord, MessageStore } from '../core/ports.js';
+import { parseSendRequest } from '../core/send-request.js';
+
+export interface ApiDeps {
+  accept: AcceptDeps;
+  store: MessageStore;
+  idempotency: IdempotencyGuard;
+}
+
+type Route = { method: string; pattern: RegExp; run: (req: HttpRequest, params: string[], deps: ApiDeps) => Promise<HttpResponse> };
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+async function sendEmail(req: HttpRequest, _params: string[], deps: ApiDeps): Promise<HttpResponse> {
+  const body = readJsonBody(req);
+  const request = parseSendRequest(body);
+  const key = header(req, 'idempotency-key');
+  if (key === undefined) return json(202, await acceptEmail(deps.accept, request));
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new PosthasteError('validation_failed', 'Idempotency-Key must be 1-255 printable ASCII characters', [
+      { field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' },
+    ]);
+  }
+  const accepted = await deps.idempotency.run(`${req.principal}:${key}`, body, () => acceptEmail(deps.accept, request));
+  return json(202, accepted, { 'idempotency-key': key });
+}
+
+export function presentMessage(record: MessageRecord) {
+  return {
+    id: record.id,
+    status: record.status,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    from: record.from,
+    to: record.to,
+    cc: record.cc,
+    bcc: record.bcc,
+    subject: record.subject,
+    tags: record.tags,
+    attempts: record.attempts,
+    ...(record.relayResponse !== undefined ? { relayResponse: record.relayResponse } : {}),
+    ...(record.providerMessageId !== undefined ? { providerMessageId: record.providerMessageId } : {}),
+    ...(record.failureReason !== undefined ? { failureReason: record.failureReason } : {}),
+    events: record.events,
+  };
+}
+
+async function getEmail(_req: HttpRequest, [id]: string[], deps: ApiDeps): Promise<HttpResponse> {
+  const record = await deps.store.get(id!);
+  if (!record) throw new PosthasteError('not_found', `no email with id ${id}`, [{ field: 'id', message: 'no such email' }]);
+  return json(200, presentMessage(record));
+}
+
+export const ROUTES: Route[] = [
+  { method: 'POST', pattern: /^\/v1\/emails\/?$/, run: sendEmail },
+  { method: 'GET', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/?$/, run: getEmail },
+];
+
+export async function route(req: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {
+  const matches = ROUTES.map((r) => ({ r, m: r.pattern.exec(req.path) })).filter((x) => x.m !== null);
+  if (matches.length === 0) throw new PosthasteError('not_found', `no route for ${req.path}`);
+  const hit = matches.find((x) => x.r.method === req.method);
+  if (!hit) throw new PosthasteError('method_not_allowed', `${req.method} is not allowed on ${req.path}`);
+  return hit.r.run(req, hit.m!.slice(1), deps);
+}

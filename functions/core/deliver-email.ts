@@ -1,0 +1,130 @@
+import { TransportError, type TransportFailure } from './delivery-outcome.js';
+import { buildMime } from './mime.js';
+import type { Clock, MessageRecord, MessageStore, QueuedEmail, Transport } from './ports.js';
+import { allRecipients } from './send-request.js';
+
+export interface DeliverDeps {
+  store: MessageStore;
+  transport: Transport;
+  clock: Clock;
+  /** How long one attempt may hold a message; longer than the transport's own timeouts. */
+  leaseSeconds: number;
+}
+
+/** Where this delivery stands in the queue's redelivery budget. */
+export interface Attempt {
+  receiveCount: number;
+  maxReceives: number;
+}
+
+export type DeliverOutcome =
+  | { result: 'sent' | 'failed' | 'skipped' }
+  /** Leave the queue message for redelivery; `failure` says why. */
+  | { result: 'retry'; reason: string; failure?: TransportFailure };
+
+const unique = (values: string[]): string[] => [...new Set(values.map((v) => v.toLowerCase()))];
+
+const describe = (failure: TransportFailure): string => failure.response || failure.code || failure.kind;
+
+export async function deliverEmail(deps: DeliverDeps, queued: QueuedEmail, attempt: Attempt): Promise<DeliverOutcome> {
+  const now = deps.clock.now();
+  const claim = await deps.store.claim(queued.id, now, new Date(now.getTime() + deps.leaseSeconds * 1000));
+  if (claim.outcome === 'missing') return { result: 'retry', reason: 'no status record for this message' };
+  if (claim.outcome === 'done') return { result: 'skipped' };
+  if (claim.outcome === 'busy') return { result: 'retry', reason: 'another worker is delivering this message' };
+
+  try {
+    return await attemptDelivery(deps, queued, claim.record, attempt);
+  } catch (error) {
+    // A fault of ours (bug, store outage): give the lease back so the next receive can try.
+    const at = deps.clock.now().toISOString();
+    const detail = error instanceof Error ? error.message : String(error);
+    await deps.store.recordAttempt(queued.id, { events: [{ type: 'retry', at, detail: `internal error: ${detail}` }] }).catch(() => undefined);
+    return { result: 'retry', reason: detail };
+  }
+}
+
+async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: MessageRecord, attempt: Attempt): Promise<DeliverOutcome> {
+  const { store, transport } = deps;
+  const id = queued.id;
+  const done = new Set([...record.acceptedRecipients, ...record.rejectedRecipients].map((r) => r.toLowerCase()));
+  const remaining = unique(allRecipients(queued.request).map((m) => m.email)).filter((r) => !done.has(r));
+  const at = () => deps.clock.now().toISOString();
+  const lastAttempt = attempt.receiveCount >= attempt.maxReceives;
+
+  if (remaining.length === 0) {
+    // Every recipient was settled by an earlier attempt that stopped before recording the end.
+    const status = record.acceptedRecipients.length > 0 ? 'sent' : 'failed';
+    await store.finish(id, { status, events: [{ type: status, at: at(), detail: 'all recipients settled by earlier attempts' }] });
+    return { result: status };
+  }
+
+  const built = buildMime(queued.request, { id, date: new Date(record.createdAt), envelopeTo: remaining });
+  let result;
+  try {
+    result = await transport.send(built);
+  } catch (error) {
+    if (!(error instanceof TransportError)) throw error;
+    const failure = error.failure;
+    if (failure.kind === 'permanent') {
+      await store.finish(id, {
+        status: 'failed',
+        rejected: remaining,
+        failureReason: describe(failure),
+        relayResponse: failure.response,
+        events: [{ type: 'failed', at: at(), recipients: remaining, response: failure.response }],
+      });
+      return { result: 'failed' };
+    }
+    if (lastAttempt) {
+      // Out of redeliveries: the status says so, and the queue message goes on to the DLQ.
+      await store.finish(id, {
+        status: 'failed',
+        failureReason: `retries exhausted: ${describe(failure)}`,
+        events: [{ type: 'failed', at: at(), response: failure.response, detail: `gave up after ${attempt.receiveCount} attempts` }],
+      });
+      return { result: 'retry', reason: 'retries exhausted', failure };
+    }
+    await store.recordAttempt(id, { events: [{ type: 'retry', at: at(), response: failure.response, detail: `attempt ${attempt.receiveCount} of ${attempt.maxReceives}` }] });
+    return { result: 'retry', reason: describe(failure), failure };
+  }
+
+  const permanent = result.rejected.filter((r) => r.failure.kind === 'permanent');
+  const temporary = result.rejected.filter((r) => r.failure.kind !== 'permanent');
+  const rejected = permanent.map((r) => r.recipient.toLowerCase());
+  const when = at();
+  const rejectionEvents = permanent.map((r) => ({ type: 'recipient_rejected' as const, at: when, recipients: [r.recipient.toLowerCase()], response: r.failure.response }));
+
+  if (temporary.length > 0 && !lastAttempt) {
+    await store.recordAttempt(id, {
+      accepted: result.accepted,
+      rejected,
+      events: [
+        ...rejectionEvents,
+        { type: 'retry', at: when, recipients: temporary.map((r) => r.recipient), response: temporary[0]!.failure.response, detail: 'some recipients were deferred' },
+      ],
+    });
+    return { result: 'retry', reason: 'recipients deferred', failure: temporary[0]!.failure };
+  }
+
+  const everAccepted = record.acceptedRecipients.length + result.accepted.length > 0;
+  if (everAccepted) {
+    await store.finish(id, {
+      status: 'sent',
+      accepted: result.accepted,
+      rejected,
+      relayResponse: result.response,
+      ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}),
+      events: [...rejectionEvents, { type: 'sent', at: when, recipients: result.accepted, response: result.response }],
+    });
+    return { result: 'sent' };
+  }
+  await store.finish(id, {
+    status: 'failed',
+    rejected,
+    failureReason: 'every recipient was rejected',
+    relayResponse: result.response,
+    events: [...rejectionEvents, { type: 'failed', at: when, response: permanent[0]?.failure.response ?? temporary[0]?.failure.response ?? result.response }],
+  });
+  return { result: 'failed' };
+}

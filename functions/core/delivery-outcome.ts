@@ -1,0 +1,49 @@
+/**
+ * Classifies what a transport reports into what the deliver worker does with it:
+ * retry later (temporary, throttled) or give up now (permanent).
+ */
+export type FailureKind = 'temporary' | 'permanent' | 'throttled';
+
+/** Transport-neutral description of a failure, filled in by the SMTP and SES adapters. */
+export interface TransportFailure {
+  kind: FailureKind;
+  /** Reply text from the relay or the error message from SES. */
+  response: string;
+  /** SMTP reply code (421, 550, …) when there is one. */
+  responseCode?: number;
+  /** Error code from the library or service (ECONNECTION, Throttling, MessageRejected, …). */
+  code?: string;
+}
+
+export class TransportError extends Error {
+  readonly failure: TransportFailure;
+  constructor(failure: TransportFailure) {
+    super(failure.response);
+    this.name = 'TransportError';
+    this.failure = failure;
+  }
+}
+
+/**
+ * SMTP: 5xx is permanent, everything else temporary (RFC 5321 §4.2.1). Errors without a
+ * reply code are network trouble (connection lost mid-DATA, timeout, refused) and are
+ * retried. 530/535 and EAUTH are our credentials, not the message: retrying is right, so
+ * an operator who fixes the secret loses nothing (unfixed, the message ends in the DLQ).
+ */
+export function classifySmtp(error: { responseCode?: number; code?: string; response?: string; message?: string }): TransportFailure {
+  const response = (error.response ?? error.message ?? 'unknown SMTP error').trim();
+  const failure: TransportFailure = { kind: 'temporary', response };
+  if (error.responseCode !== undefined) failure.responseCode = error.responseCode;
+  if (error.code !== undefined) failure.code = error.code;
+  const code = error.responseCode ?? 0;
+  const authProblem = code === 530 || code === 535 || error.code === 'EAUTH';
+  if (code >= 500 && code < 600 && !authProblem) failure.kind = 'permanent';
+  return failure;
+}
+
+/** Exponential backoff with full jitter, in whole seconds, for SQS visibility. */
+export function backoffSeconds(attempt: number, baseSeconds: number, maxSeconds: number, random: () => number = Math.random): number {
+  if (baseSeconds <= 0) return 0;
+  const ceiling = Math.min(maxSeconds, baseSeconds * 2 ** Math.max(0, attempt - 1));
+  return Math.max(1, Math.round(ceiling / 2 + (random() * ceiling) / 2));
+}

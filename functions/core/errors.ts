@@ -1,0 +1,99 @@
+/**
+ * Typed errors with stable codes. The API maps them to RFC 9457 problem documents;
+ * callers can branch on `code` without parsing messages.
+ */
+export type ErrorCode =
+  | 'invalid_json'
+  | 'unsupported_media_type'
+  | 'validation_failed'
+  | 'too_many_recipients'
+  | 'payload_too_large'
+  | 'idempotency_key_conflict'
+  | 'idempotency_key_in_use'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'service_unavailable'
+  | 'internal_error';
+
+export interface FieldIssue {
+  /** JSON path of the offending field, e.g. `to[2].email` or `headers.X-Foo`. */
+  field: string;
+  message: string;
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_json: 400,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  too_many_recipients: 422,
+  payload_too_large: 413,
+  idempotency_key_conflict: 409,
+  idempotency_key_in_use: 409,
+  not_found: 404,
+  method_not_allowed: 405,
+  service_unavailable: 503,
+  internal_error: 500,
+};
+
+const TITLE: Record<ErrorCode, string> = {
+  invalid_json: 'The request body is not valid JSON',
+  unsupported_media_type: 'The request body must be application/json',
+  validation_failed: 'The request is invalid',
+  too_many_recipients: 'Too many recipients',
+  payload_too_large: 'The message is too large',
+  idempotency_key_conflict: 'The Idempotency-Key was already used with a different request',
+  idempotency_key_in_use: 'A request with this Idempotency-Key is still being processed',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  service_unavailable: 'The service is temporarily unavailable',
+  internal_error: 'Internal error',
+};
+
+export class PosthasteError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly issues: FieldIssue[];
+
+  constructor(code: ErrorCode, detail?: string, issues: FieldIssue[] = []) {
+    super(detail ?? TITLE[code]);
+    this.name = 'PosthasteError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.issues = issues;
+  }
+
+  get title(): string {
+    return TITLE[this.code];
+  }
+}
+
+export const invalid = (field: string, message: string): PosthasteError =>
+  new PosthasteError('validation_failed', `${field}: ${message}`, [{ field, message }]);
+
+/** RFC 9457 problem document. `field` repeats the first issue's field for simple clients. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  field?: string;
+  errors?: FieldIssue[];
+  instance?: string;
+}
+
+export function toProblem(error: PosthasteError, instance?: string): Problem {
+  const problem: Problem = {
+    type: `urn:posthaste:problem:${error.code}`,
+    title: error.title,
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+  };
+  if (error.issues.length > 0) {
+    problem.field = error.issues[0]!.field;
+    problem.errors = error.issues;
+  }
+  if (instance) problem.instance = instance;
+  return problem;
+}

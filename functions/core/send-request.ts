@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { parseMailbox, type Mailbox } from './address.js';
+import { PosthasteError, type FieldIssue } from './errors.js';
+
+/** Limits a user can rely on; they match what SES and most relays accept. */
+export const LIMITS = {
+  recipients: 50,
+  messageBytes: 10 * 1024 * 1024,
+  subjectChars: 998,
+  headers: 50,
+  headerValueChars: 998,
+  tags: 50,
+  attachments: 100,
+} as const;
+
+/**
+ * Headers the service writes itself. Letting callers set them would let them forge the
+ * envelope, break the MIME structure or hide a Bcc.
+ */
+const RESERVED_HEADERS = new Set([
+  'from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'date', 'message-id', 'mime-version',
+  'content-type', 'content-transfer-encoding', 'content-disposition', 'content-id', 'return-path',
+  'x-posthaste-id', 'dkim-signature', 'received',
+]);
+
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/; // control characters except TAB
+const HEADER_NAME = /^[\u0021-\u0039\u003b-\u007e]{1,76}$/; // RFC 5322 ftext
+const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/; // SES message tag charset
+const CONTENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+const CONTENT_ID = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]{1,250}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const noControl = (what: string) => (value: string) => !CONTROL.test(value) || `${what} must not contain control characters (CR, LF, NUL, …)`;
+
+const mailbox = z
+  .union([z.string(), z.strictObject({ name: z.string().max(256).optional(), email: z.string().max(320) })], {
+    error: 'must be an email address or {name, email}',
+  })
+  .transform((value, ctx): Mailbox => {
+    const checked = parseMailbox(value);
+    if (checked.ok) return checked.mailbox;
+    ctx.addIssue({ code: 'custom', message: checked.reason, path: typeof value === 'string' ? [] : ['email'] });
+    return z.NEVER;
+  });
+
+const mailboxes = z
+  .union([mailbox, z.array(mailbox).max(LIMITS.recipients)], { error: 'must be an address, {name, email}, or a list of them' })
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+const checkedString = (what: string, max: number) =>
+  z.string().max(max).refine((v) => noControl(what)(v) === true, { message: `${what} must not contain control characters (CR, LF, NUL, …)` });
+
+const attachment = z.strictObject({
+  filename: checkedString('filename', 255).pipe(z.string().min(1)),
+  content: z
+    .string()
+    .transform((v) => v.replace(/[\r\n\t ]/g, ''))
+    .refine((v) => v.length % 4 === 0 && BASE64.test(v), { message: 'must be base64' }),
+  contentType: z.string().regex(CONTENT_TYPE, 'must be a MIME type such as application/pdf').default('application/octet-stream'),
+  contentId: z
+    .string()
+    .transform((v) => v.replace(/^<(.*)>$/, '$1'))
+    .refine((v) => CONTENT_ID.test(v), { message: 'must be a token such as logo@example' })
+    .optional(),
+});
+
+const headers = z
+  .record(z.string(), z.string())
+  .superRefine((record, ctx) => {
+    const entries = Object.entries(record);
+    if (entries.length > LIMITS.headers) ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.headers} headers` });
+    for (const [name, value] of entries) {
+      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid header name' });
+      else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Posthaste and cannot be overridden' });
+      if (CONTROL.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'must not contain control characters (CR, LF, NUL, …)' });
+      else if (value.length > LIMITS.headerValueChars) ctx.addIssue({ code: 'custom', path: [name], message: `must be at most ${LIMITS.headerValueChars} characters` });
+    }
+  });
+
+const tag = z.strictObject({
+  name: z.string().regex(TAG_PART, 'must be 1-256 of A-Z a-z 0-9 _ -'),
+  value: z.string().regex(TAG_PART, 'must be 1-256 of A-Z a-z 0-9 _ -'),
+});
+
+export const sendRequestSchema = z
+  .strictObject({
+    from: mailbox,
+    to: mailboxes,
+    cc: mailboxes.optional(),
+    bcc: mailboxes.optional(),
+    replyTo: mailboxes.optional(),
+    subject: checkedString('subject', LIMITS.subjectChars),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    attachments: z.array(attachment).max(LIMITS.attachments).optional(),
+    headers: headers.optional(),
+    tags: z.array(tag).max(LIMITS.tags).optional(),
+  })
+  .superRefine((req, ctx) => {
+    if (req.text === undefined && req.html === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });
+    if (req.to.length === 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
+    const cids = new Set<string>();
+    req.attachments?.forEach((a, i) => {
+      if (a.contentId === undefined) return;
+      if (cids.has(a.contentId)) ctx.addIssue({ code: 'custom', path: ['attachments', i, 'contentId'], message: 'is used twice' });
+      cids.add(a.contentId);
+    });
+  });
+
+export type SendRequestInput = z.input<typeof sendRequestSchema>;
+
+export interface Attachment {
+  filename: string;
+  /** base64 without line breaks */
+  content: string;
+  contentType: string;
+  contentId?: string;
+}
+
+/** The request after validation: what is queued and what the MIME builder reads. */
+export interface EmailRequest {
+  from: Mailbox;
+  to: Mailbox[];
+  cc: Mailbox[];
+  bcc: Mailbox[];
+  replyTo: Mailbox[];
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments: Attachment[];
+  headers: Record<string, string>;
+  tags: { name: string; value: string }[];
+}
+
+/** `to[2].email` style paths, which is how users read their own JSON. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(body)';
+}
+
+export const allRecipients = (req: Pick<EmailRequest, 'to' | 'cc' | 'bcc'>): Mailbox[] => [...req.to, ...req.cc, ...req.bcc];
+
+/** Approximate size of the encoded message: what SES and relays count against their limit. */
+export function estimateMessageBytes(req: EmailRequest): number {
+  const bodyBytes = Buffer.byteLength(req.text ?? '') + Buffer.byteLength(req.html ?? '');
+  const attachmentBytes = req.attachments.reduce((sum, a) => sum + a.content.length * (78 / 76) + 300, 0);
+  return Math.ceil(bodyBytes * (4 / 3) * (78 / 76) + attachmentBytes + 4096);
+}
+
+/** Validates an already-parsed JSON body. Throws PosthasteError naming the failing field. */
+export function parseSendRequest(body: unknown): EmailRequest {
+  const result = sendRequestSchema.safeParse(body);
+  if (!result.success) {
+    const issues: FieldIssue[] = result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: formatPath([...issue.path, key]), message: 'is not a known field' }))
+        : [{ field: formatPath(issue.path), message: issue.message }],
+    );
+    throw new PosthasteError('validation_failed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+  }
+  const data = result.data;
+  const request: EmailRequest = {
+    from: data.from,
+    to: data.to,
+    cc: data.cc ?? [],
+    bcc: data.bcc ?? [],
+    replyTo: data.replyTo ?? [],
+    subject: data.subject,
+    attachments: (data.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      content: a.content,
+      contentType: a.contentType,
+      ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
+    })),
+    headers: data.headers ?? {},
+    tags: data.tags ?? [],
+  };
+  if (data.text !== undefined) request.text = data.text;
+  if (data.html !== undefined) request.html = data.html;
+
+  const recipients = allRecipients(request).length;
+  if (recipients > LIMITS.recipients) {
+    throw new PosthasteError('too_many_recipients', `to, cc and bcc hold ${recipients} addresses; the limit is ${LIMITS.recipients}`, [
+      { field: 'to', message: `at most ${LIMITS.recipients} recipients in to, cc and bcc together` },
+    ]);
+  }
+  const bytes = estimateMessageBytes(request);
+  if (bytes > LIMITS.messageBytes) {
+    throw new PosthasteError('payload_too_large', `the encoded message would be about ${bytes} bytes; the limit is ${LIMITS.messageBytes}`, [
+      { field: request.attachments.length > 0 ? 'attachments' : 'html', message: `the whole message must be at most ${LIMITS.messageBytes} bytes` },
+    ]);
+  }
+  return request;
+}

@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { lambdaContext } from './sqs-poller.js';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** API Gateway's payload limit: larger requests never reach the function. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface Gateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function toProxyEvent(req: IncomingMessage, body: Buffer, principalId: string | undefined): APIGatewayProxyEvent {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query = Object.fromEntries(url.searchParams);
+  const isText = body.length === 0 || !body.includes(0);
+  return {
+    resource: url.pathname,
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: principalId ? { principalId } : null,
+      protocol: 'HTTP/1.1',
+      httpMethod: req.method ?? 'GET',
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: url.pathname,
+      stage: 'local',
+      requestId: crypto.randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: url.pathname,
+    },
+  };
+}
+
+export interface GatewayOptions {
+  handler: ProxyHandler;
+  port?: number;
+  /**
+   * What API Gateway's authorizer does before the function runs: return a principal id
+   * to let the request through, or a status (401/403) to refuse it.
+   */
+  authorize?: (headers: Record<string, string | string[] | undefined>) => Promise<{ principalId: string } | { status: 401 | 403; message: string }>;
+}
+
+/** Turns HTTP requests into API Gateway (REST, proxy integration) events for the API function. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const body = await readBody(req);
+      if (body === 'too_large') {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ message: 'Request Too Long' }));
+        return;
+      }
+      let principalId = 'local';
+      if (options.authorize) {
+        const verdict = await options.authorize(req.headers);
+        if ('status' in verdict) {
+          res.writeHead(verdict.status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: verdict.message }));
+          return;
+        }
+        principalId = verdict.principalId;
+      }
+      const result = await options.handler(toProxyEvent(req, body, principalId), lambdaContext('posthaste-api', 29_000));
+      const responseBody = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '');
+      res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'content-length': String(responseBody.length) });
+      res.end(responseBody);
+    } catch (error) {
+      // API Gateway answers 502 when the integration itself fails.
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal server error' }));
+      console.error('API function crashed:', error);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

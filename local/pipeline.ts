@@ -1,0 +1,176 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import dynalite from 'dynalite';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { createApiHandler } from '../functions/api/app.js';
+import { createDeliverHandler } from '../functions/deliver/app.js';
+import { dynamoClient, sqsClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
+import { consoleLog } from '../functions/adapters/logger.js';
+import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
+import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
+import { apiDeps, deliverDeps } from '../functions/adapters/wiring.js';
+import type { Log } from '../functions/core/log.js';
+import { startGateway, type Gateway, type GatewayOptions } from './http-gateway.js';
+import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
+import { startPoller, type Poller } from './sqs-poller.js';
+import { ensureTables, LOCAL_TABLES } from './tables.js';
+
+export interface PipelineOptions {
+  /** Folder for DynamoDB data and the queue snapshot; omit to keep everything in memory. */
+  dataDir?: string;
+  /** Folder where the local SMTP sink writes `.eml` files. */
+  outbox?: string;
+  apiPort?: number;
+  smtpPort?: number;
+  /** Deliver through this relay instead of the local sink. */
+  smtpUrl?: string;
+  smtpOverrides?: Partial<SmtpConfig>;
+  sink?: Omit<SinkOptions, 'outbox' | 'port'>;
+  deliverConcurrency?: number;
+  maxReceives?: number;
+  visibilityTimeoutSeconds?: number;
+  retryBaseSeconds?: number;
+  retryMaxSeconds?: number;
+  leaseSeconds?: number;
+  authorize?: GatewayOptions['authorize'];
+  log?: (component: string) => Log;
+}
+
+export interface Pipeline {
+  apiUrl: string;
+  outbox?: string;
+  sink?: SmtpSink;
+  queueUrl: string;
+  dlqUrl: string;
+  aws: AwsSettings;
+  env: Record<string, string>;
+  fauxqs: FauxqsServer;
+  poller: Poller;
+  gateway: Gateway;
+  stop(): Promise<void>;
+}
+
+const QUEUE = 'posthaste-send';
+const DLQ = 'posthaste-send-dlq';
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as { port: number }).port;
+}
+
+/** fauxqs keeps queues in memory: on a clean stop the runner saves what is still queued. */
+function snapshotPath(dataDir: string | undefined) {
+  return dataDir ? join(dataDir, 'queues.json') : undefined;
+}
+
+function saveQueues(fauxqs: FauxqsServer, file: string | undefined): number {
+  if (!file) return 0;
+  const snapshot: Record<string, string[]> = {};
+  let count = 0;
+  for (const name of [QUEUE, DLQ]) {
+    const state = fauxqs.inspectQueue(name);
+    if (!state) continue;
+    const bodies = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
+    snapshot[name] = bodies;
+    count += bodies.length;
+  }
+  writeFileSync(file, JSON.stringify(snapshot));
+  return count;
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const makeLog = options.log ?? ((component: string) => consoleLog(component));
+  const log = makeLog('local');
+  if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
+
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
+  const dynamoPort = await listen(dynamo);
+  const fauxqs = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
+  const aws: AwsSettings = {
+    region: 'us-east-1',
+    local: true,
+    endpoints: { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: fauxqs.address, s3: fauxqs.address, sns: fauxqs.address },
+  };
+  await ensureTables(dynamoClient(aws));
+
+  const maxReceives = options.maxReceives ?? 5;
+  const dlq = fauxqs.createQueue(DLQ);
+  const queue = fauxqs.createQueue(QUEUE, {
+    attributes: {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: String(maxReceives) }),
+    },
+  });
+
+  const sqs = sqsClient(aws);
+  const snapshot = snapshotPath(options.dataDir);
+  if (snapshot && existsSync(snapshot)) {
+    const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
+    for (const [name, bodies] of Object.entries(saved)) {
+      const url = name === DLQ ? dlq.queueUrl : queue.queueUrl;
+      for (const body of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+      if (bodies.length) log('info', `restored ${bodies.length} message(s) to ${name}`);
+    }
+    rmSync(snapshot);
+  }
+
+  let sink: SmtpSink | undefined;
+  let smtp: SmtpConfig;
+  if (options.smtpUrl) {
+    smtp = parseSmtpUrl(options.smtpUrl, options.smtpOverrides);
+  } else {
+    sink = await startSmtpSink({ ...options.sink, ...(options.outbox ? { outbox: options.outbox } : {}), ...(options.smtpPort !== undefined ? { port: options.smtpPort } : {}) });
+    smtp = parseSmtpUrl(`smtp://127.0.0.1:${sink.port}?tls=none`, { timeoutMs: 10_000, ...options.smtpOverrides });
+  }
+  const transport = new SmtpTransport(smtp);
+
+  const env: Record<string, string> = {
+    MESSAGES_TABLE: LOCAL_TABLES.messages,
+    IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+    QUEUE_URL: queue.queueUrl,
+    MAX_RECEIVE_COUNT: String(maxReceives),
+    RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
+    RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
+    DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
+  };
+  const api = createApiHandler(apiDeps(env, aws), makeLog('api'));
+  const deliver = createDeliverHandler(deliverDeps(env, aws, transport, makeLog('deliver')));
+
+  const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
+  const poller = startPoller({
+    client: sqs,
+    queueUrl: queue.queueUrl,
+    queueArn: queue.queueArn,
+    handler: deliver,
+    concurrency: options.deliverConcurrency ?? 2,
+    log: makeLog('poller'),
+  });
+
+  return {
+    apiUrl: gateway.url,
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(sink ? { sink } : {}),
+    queueUrl: queue.queueUrl,
+    dlqUrl: dlq.queueUrl,
+    aws,
+    env,
+    fauxqs,
+    poller,
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await poller.stop();
+      const saved = saveQueues(fauxqs, snapshot);
+      if (saved) log('info', `saved ${saved} queued message(s) for the next start`);
+      transport.close();
+      await sink?.stop();
+      await fauxqs.stop();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+
+export interface ReceivedMessage {
+  raw: Buffer;
+  envelope: { from: string; to: string[] };
+  file?: string;
+}
+
+/** Fault hooks: return an error with `responseCode` to answer RCPT or DATA with it. */
+export interface SinkFaults {
+  onRcpt?: (address: string, session: SMTPServerSession) => { responseCode: number; message: string } | undefined;
+  onData?: (raw: Buffer, session: SMTPServerSession) => { responseCode: number; message: string } | 'drop' | undefined;
+}
+
+export interface SinkOptions {
+  /** Folder for `.eml` files; omit to keep messages in memory only. */
+  outbox?: string;
+  port?: number;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Require AUTH with these credentials. */
+  auth?: { user: string; pass: string };
+  faults?: SinkFaults;
+}
+
+export interface SmtpSink {
+  port: number;
+  received: ReceivedMessage[];
+  stop(): Promise<void>;
+}
+
+const safeName = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
+
+/** A local relay that keeps what it receives: `.eml` files in an outbox, and in memory. */
+export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
+  if (options.outbox) mkdirSync(options.outbox, { recursive: true });
+  const received: ReceivedMessage[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+    disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
+    authOptional: !options.auth,
+    allowInsecureAuth: !options.tls,
+    logger: false,
+    size: 40 * 1024 * 1024,
+    onAuth(auth, _session, callback) {
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return callback(null, { user: auth.username });
+      return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onRcptTo(address: SMTPServerAddress, session, callback) {
+      const fault = options.faults?.onRcpt?.(address.address, session);
+      if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.responseCode }));
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const fault = options.faults?.onData?.(raw, session);
+        if (fault === 'drop') {
+          // Lose the connection mid-reply, as a crashing relay would.
+          (session as unknown as { _socket?: { destroy(): void } })._socket?.destroy();
+          return;
+        }
+        if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.responseCode }));
+        const envelope = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        };
+        const message: ReceivedMessage = { raw, envelope };
+        if (options.outbox) {
+          const id = /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 16_384).toString('latin1'))?.[1] ?? `${Date.now()}`;
+          const file = join(options.outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeName(id)}.eml`);
+          writeFileSync(file, raw);
+          writeFileSync(file.replace(/\.eml$/, '.envelope.json'), JSON.stringify(envelope, null, 2));
+          message.file = file;
+        }
+        received.push(message);
+        callback(null, `Ok: queued as ${received.length}`);
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    port,
+    received,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
