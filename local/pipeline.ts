@@ -16,6 +16,7 @@ import { startGateway, type Gateway, type GatewayOptions } from './http-gateway.
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
 import { startPoller, type Poller } from './sqs-poller.js';
 import { ensureTables, LOCAL_TABLES } from './tables.js';
+import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
 
 export interface PipelineOptions {
   /** Folder for DynamoDB data and the queue snapshot; omit to keep everything in memory. */
@@ -130,9 +131,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const transport = new SmtpTransport(smtp);
 
   const env: Record<string, string> = {
-    MESSAGES_TABLE: LOCAL_TABLES.messages,
-    IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
+    DLQ_URL: dlq.queueUrl,
     MAX_RECEIVE_COUNT: String(maxReceives),
     RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),

@@ -1,29 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_TABLES, tableDefinitions } from '../functions/adapters/tables.js';
 
-/** Local table names; the CDK stack defines the same keys (test/infra checks they agree). */
-export const LOCAL_TABLES = {
-  messages: 'posthaste-messages',
-  idempotency: 'posthaste-idempotency',
-} as const;
-
-export const TABLE_DEFINITIONS: CreateTableCommandInput[] = [
-  {
-    TableName: LOCAL_TABLES.messages,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  },
-  {
-    TableName: LOCAL_TABLES.idempotency,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  },
-];
+export { LOCAL_TABLES };
 
 /** Creates the tables that do not exist yet (data kept by dynalite survives restarts). */
 export async function ensureTables(client: DynamoDBClient): Promise<void> {
-  for (const definition of TABLE_DEFINITIONS) {
+  for (const definition of Object.values(tableDefinitions())) {
     try {
       await client.send(new CreateTableCommand(definition));
     } catch (error) {

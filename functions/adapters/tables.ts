@@ -1,0 +1,92 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The tables, their keys and indexes: one definition that the local runner creates and
+ * the CDK stack is checked against (test/infra). Attribute names are plain words because
+ * operators read these items in the DynamoDB console.
+ *
+ *  messages      id                              GSI byProviderMessageId (SES MessageId → our id)
+ *  idempotency   id (Powertools layout)          TTL expiration
+ *  feedback      recipient + feedbackKey         GSI byMessage (messageId + feedbackKey); one item per bounced/complaining recipient
+ *  suppressions  address
+ *  apiKeys       keyId                           the key's secret is stored only as a hash
+ */
+export const TABLE_ENV = {
+  messages: 'MESSAGES_TABLE',
+  idempotency: 'IDEMPOTENCY_TABLE',
+  feedback: 'FEEDBACK_TABLE',
+  suppressions: 'SUPPRESSIONS_TABLE',
+  apiKeys: 'API_KEYS_TABLE',
+} as const;
+
+export type TableName = keyof typeof TABLE_ENV;
+
+export const LOCAL_TABLES: Record<TableName, string> = {
+  messages: 'posthaste-messages',
+  idempotency: 'posthaste-idempotency',
+  feedback: 'posthaste-feedback',
+  suppressions: 'posthaste-suppressions',
+  apiKeys: 'posthaste-api-keys',
+};
+
+export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { idempotency: 'expiration' };
+
+const S = 'S' as const;
+
+export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES): Record<TableName, CreateTableCommandInput> {
+  return {
+    messages: {
+      TableName: names.messages,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'id', AttributeType: S },
+        { AttributeName: 'providerMessageId', AttributeType: S },
+      ],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byProviderMessageId', KeySchema: [{ AttributeName: 'providerMessageId', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      ],
+    },
+    idempotency: {
+      TableName: names.idempotency,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: S }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    },
+    feedback: {
+      TableName: names.feedback,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'recipient', AttributeType: S },
+        { AttributeName: 'feedbackKey', AttributeType: S },
+        { AttributeName: 'messageId', AttributeType: S },
+      ],
+      KeySchema: [
+        { AttributeName: 'recipient', KeyType: 'HASH' },
+        { AttributeName: 'feedbackKey', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byMessage',
+          KeySchema: [
+            { AttributeName: 'messageId', KeyType: 'HASH' },
+            { AttributeName: 'feedbackKey', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    },
+    suppressions: {
+      TableName: names.suppressions,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'address', AttributeType: S }],
+      KeySchema: [{ AttributeName: 'address', KeyType: 'HASH' }],
+    },
+    apiKeys: {
+      TableName: names.apiKeys,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'keyId', AttributeType: S }],
+      KeySchema: [{ AttributeName: 'keyId', KeyType: 'HASH' }],
+    },
+  };
+}
