@@ -13,6 +13,34 @@ interface SmtpError extends Error {
   rejectedErrors?: SmtpError[];
 }
 
+/** nodemailer pool settings for a relay; bench/ gives the same ones to its nodemailer baseline. */
+export function poolOptions(config: SmtpConfig): SMTPPool.Options {
+  return {
+    pool: true,
+    maxConnections: config.maxConnections,
+    // Reconnecting costs a greeting round trip (and a TLS handshake); keep connections.
+    maxMessages: Infinity,
+    host: config.host,
+    port: config.port,
+    secure: config.secure,
+    requireTLS: config.tls === 'required',
+    ignoreTLS: config.tls === 'none',
+    ...(config.user !== undefined ? { auth: { user: config.user, pass: config.pass ?? '' } } : {}),
+    // No explicit servername: nodemailer sends SNI for host names and verifies the
+    // certificate against the host (an IP address as SNI is refused by RFC 6066).
+    tls: {
+      rejectUnauthorized: config.verifyCertificate,
+      minVersion: 'TLSv1.2',
+      ...(config.ca ? { ca: config.ca } : {}),
+    },
+    connectionTimeout: config.timeoutMs,
+    greetingTimeout: config.timeoutMs,
+    socketTimeout: config.timeoutMs,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  } as SMTPPool.Options;
+}
+
 /**
  * Delivery through any SMTP relay with nodemailer's pooled transport. The pool lives as
  * long as the Lambda container, so warm invocations skip connect, TLS and AUTH.
@@ -22,29 +50,7 @@ export class SmtpTransport implements Transport {
   private readonly transporter: Transporter<SMTPPool.SentMessageInfo>;
 
   constructor(config: SmtpConfig) {
-    this.transporter = nodemailer.createTransport({
-      pool: true,
-      maxConnections: config.maxConnections,
-      // Reconnecting costs a greeting round trip (and a TLS handshake); keep connections.
-      maxMessages: Infinity,
-      host: config.host,
-      port: config.port,
-      secure: config.secure,
-      requireTLS: config.tls === 'required',
-      ignoreTLS: config.tls === 'none',
-      ...(config.user !== undefined ? { auth: { user: config.user, pass: config.pass ?? '' } } : {}),
-      tls: {
-        rejectUnauthorized: config.verifyCertificate,
-        servername: config.host,
-        minVersion: 'TLSv1.2',
-        ...(config.ca ? { ca: config.ca } : {}),
-      },
-      connectionTimeout: config.timeoutMs,
-      greetingTimeout: config.timeoutMs,
-      socketTimeout: config.timeoutMs,
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    } as SMTPPool.Options);
+    this.transporter = nodemailer.createTransport(poolOptions(config));
   }
 
   async send(message: BuiltMessage): Promise<TransportResult> {

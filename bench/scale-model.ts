@@ -1,0 +1,107 @@
+/**
+ * What a million emails cost on AWS and what limits throughput at 1 M and 10 M a day.
+ * Prices are public us-east-1 list prices, read on PRICES_READ from the pages in PRICE_SOURCES;
+ * check them again before quoting (SES introduced plan pricing on 2026-07-21).
+ */
+export const PRICES_READ = '2026-11-23';
+
+export const PRICE_SOURCES = {
+  ses: 'https://aws.amazon.com/ses/pricing/',
+  lambda: 'https://aws.amazon.com/lambda/pricing/',
+  sqs: 'https://aws.amazon.com/sqs/pricing/',
+  dynamodb: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  apiGateway: 'https://aws.amazon.com/api-gateway/pricing/',
+  sns: 'https://aws.amazon.com/sns/pricing/',
+  cloudwatch: 'https://aws.amazon.com/cloudwatch/pricing/',
+} as const;
+
+/** USD, us-east-1. */
+export const PRICES = {
+  sesPerEmailALaCarte: 0.10 / 1000,
+  sesPerEmailEssentials: 0.16 / 1000,
+  lambdaPerRequest: 0.20 / 1e6,
+  lambdaPerGbSecondArm: 0.0000133334,
+  sqsPerRequest: 0.40 / 1e6,
+  dynamoPerWriteUnit: 0.625 / 1e6,
+  dynamoPerReadUnit: 0.125 / 1e6,
+  restApiPerRequest: 3.50 / 1e6,
+  snsPerPublish: 0.50 / 1e6,
+  logsPerGb: 0.50,
+};
+
+/**
+ * Per-email usage of the pipeline, one recipient, no attachment. Durations are assumptions
+ * for Lambda (arm64) talking to regional endpoints, not measurements of this machine.
+ */
+export const USAGE = {
+  apiRequests: 1,
+  apiLambdaGbSeconds: 0.25 * 0.03, // 256 MB, ~30 ms: PutItem + SendMessage
+  deliverInvocations: 1 / 10, // SQS batches of 10
+  deliverLambdaGbSeconds: (0.5 * 0.15) / 10, // 512 MB, ~150 ms per batch of 10 sent concurrently
+  eventsInvocations: 1, // one SES Delivery notification per email
+  eventsLambdaGbSeconds: 0.25 * 0.02,
+  // API create, deliver claim, deliver finish, events status update; items stay under 1 KB → 1 WRU each.
+  dynamoWrites: 4,
+  // SendMessage 1, ReceiveMessage and DeleteMessageBatch per 10, plus empty long polls (~0.1).
+  sqsRequests: 1 + 0.1 + 0.1 + 0.1,
+  snsPublishes: 1,
+  logGb: 1.5e-6, // ~1.5 KB of structured logs per email over all functions
+};
+
+export interface CostLine {
+  item: string;
+  perMillion: number;
+}
+
+export function costPerMillion(ses: 'alaCarte' | 'essentials' = 'alaCarte'): CostLine[] {
+  const p = PRICES;
+  const u = USAGE;
+  const lambda = (invocations: number, gbSeconds: number) => invocations * p.lambdaPerRequest + gbSeconds * p.lambdaPerGbSecondArm;
+  const lines: CostLine[] = [
+    { item: ses === 'alaCarte' ? 'SES (à la carte, $0.10 per 1,000)' : 'SES (Essentials plan, $0.16 per 1,000)', perMillion: ses === 'alaCarte' ? p.sesPerEmailALaCarte : p.sesPerEmailEssentials },
+    { item: 'API Gateway REST ($3.50 per million)', perMillion: u.apiRequests * p.restApiPerRequest },
+    { item: 'DynamoDB on-demand (4 writes)', perMillion: u.dynamoWrites * p.dynamoPerWriteUnit },
+    { item: 'SQS (≈1.3 requests)', perMillion: u.sqsRequests * p.sqsPerRequest },
+    { item: 'SNS notification (1 publish)', perMillion: u.snsPublishes * p.snsPerPublish },
+    { item: 'CloudWatch Logs (~1.5 KB)', perMillion: u.logGb * p.logsPerGb },
+    {
+      item: 'Lambda (api, deliver, events)',
+      perMillion: lambda(u.apiRequests, u.apiLambdaGbSeconds) + lambda(u.deliverInvocations, u.deliverLambdaGbSeconds) + lambda(u.eventsInvocations, u.eventsLambdaGbSeconds),
+    },
+  ];
+  return lines.map((l) => ({ ...l, perMillion: l.perMillion * 1e6 }));
+}
+
+/** Markdown for RESULTS.md: the limits at 1 M and 10 M a day, and the cost table. */
+export function scaleModelMarkdown(measured: { deliverStoreRoundTrips: number }): string {
+  const lines = costPerMillion();
+  const total = lines.reduce((s, l) => s + l.perMillion, 0);
+  const withoutSes = total - lines[0]!.perMillion;
+  const essentials = costPerMillion('essentials').reduce((s, l) => s + l.perMillion, 0);
+  const money = (v: number) => `$${v < 10 ? v.toFixed(2) : v.toFixed(0)}`;
+  return `## Scale model
+
+Traffic is never flat: size for a peak of ~10× the daily average.
+
+| | 1 M emails/day | 10 M emails/day |
+|---|---|---|
+| average / peak rate | 11.6/s / ~120/s | 116/s / ~1,200/s |
+| SES | needs a production quota of ≥ 1 M per 24 h and a send rate ≥ peak (accounts leaving the sandbox usually start far lower, e.g. 50,000/day and 14/s): **the first limit**, raised by request | quota ≥ 10 M/24 h and ~1,000+/s: a quota case with AWS, and the deliver function's concurrency must be capped to SES MaxSendRate so throttling stays rare |
+| Lambda | api ≈ peak × 30 ms ≈ 4 concurrent; deliver ≈ 2–5 concurrent batches | api ≈ 40 concurrent; deliver ≈ 20–40 (cap with the event source's maximum concurrency); far under the 1,000 default account limit |
+| SQS (standard) | no practical limit | no practical limit; batches of 10 keep request counts (and cost) down |
+| DynamoDB on-demand | ~${measured.deliverStoreRoundTrips + 2} writes per email ≈ 500 WRU/s at peak | ≈ 5,000 WRU/s at peak: above what a brand-new on-demand table serves at once (4,000 writes/s), so pre-warm the table (warm throughput) before launch; under the 40,000 per-table default quota |
+| API Gateway | — | ~1,200 req/s peak: under the 10,000 req/s account throttle |
+
+What each email pays for (one recipient, no attachment; usage per email in bench/scale-model.ts):
+
+| line | per million emails |
+|---|---|
+${lines.map((l) => `| ${l.item} | ${money(l.perMillion)} |`).join('\n')}
+| **total** | **${money(total)}** (${money(essentials)} on the SES Essentials plan) |
+
+Everything except SES is ≈ ${money(withoutSes)} per million (${Math.round((withoutSes / total) * 100)}% of the bill); API Gateway is the largest part of it (an HTTP API at $1.00 per million would cut ~$2.50). Attachments add $0.12 per GB on SES.
+At 1 M/day ≈ ${money(total * 30)}/month; at 10 M/day ≈ ${money(total * 300)}/month.
+
+Prices: us-east-1 list prices, read ${PRICES_READ} from ${Object.values(PRICE_SOURCES).join(', ')}.
+`;
+}
