@@ -60,8 +60,9 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
         const raw = Buffer.concat(chunks);
         const fault = options.faults?.onData?.(raw, session);
         if (fault === 'drop') {
-          // Lose the connection mid-reply, as a crashing relay would.
-          (session as unknown as { _socket?: { destroy(): void } })._socket?.destroy();
+          // Lose the connection before the reply, as a crashing relay would.
+          const connections = (server as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
+          for (const connection of connections) if (connection.session === session) connection._socket.destroy();
           return;
         }
         if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.responseCode }));

@@ -39,13 +39,19 @@ const mailbox = z
   .transform((value, ctx): Mailbox => {
     const checked = parseMailbox(value);
     if (checked.ok) return checked.mailbox;
-    ctx.addIssue({ code: 'custom', message: checked.reason, path: typeof value === 'string' ? [] : ['email'] });
+    ctx.addIssue({ code: 'custom', message: checked.reason, path: typeof value === 'string' ? [] : [checked.part ?? 'email'] });
     return z.NEVER;
   });
 
-const mailboxes = z
-  .union([mailbox, z.array(mailbox).max(LIMITS.recipients)], { error: 'must be an address, {name, email}, or a list of them' })
-  .transform((v) => (Array.isArray(v) ? v : [v]));
+const mailboxList = z.array(mailbox).max(LIMITS.recipients);
+
+/** One address or a list; errors keep their exact path (`to` or `to[3]`), which a union would lose. */
+const mailboxes = z.unknown().transform((value, ctx): Mailbox[] => {
+  const result = Array.isArray(value) ? mailboxList.safeParse(value) : mailbox.safeParse(value);
+  if (result.success) return Array.isArray(result.data) ? result.data : [result.data];
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 const checkedString = (what: string, max: number) =>
   z.string().max(max).refine((v) => noControl(what)(v) === true, { message: `${what} must not contain control characters (CR, LF, NUL, …)` });
