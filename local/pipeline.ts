@@ -36,6 +36,8 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /** Comma-separated sender domains (ALLOWED_SENDER_DOMAINS); empty allows any. */
+  allowedSenderDomains?: string;
   log?: (component: string) => Log;
 }
 
@@ -108,6 +110,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     },
   });
 
+  const bucket = fauxqs.createBucket('posthaste-payloads').bucketName;
   const sqs = sqsClient(aws);
   const snapshot = snapshotPath(options.dataDir);
   if (snapshot && existsSync(snapshot)) {
@@ -134,6 +137,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
     DLQ_URL: dlq.queueUrl,
+    PAYLOAD_BUCKET: bucket,
+    ...(options.allowedSenderDomains ? { ALLOWED_SENDER_DOMAINS: options.allowedSenderDomains } : {}),
     MAX_RECEIVE_COUNT: String(maxReceives),
     RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
