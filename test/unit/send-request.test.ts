@@ -117,3 +117,19 @@ describe('send request schema', () => {
     expect(rejection({ ...valid, attachments: [img, img] }).issues[0]!.field).toBe('attachments[1].contentId');
   });
 });
+
+describe('Unicode at the boundary', () => {
+  it.each([
+    [{ ...valid, subject: 'broken \ud800 half' }, 'subject'],
+    [{ ...valid, text: 'x\udc00' }, 'text'],
+    [{ ...valid, attachments: [{ filename: '\ud800.pdf', content: 'aGk=' }] }, 'attachments[0].filename'],
+    [{ ...valid, headers: { 'X-A': '\ud800' } }, 'headers.X-A'],
+    [{ ...valid, from: { name: 'A\udfff', email: 'a@example.com' } }, 'from.name'],
+  ])('rejects lone surrogates that cannot become UTF-8 (%#)', (body, field) => {
+    expect(rejection(body).issues.map((i) => i.field)).toContain(field);
+  });
+
+  it('accepts astral characters (valid surrogate pairs)', () => {
+    expect(parseSendRequest({ ...valid, subject: 'rocket 🚀', text: '𝔘𝔫𝔦𝔠𝔬𝔡𝔢' }).subject).toBe('rocket 🚀');
+  });
+});
