@@ -30,6 +30,8 @@ export interface PipelineOptions {
   smtpOverrides?: Partial<SmtpConfig>;
   sink?: Omit<SinkOptions, 'outbox' | 'port'>;
   deliverConcurrency?: number;
+  /** Run the deliver poller in this process (default). Off when a separate worker process consumes the queue. */
+  inProcessDelivery?: boolean;
   maxReceives?: number;
   visibilityTimeoutSeconds?: number;
   retryBaseSeconds?: number;
@@ -50,8 +52,10 @@ export interface Pipeline {
   aws: AwsSettings;
   env: Record<string, string>;
   fauxqs: FauxqsServer;
-  poller: Poller;
+  poller?: Poller;
   gateway: Gateway;
+  queueArn: string;
+  smtpUrl: string;
   stop(): Promise<void>;
 }
 
@@ -124,13 +128,12 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   }
 
   let sink: SmtpSink | undefined;
-  let smtp: SmtpConfig;
-  if (options.smtpUrl) {
-    smtp = parseSmtpUrl(options.smtpUrl, options.smtpOverrides);
-  } else {
+  let smtpUrl = options.smtpUrl;
+  if (!smtpUrl) {
     sink = await startSmtpSink({ ...options.sink, ...(options.outbox ? { outbox: options.outbox } : {}), ...(options.smtpPort !== undefined ? { port: options.smtpPort } : {}) });
-    smtp = parseSmtpUrl(`smtp://127.0.0.1:${sink.port}?tls=none`, { timeoutMs: 10_000, ...options.smtpOverrides });
+    smtpUrl = `smtp://127.0.0.1:${sink.port}?tls=none`;
   }
+  const smtp: SmtpConfig = parseSmtpUrl(smtpUrl, { ...(sink ? { timeoutMs: 10_000 } : {}), ...options.smtpOverrides });
   const transport = new SmtpTransport(smtp);
 
   const env: Record<string, string> = {
@@ -148,7 +151,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const deliver = createDeliverHandler(deliverDeps(env, aws, transport, makeLog('deliver')));
 
   const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
-  const poller = startPoller({
+  const poller = options.inProcessDelivery === false ? undefined : startPoller({
     client: sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
@@ -166,11 +169,13 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     aws,
     env,
     fauxqs,
-    poller,
+    ...(poller ? { poller } : {}),
     gateway,
+    queueArn: queue.queueArn,
+    smtpUrl,
     async stop() {
       await gateway.stop();
-      await poller.stop();
+      await poller?.stop();
       const saved = saveQueues(fauxqs, snapshot);
       if (saved) log('info', `saved ${saved} queued message(s) for the next start`);
       transport.close();

@@ -160,8 +160,8 @@ describe('send pipeline on loopback', () => {
     const request = { from: { email: 'a@example.com' }, to: [{ email: 'once@example.org' }], cc: [], bcc: [], replyTo: [], subject: 'once', text: 'x', attachments: [], headers: {}, tags: [] };
     const sqs = sqsClient(pipeline.aws);
     await sqs.send(new SendMessageCommand({ QueueUrl: pipeline.queueUrl, MessageBody: JSON.stringify({ v: 1, id: body.id, request }) }));
-    const batches = pipeline.poller.batches;
-    await waitFor(() => (pipeline.poller.batches > batches && queueDepth() === 0 ? true : undefined), 10_000, 'the duplicate to be consumed');
+    const batches = pipeline.poller!.batches;
+    await waitFor(() => (pipeline.poller!.batches > batches && queueDepth() === 0 ? true : undefined), 10_000, 'the duplicate to be consumed');
     expect(countFor(body.id)).toBe(1);
   });
 
