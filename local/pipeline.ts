@@ -6,7 +6,11 @@ import dynalite from 'dynalite';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createApiHandler } from '../functions/api/app.js';
 import { createDeliverHandler } from '../functions/deliver/app.js';
-import { dynamoClient, sqsClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
+import { dynamoClient, s3Client, sqsClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
+import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
+import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
+import type { PayloadStore } from '../functions/core/claim-check.js';
+import { parseQueuedEmail } from '../functions/core/queued-email.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
@@ -75,7 +79,7 @@ function snapshotPath(dataDir: string | undefined) {
   return dataDir ? join(dataDir, 'queues.json') : undefined;
 }
 
-function saveQueues(fauxqs: FauxqsServer, file: string | undefined): number {
+async function saveQueues(fauxqs: FauxqsServer, file: string | undefined, payloads: PayloadStore): Promise<number> {
   if (!file) return 0;
   const snapshot: Record<string, string[]> = {};
   let count = 0;
@@ -83,7 +87,13 @@ function saveQueues(fauxqs: FauxqsServer, file: string | undefined): number {
     const state = fauxqs.inspectQueue(name);
     if (!state) continue;
     const bodies = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
-    snapshot[name] = bodies;
+    // The stand-in's S3 is in memory too: a claim ticket is saved as the full message it points to.
+    snapshot[name] = await Promise.all(
+      bodies.map(async (body) => {
+        const key = (JSON.parse(body) as { payloadKey?: string }).payloadKey;
+        return (key && (await payloads.get(key))) || body;
+      }),
+    );
     count += bodies.length;
   }
   writeFileSync(file, JSON.stringify(snapshot));
@@ -115,13 +125,24 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   });
 
   const bucket = fauxqs.createBucket('posthaste-payloads').bucketName;
+  const payloads = new S3PayloadStore(s3Client(aws), bucket);
   const sqs = sqsClient(aws);
   const snapshot = snapshotPath(options.dataDir);
   if (snapshot && existsSync(snapshot)) {
     const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
     for (const [name, bodies] of Object.entries(saved)) {
-      const url = name === DLQ ? dlq.queueUrl : queue.queueUrl;
-      for (const body of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl, payloads);
+      for (const body of bodies) {
+        const message = (() => {
+          try {
+            return parseQueuedEmail(body);
+          } catch {
+            return undefined;
+          }
+        })();
+        if (message) await restoreQueue.enqueue(message);
+        else await sqs.send(new SendMessageCommand({ QueueUrl: restoreQueue.queueUrl, MessageBody: body }));
+      }
       if (bodies.length) log('info', `restored ${bodies.length} message(s) to ${name}`);
     }
     rmSync(snapshot);
@@ -176,7 +197,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     async stop() {
       await gateway.stop();
       await poller?.stop();
-      const saved = saveQueues(fauxqs, snapshot);
+      const saved = await saveQueues(fauxqs, snapshot, payloads);
       if (saved) log('info', `saved ${saved} queued message(s) for the next start`);
       transport.close();
       await sink?.stop();

@@ -5,7 +5,7 @@ import type { EmailQueue, QueuedEmail } from '../core/ports.js';
 export class SqsEmailQueue implements EmailQueue {
   constructor(
     private readonly client: SQSClient,
-    private readonly queueUrl: string,
+    readonly queueUrl: string,
     /** Large messages go here and the queue carries a ticket (claim check). */
     private readonly payloads?: PayloadStore,
   ) {}

@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../functions/adapters/aws-clients.js';
@@ -8,6 +7,7 @@ import type { MessageRecord } from '../../functions/core/ports.js';
 import { DONE_DELIVERING } from '../../functions/core/status.js';
 import { startPipeline, type Pipeline } from '../../local/pipeline.js';
 import type { ReceivedMessage, SinkFaults } from '../../local/smtp-sink.js';
+import { startWorker } from '../helpers/worker.js';
 
 export interface ChaosOptions {
   messages: number;
@@ -47,28 +47,6 @@ function mulberry32(seed: number) {
 }
 
 const idInRaw = (raw: Buffer) => /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 8192).toString('latin1'))?.[1];
-
-function startWorker(pipeline: Pipeline): Promise<ChildProcess> {
-  const child = fork('local/deliver-worker.ts', [], {
-    execArgv: ['--import', 'tsx'],
-    env: {
-      ...process.env,
-      ...pipeline.env,
-      POSTHASTE_DYNAMODB_ENDPOINT: pipeline.aws.endpoints!.dynamodb!,
-      POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints!.sqs!,
-      POSTHASTE_S3_ENDPOINT: pipeline.aws.endpoints!.s3!,
-      SMTP_URL: pipeline.smtpUrl,
-      QUEUE_ARN: pipeline.queueArn,
-      WORKER_CONCURRENCY: '4',
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`deliver worker exited early (${code})`)));
-  });
-}
 
 async function scanMessages(pipeline: Pipeline): Promise<Map<string, MessageRecord>> {
   const doc = DynamoDBDocumentClient.from(dynamoClient(pipeline.aws));

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { waitFor, waitForStatus } from '../helpers/http.js';
 
 /** Starts `npm start`'s entry point the way a user does and returns the API URL from the banner. */
-async function start(dataDir: string): Promise<{ child: ChildProcess; apiUrl: string; output: () => string }> {
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; apiUrl: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: { ...process.env, PORT: '0', POSTHASTE_DATA: dataDir },
+    env: { ...process.env, PORT: '0', POSTHASTE_DATA: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,4 +56,34 @@ describe('npm start', () => {
     }
     expect(existsSync(join(dataDir, 'dynamodb'))).toBe(true);
   }, 60_000);
+
+  it('keeps queued messages, large ones included, across a restart when the relay was down', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'posthaste-data-'));
+    // Nothing listens on port 9: every delivery attempt fails and the messages stay queued.
+    const first = await start(dataDir, { SMTP_URL: 'smtp://127.0.0.1:9?tls=none' });
+    const big = Buffer.alloc(400 * 1024, 7);
+    const ids: string[] = [];
+    for (const attachments of [[], [{ filename: 'big.bin', content: big.toString('base64') }]]) {
+      const res = await fetch(`${first.apiUrl}/v1/emails`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'a@example.com', to: 'b@example.org', subject: 'survives', text: 'x', attachments }),
+      });
+      expect(res.status).toBe(202);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await stop(first.child)).toBe(0);
+    expect(first.output()).toMatch(/saved 2 queued message/);
+
+    const second = await start(dataDir);
+    try {
+      for (const id of ids) expect((await waitForStatus(second.apiUrl, id, ['sent'], 60_000)).status).toBe('sent');
+      const eml = readdirSync(join(dataDir, 'outbox')).find((f) => f.includes(ids[1]!) && f.endsWith('.eml'))!;
+      const parsed = await simpleParser(readFileSync(join(dataDir, 'outbox', eml)));
+      expect(parsed.attachments[0]!.content.equals(big)).toBe(true);
+    } finally {
+      expect(await stop(second.child)).toBe(0);
+    }
+  }, 120_000);
 });
