@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
@@ -24,6 +25,7 @@ export function clientConfig(settings: AwsSettings, endpoint: string | undefined
 
 export const dynamoClient = (s: AwsSettings) => new DynamoDBClient(clientConfig(s, s.endpoints?.dynamodb));
 export const sqsClient = (s: AwsSettings) => new SQSClient(clientConfig(s, s.endpoints?.sqs));
+export const sesClient = (s: AwsSettings) => new SESClient(clientConfig(s, s.endpoints?.ses));
 
 export function awsSettingsFromEnv(env: Record<string, string | undefined>): AwsSettings {
   const endpoints = {
