@@ -133,13 +133,35 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
     return out.Items?.[0]?.id as string | undefined;
   }
 
+  async exists(id: string): Promise<boolean> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ProjectionExpression: 'id', ConsistentRead: true }));
+    return out.Item !== undefined;
+  }
+
   /**
-   * Two writes, each safe to repeat: the status moves forward (rank-conditional), then the
-   * history line is appended once per notification key (kept in a string set). A retry
-   * after a crash between them finds the status moved and appends the line.
+   * Two writes, each safe to repeat: the history line is appended once per notification
+   * key (kept in a string set), then the status moves forward (rank-conditional) even when
+   * the line was there already, so a retry after a crash between them completes the move.
+   * The status is written last: a reader who sees it also sees the history.
    */
   async applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'> {
     const at = new Date().toISOString();
+    let outcome: 'applied' | 'duplicate' = 'applied';
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET events = list_append(if_not_exists(events, :empty), :events), updatedAt = :at ADD notificationKeys :keys',
+          ConditionExpression: 'attribute_exists(id) AND NOT contains(notificationKeys, :key)',
+          ExpressionAttributeValues: { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(await this.exists(id))) return 'missing';
+      outcome = 'duplicate';
+    }
     if (update.status) {
       const values: Record<string, unknown> = { ':status': update.status, ':rank': STATUS_RANK[update.status], ':at': at };
       const sets = ['#status = :status', 'statusRank = :rank', 'updatedAt = :at'];
@@ -162,22 +184,7 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     }
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: 'SET events = list_append(if_not_exists(events, :empty), :events), updatedAt = :at ADD notificationKeys :keys',
-          ConditionExpression: 'attribute_exists(id) AND NOT contains(notificationKeys, :key)',
-          ExpressionAttributeValues: { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key },
-        }),
-      );
-      return 'applied';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    const exists = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ProjectionExpression: 'id', ConsistentRead: true }));
-    return exists.Item ? 'duplicate' : 'missing';
+    return outcome;
   }
 }
 

@@ -195,6 +195,7 @@ export interface NotificationUpdate {
 export interface MessageFeedbackStore {
   /** Our id for an SES MessageId (an eventually consistent index: a fresh send may be missing). */
   idByProviderMessageId(providerMessageId: string): Promise<string | undefined>;
+  exists(id: string): Promise<boolean>;
   applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'>;
 }
 

@@ -103,16 +103,13 @@ function feedbackRecords(n: SesNotification, messageId: string | undefined, at: 
 /**
  * Finds our message: by SES MessageId through the index, or by the X-Posthaste-Id header
  * when the notification raced the deliver worker's status write (the index has no entry
- * yet). Returns the id only if the message exists, after applying the update to it.
+ * yet).
  */
-async function applyToMessage(deps: NotificationDeps, n: SesNotification, at: string): Promise<string | undefined> {
-  const update = messageUpdate(n, at);
-  const candidates = [await deps.messages.idByProviderMessageId(n.mail.sesMessageId), n.mail.posthasteId];
-  for (const id of new Set(candidates.filter((c): c is string => c !== undefined))) {
-    const applied = await deps.messages.applyNotification(id, update);
-    if (applied !== 'missing') return id;
-  }
-  return undefined;
+async function findMessage(deps: NotificationDeps, n: SesNotification): Promise<string | undefined> {
+  const byIndex = await deps.messages.idByProviderMessageId(n.mail.sesMessageId);
+  if (byIndex !== undefined) return byIndex;
+  const byHeader = n.mail.posthasteId;
+  return byHeader !== undefined && (await deps.messages.exists(byHeader)) ? byHeader : undefined;
 }
 
 /**
@@ -138,7 +135,7 @@ export async function recordNotification(deps: NotificationDeps, message: string
   }
   const n = parsed.notification;
   const at = deps.clock.now().toISOString();
-  const messageId = await applyToMessage(deps, n, at);
+  const messageId = await findMessage(deps, n);
   if (messageId === undefined) {
     deps.log('warn', 'SES notification for a message Posthaste does not know; feedback is recorded without it', {
       type: n.type,
@@ -157,6 +154,8 @@ export async function recordNotification(deps: NotificationDeps, message: string
     }
     await deps.feedback.record(record);
   }
+  // The message last: once its status moves, its feedback records are there to read.
+  if (messageId !== undefined) await deps.messages.applyNotification(messageId, messageUpdate(n, at));
   deps.log('info', 'SES notification recorded', { type: n.type, sesMessageId: n.mail.sesMessageId, ...optional('messageId', messageId), feedback: records.length, suppressed });
   return { result: 'recorded', type: n.type, ...optional('messageId', messageId), feedback: records.length, suppressed };
 }
