@@ -46,7 +46,7 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
-  /** How long the mailbox simulator waits before publishing (SES takes a moment). */
+  /** How long the mailbox simulator waits before publishing (SES takes seconds); default 100 ms. */
   simulatorDelayMs?: number;
   log?: (component: string) => Log;
 }
@@ -185,7 +185,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     configurationSet: 'posthaste-local',
     deliver: (event) => events(event, lambdaContext('posthaste-events')),
     log: makeLog('simulator'),
-    ...(options.simulatorDelayMs !== undefined ? { delayMs: options.simulatorDelayMs } : {}),
+    delayMs: options.simulatorDelayMs ?? 100,
   });
   const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 

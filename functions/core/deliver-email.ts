@@ -66,9 +66,10 @@ async function dropSuppressed(deps: DeliverDeps, remaining: string[], at: string
 }
 
 /**
- * A relay's 5xx for a recipient is a hard bounce: record it and suppress the address. Runs
- * after the status write, so a failure here never makes the message go out twice; it is
- * logged, and the next 5xx for that address records it again.
+ * A relay's 5xx for a recipient is a hard bounce: record it and suppress the address, just
+ * before the status write (so whoever sees the status also finds the records). A failure
+ * here is logged and does not stop the status write: the message never goes out twice for
+ * it, and the next 5xx for that address records it again.
  */
 async function recordRefusals(deps: DeliverDeps, queued: QueuedEmail, refused: { recipient: string; response: string }[], at: string): Promise<void> {
   for (const { recipient, response } of refused) {
@@ -153,6 +154,7 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
     ...refused.map((r) => ({ type: 'recipient_rejected' as const, at: when, recipients: [r.recipient], response: r.response })),
   ];
 
+  await recordRefusals(deps, queued, refused, when);
   if (temporary.length > 0 && !lastAttempt) {
     await store.recordAttempt(id, {
       accepted: result.accepted,
@@ -162,7 +164,6 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
         { type: 'retry', at: when, recipients: temporary.map((r) => r.recipient), response: temporary[0]!.failure.response, detail: 'some recipients were deferred' },
       ],
     });
-    await recordRefusals(deps, queued, refused, when);
     return { result: 'retry', reason: 'recipients deferred', failure: temporary[0]!.failure };
   }
 
@@ -176,7 +177,6 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
       ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}),
       events: [...rejectionEvents, { type: 'sent', at: when, recipients: result.accepted, response: result.response }],
     });
-    await recordRefusals(deps, queued, refused, when);
     return { result: 'sent' };
   }
   await store.finish(id, {
@@ -186,6 +186,5 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
     relayResponse: result.response,
     events: [...rejectionEvents, { type: 'failed', at: when, response: permanent[0]?.failure.response ?? temporary[0]?.failure.response ?? result.response }],
   });
-  await recordRefusals(deps, queued, refused, when);
   return { result: 'failed' };
 }
