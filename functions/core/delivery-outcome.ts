@@ -13,6 +13,11 @@ export interface TransportFailure {
   responseCode?: number;
   /** Error code from the library or service (ECONNECTION, Throttling, MessageRejected, …). */
   code?: string;
+  /**
+   * Retried, but no retry will help until an operator acts (sending paused for the account
+   * or the configuration set): logged as an error, not a warning.
+   */
+  needsOperator?: boolean;
 }
 
 export class TransportError extends Error {
@@ -24,11 +29,15 @@ export class TransportError extends Error {
   }
 }
 
+/** nodemailer's codes for replies about the message itself (MAIL FROM, RCPT TO, DATA). */
+const MESSAGE_STAGES = new Set(['EENVELOPE', 'EMESSAGE']);
+
 /**
- * SMTP: 5xx is permanent, everything else temporary (RFC 5321 §4.2.1). Errors without a
- * reply code are network trouble (connection lost mid-DATA, timeout, refused) and are
- * retried. 530/535 and EAUTH are our credentials, not the message: retrying is right, so
- * an operator who fixes the secret loses nothing (unfixed, the message ends in the DLQ).
+ * SMTP: a 5xx about the message (envelope or DATA) is permanent (RFC 5321 §4.2.1);
+ * everything else is retried. Errors without a reply code are network trouble (connection
+ * lost mid-DATA, timeout, refused). A 5xx to STARTTLS or AUTH (ETLS, EAUTH, 530/535) is
+ * our configuration, not the message: retrying is right, so an operator who fixes the
+ * relay or the secret loses nothing (unfixed, the message ends in the DLQ).
  */
 export function classifySmtp(error: { responseCode?: number; code?: string; response?: string; message?: string }): TransportFailure {
   const response = (error.response ?? error.message ?? 'unknown SMTP error').trim();
@@ -36,8 +45,29 @@ export function classifySmtp(error: { responseCode?: number; code?: string; resp
   if (error.responseCode !== undefined) failure.responseCode = error.responseCode;
   if (error.code !== undefined) failure.code = error.code;
   const code = error.responseCode ?? 0;
-  const authProblem = code === 530 || code === 535 || error.code === 'EAUTH';
-  if (code >= 500 && code < 600 && !authProblem) failure.kind = 'permanent';
+  const aboutTheMessage = error.code === undefined || MESSAGE_STAGES.has(error.code);
+  if (code >= 500 && code < 600 && code !== 530 && code !== 535 && aboutTheMessage) failure.kind = 'permanent';
+  return failure;
+}
+
+const SES_PERMANENT = ['MessageRejected', 'MailFromDomainNotVerified', 'ConfigurationSetDoesNotExist', 'InvalidParameterValue'];
+const SES_PAUSED = ['AccountSendingPaused', 'ConfigurationSetSendingPaused'];
+
+/**
+ * SES: throttling (the send rate or the daily quota) is retried with backoff; a message SES
+ * refuses (content, unverified MAIL FROM, unknown configuration set, invalid parameter) is
+ * refused again on every retry, so it fails now; paused sending is retried, because it ends
+ * when an operator resumes it. Anything else (5xx, network, timeouts) is temporary.
+ * Error names match with or without the SDK's `Exception` suffix.
+ */
+export function classifySes(error: { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } }): TransportFailure {
+  const code = error.code ?? error.name ?? 'Error';
+  const message = (error.message ?? '').trim();
+  const failure: TransportFailure = { kind: 'temporary', response: message ? `${code}: ${message}` : code, code };
+  const is = (names: string[]) => names.some((name) => code === name || code === `${name}Exception`);
+  if (code === 'Throttling' || code === 'ThrottlingException' || /maximum sending rate exceeded/i.test(message)) failure.kind = 'throttled';
+  else if (is(SES_PERMANENT)) failure.kind = 'permanent';
+  else if (is(SES_PAUSED)) failure.needsOperator = true;
   return failure;
 }
 
