@@ -9,7 +9,8 @@ import { silentLog } from '../functions/core/log.js';
 import { systemClock } from '../functions/core/ports.js';
 import { startPipeline } from '../local/pipeline.js';
 import { startChild } from './lib/child.js';
-import { MemoryEmailQueue, MemoryIdempotency, MemoryMessageStore } from './lib/memory-ports.js';
+import { MemoryMessageStore, MemoryQueue, unreachable } from '../test/helpers/memory-ports.js';
+import type { IdempotencyGuard } from '../functions/core/ports.js';
 import { TRANSACTIONAL } from './lib/messages.js';
 import { median, round } from './lib/stats.js';
 
@@ -27,6 +28,18 @@ export interface AcceptResult {
 }
 
 const BODY = JSON.stringify(TRANSACTIONAL);
+
+/** Runs the work once per key and replays its result: the in-memory shape of the idempotency table. */
+class MemoryIdempotency implements IdempotencyGuard {
+  private readonly done = new Map<string, object>();
+  async run<T extends object>(key: string, _fingerprint: unknown, work: () => Promise<T>): Promise<T> {
+    const previous = this.done.get(key);
+    if (previous) return previous as T;
+    const result = await work();
+    this.done.set(key, result);
+    return result;
+  }
+}
 
 interface LoadResult {
   rps: number;
@@ -64,7 +77,17 @@ function proxyEvent(headers: Record<string, string>): APIGatewayProxyEvent {
 /** CPU microseconds per request of the API handler alone, median of `rounds`. */
 async function handlerCpu(rounds: number, requests: number, idempotencyKey: boolean): Promise<number> {
   const store = new MemoryMessageStore();
-  const handler = createApiHandler({ accept: { store, queue: new MemoryEmailQueue(), clock: systemClock, newId: uuidv7 }, store, idempotency: new MemoryIdempotency() }, silentLog);
+  const handler = createApiHandler(
+    {
+      accept: { store, queue: new MemoryQueue(), clock: systemClock, newId: uuidv7 },
+      store,
+      idempotency: new MemoryIdempotency(),
+      allowedSenderDomains: [],
+      suppressions: unreachable('suppressions'),
+      feedback: unreachable('feedback'),
+    },
+    silentLog,
+  );
   const context = {} as Parameters<typeof handler>[1];
   let n = 0;
   const once = async () => {
@@ -83,9 +106,8 @@ async function handlerCpu(rounds: number, requests: number, idempotencyKey: bool
 }
 
 export async function benchAccept(options: { seconds: number; connections: number }): Promise<AcceptResult> {
-  const pipeline = await startPipeline({ log: () => silentLog });
   // Only the accept path is measured: nothing consumes the queue meanwhile.
-  await pipeline.poller.stop();
+  const pipeline = await startPipeline({ log: () => silentLog, inProcessDelivery: false });
   let result: LoadResult;
   try {
     result = await load(`${pipeline.apiUrl}/v1/emails`, options.seconds, options.connections);

@@ -11,16 +11,16 @@ import { v7 as uuidv7 } from 'uuid';
 import { dynamoClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
 import { parseSmtpUrl } from '../functions/adapters/smtp-config.js';
 import { poolOptions, SmtpTransport } from '../functions/adapters/smtp-transport.js';
-import { LOCAL_TABLES } from '../functions/adapters/tables.js';
+import { LOCAL_TABLES, TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
 import { deliverDeps } from '../functions/adapters/wiring.js';
 import { newRecord } from '../functions/core/accept-email.js';
 import { silentLog } from '../functions/core/log.js';
 import { buildMime } from '../functions/core/mime.js';
-import type { QueuedEmail } from '../functions/core/ports.js';
+import type { QueuedEmail, SuppressionStore } from '../functions/core/ports.js';
 import { STATUS_RANK } from '../functions/core/status.js';
 import { createDeliverHandler } from '../functions/deliver/app.js';
 import { ensureTables } from '../local/tables.js';
-import { MemoryMessageStore } from './lib/memory-ports.js';
+import { MemoryMessageStore, unreachable } from '../test/helpers/memory-ports.js';
 import { request, TRANSACTIONAL } from './lib/messages.js';
 import { alternate, median, round } from './lib/stats.js';
 
@@ -153,10 +153,20 @@ export async function benchDeliver(setup: DeliverSetup): Promise<DeliverResult> 
   await ensureTables(dynamoClient(aws));
   const config = parseSmtpUrl(setup.smtpUrl, setup.ca ? { ca: setup.ca } : {});
   const transport = new SmtpTransport(config);
-  const env = { MESSAGES_TABLE: LOCAL_TABLES.messages, QUEUE_URL: 'http://127.0.0.1:9/000000000000/posthaste-send', MAX_RECEIVE_COUNT: '5' };
+  const env = {
+    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
+    QUEUE_URL: 'http://127.0.0.1:9/000000000000/posthaste-send',
+    MAX_RECEIVE_COUNT: '5',
+  };
   const deps = deliverDeps(env, aws, transport, silentLog);
   const memory = setup.memoryStore ? new MemoryMessageStore() : undefined;
-  if (memory) deps.store = memory;
+  if (memory) {
+    // Every store in memory: no recipient is suppressed and none is refused (feedback unused).
+    deps.store = memory;
+    const unused = unreachable<SuppressionStore>('suppressions');
+    deps.suppressions = { add: unused.add, get: unused.get, remove: unused.remove, list: unused.list, suppressedAmong: async () => new Set<string>() };
+    deps.feedback = unreachable('feedback');
+  }
   const handler = createDeliverHandler(deps);
   // The baseline: plain nodemailer with exactly our pool settings.
   const baseline = nodemailer.createTransport(poolOptions(config));

