@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 export const MUST_NOT_CARRY: Record<FunctionName, string[]> = {
   api: ['nodemailer', 'mimetext', 'mime-types', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-secrets-manager'],
   deliver: ['@aws-lambda-powertools/idempotency'],
-  events: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency'],
+  events: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-sqs'],
   authorizer: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2'],
 };
 

@@ -71,7 +71,10 @@ if (runs('accept')) {
 
 if (runs('bundles')) {
   progress('bundles…');
-  results.bundles = await benchBundles({ imports: 10 });
+  const bundles = await benchBundles({ imports: 10 });
+  results.bundles = bundles.functions;
+  results.bundles_skipped = bundles.skipped;
+  results.empty_import_ms = bundles.empty_import_ms;
 }
 
 results.machine.load_after = round(loadavg()[0]!, 2);

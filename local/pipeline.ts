@@ -17,7 +17,8 @@ import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
 import { apiDeps } from '../functions/adapters/api-wiring.js';
-import { deliverDeps, eventsDeps } from '../functions/adapters/wiring.js';
+import { eventsDeps } from '../functions/adapters/events-wiring.js';
+import { deliverDeps } from '../functions/adapters/wiring.js';
 import type { Log } from '../functions/core/log.js';
 import type { Transport } from '../functions/core/ports.js';
 import { startGateway, type Gateway, type GatewayOptions } from './http-gateway.js';

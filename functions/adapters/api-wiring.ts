@@ -7,7 +7,7 @@ import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { required, type Env } from './env.js';
 import { powertoolsIdempotency } from './powertools-idempotency.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
-import { feedbackStores, payloadStore } from './wiring.js';
+import { feedbackStores, payloadStore } from './stores-from-env.js';
 
 /** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
 export function apiDeps(env: Env, aws: AwsSettings): ApiDeps {

@@ -1,38 +1,16 @@
 /**
- * Dependencies of the deliver and events functions from settings. The API's are in
- * api-wiring.ts: only it needs Powertools idempotency, which no other bundle should carry.
+ * The deliver function's dependencies from settings. Each function has its own wiring file
+ * (api-wiring.ts, events-wiring.ts) so its bundle carries only what it uses: the API alone
+ * needs Powertools idempotency, and events needs neither the queue nor the request schema.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeliverHandlerDeps } from '../deliver/app.js';
 import type { Log } from '../core/log.js';
 import { systemClock, type Transport } from '../core/ports.js';
-import { dynamoClient, s3Client, sqsClient, type AwsSettings } from './aws-clients.js';
-import { S3PayloadStore } from './s3-payload-store.js';
-import type { PayloadStore } from '../core/claim-check.js';
-import type { NotificationDeps } from '../core/record-notification.js';
-import { DynamoDbFeedbackStore } from './dynamodb-feedback-store.js';
+import { dynamoClient, sqsClient, type AwsSettings } from './aws-clients.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
-import { DynamoDbSuppressionStore } from './dynamodb-suppression-store.js';
 import { integer, required, type Env } from './env.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
-
-/** The suppressions and feedback tables: the API reads them, deliver and events write them. */
-export function feedbackStores(env: Env, dynamo: DynamoDBClient) {
-  return {
-    suppressions: new DynamoDbSuppressionStore(dynamo, required(env, 'SUPPRESSIONS_TABLE')),
-    feedback: new DynamoDbFeedbackStore(dynamo, required(env, 'FEEDBACK_TABLE')),
-  };
-}
-
-export function eventsDeps(env: Env, aws: AwsSettings, log: Log): NotificationDeps {
-  const dynamo = dynamoClient(aws);
-  return {
-    messages: new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE')),
-    ...feedbackStores(env, dynamo),
-    clock: systemClock,
-    log,
-  };
-}
+import { feedbackStores, payloadStore } from './stores-from-env.js';
 
 export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log): DeliverHandlerDeps {
   const dynamo = dynamoClient(aws);
@@ -54,9 +32,4 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     log,
     ...(payloads ? { payloads } : {}),
   };
-}
-
-/** The claim-check bucket; without one, messages must fit in the queue. */
-export function payloadStore(env: Env, aws: AwsSettings): PayloadStore | undefined {
-  return env.PAYLOAD_BUCKET ? new S3PayloadStore(s3Client(aws), env.PAYLOAD_BUCKET) : undefined;
 }

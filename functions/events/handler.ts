@@ -1,6 +1,6 @@
 import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
 import { powertoolsLog } from '../adapters/logger.js';
-import { eventsDeps } from '../adapters/wiring.js';
+import { eventsDeps } from '../adapters/events-wiring.js';
 import { createEventsHandler } from './app.js';
 
 const { log } = powertoolsLog('posthaste-events');

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { DynamoDbSuppressionStore } from '../../functions/adapters/dynamodb-suppression-store.js';
-import { eventsDeps } from '../../functions/adapters/wiring.js';
+import { eventsDeps } from '../../functions/adapters/events-wiring.js';
 import { newRecord } from '../../functions/core/accept-email.js';
 import type { Log } from '../../functions/core/log.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
