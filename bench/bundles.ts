@@ -4,7 +4,7 @@
  * fresh Node processes. The metafile says what each bundle carries.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -169,5 +169,6 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
     };
   }
   result.empty_import_ms = round(median(emptyTimes));
+  rmSync(dir, { recursive: true, force: true });
   return result;
 }

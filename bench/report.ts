@@ -84,7 +84,7 @@ export function resultsMarkdown(r: BenchResults, notes: string): string {
     .join('\n');
   return `# Benchmarks
 
-Written by \`npm run bench\` (\`npm run bench -- --json\` prints the same numbers as JSON). Each
+Written by \`npm run bench\` (\`npm run -s bench -- --json\` prints the same numbers as one JSON object). Each
 ratio compares Posthaste with a well-known baseline run in the same process, the two
 alternating, median of several rounds: on a shared machine the ratios are what matter.
 
@@ -98,7 +98,7 @@ ${bundleDetails}
 ## How each number is made
 
 - **deliver / deliver_tls**: ${d ? `${d.messages}` : '2,000'} messages in SQS batch events of 10 (built in memory), records written \`queued\` beforehand (not timed); the deliver handler with its production wiring, status store on dynalite in its own process, ${d?.connections ?? 5} pooled SMTP connections, one batch at a time (one warm Lambda container). Baseline: nodemailer's pool with the same settings sending the same raw messages, a batch at a time, to the same discarding smtp-server in another process. _tls_: STARTTLS + AUTH with a certificate made at run time and trusted through SmtpConfig \`ca\`.
-- **deliver, store in memory**: the same, with an in-memory status store: what our own code costs without DynamoDB.
+- **deliver, store in memory**: the same with every store (status, suppressions) in memory: what our own code costs without DynamoDB.
 - **mime_large / mime_small**: \`buildMime\` vs nodemailer MailComposer (attachment given as a Buffer, its fastest input) on text + html + a 100 KB attachment with non-ASCII subject, names and filename, and on a short text-only message; both outputs parsed back with mailparser and compared (subject, from, to, text, html, attachment bytes, Message-ID).
 - **accept**: autocannon (own process) POSTing a small message to the local gateway for ${r.accept?.seconds ?? 10} s, with dynalite and fauxqs in the gateway's process, the queue consumer stopped; handler CPU with in-memory ports.
 - **bundles**: esbuild with infra/bundling.ts options per FUNCTION_ENTRIES; the clients-only bundle constructs each AWS SDK client the function's metafile shows and keeps the same command classes.

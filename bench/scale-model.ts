@@ -42,6 +42,9 @@ export const USAGE = {
   eventsLambdaGbSeconds: 0.25 * 0.02,
   // API create, deliver claim, deliver finish, events status update; items stay under 1 KB → 1 WRU each.
   dynamoWrites: 4,
+  // The suppression lookup (strongly consistent, per recipient) and the events function's
+  // lookup of the message by its SES id.
+  dynamoReads: 2,
   // SendMessage 1, ReceiveMessage and DeleteMessageBatch per 10, plus empty long polls (~0.1).
   sqsRequests: 1 + 0.1 + 0.1 + 0.1,
   snsPublishes: 1,
@@ -60,7 +63,7 @@ export function costPerMillion(ses: 'alaCarte' | 'essentials' = 'alaCarte'): Cos
   const lines: CostLine[] = [
     { item: ses === 'alaCarte' ? 'SES (à la carte, $0.10 per 1,000)' : 'SES (Essentials plan, $0.16 per 1,000)', perMillion: ses === 'alaCarte' ? p.sesPerEmailALaCarte : p.sesPerEmailEssentials },
     { item: 'API Gateway REST ($3.50 per million)', perMillion: u.apiRequests * p.restApiPerRequest },
-    { item: 'DynamoDB on-demand (4 writes)', perMillion: u.dynamoWrites * p.dynamoPerWriteUnit },
+    { item: 'DynamoDB on-demand (4 writes, 2 reads)', perMillion: u.dynamoWrites * p.dynamoPerWriteUnit + u.dynamoReads * p.dynamoPerReadUnit },
     { item: 'SQS (≈1.3 requests)', perMillion: u.sqsRequests * p.sqsPerRequest },
     { item: 'SNS notification (1 publish)', perMillion: u.snsPublishes * p.snsPerPublish },
     { item: 'CloudWatch Logs (~1.5 KB)', perMillion: u.logGb * p.logsPerGb },
@@ -78,7 +81,7 @@ export function scaleModelMarkdown(measured: { deliverStoreRoundTrips: number })
   const total = lines.reduce((s, l) => s + l.perMillion, 0);
   const withoutSes = total - lines[0]!.perMillion;
   const essentials = costPerMillion('essentials').reduce((s, l) => s + l.perMillion, 0);
-  const money = (v: number) => `$${v < 10 ? v.toFixed(2) : v.toFixed(0)}`;
+  const money = (v: number) => `$${v < 10 ? v.toFixed(2) : Math.round(v).toLocaleString('en-US')}`;
   return `## Scale model
 
 Traffic is never flat: size for a peak of ~10× the daily average.
@@ -97,10 +100,10 @@ What each email pays for (one recipient, no attachment; usage per email in bench
 | line | per million emails |
 |---|---|
 ${lines.map((l) => `| ${l.item} | ${money(l.perMillion)} |`).join('\n')}
-| **total** | **${money(total)}** (${money(essentials)} on the SES Essentials plan) |
+| **total** | **${money(total)}** (${money(essentials)} on the SES Essentials plan, the default for accounts new to SES since 2026-07-21) |
 
 Everything except SES is ≈ ${money(withoutSes)} per million (${Math.round((withoutSes / total) * 100)}% of the bill); API Gateway is the largest part of it (an HTTP API at $1.00 per million would cut ~$2.50). Attachments add $0.12 per GB on SES.
-At 1 M/day ≈ ${money(total * 30)}/month; at 10 M/day ≈ ${money(total * 300)}/month.
+At 1 M/day ≈ ${money(total * 30)}/month; at 10 M/day ≈ ${money(total * 300)}/month (before any SES volume tier or savings plan).
 
 Prices: us-east-1 list prices, read ${PRICES_READ} from ${Object.values(PRICE_SOURCES).join(', ')}.
 `;

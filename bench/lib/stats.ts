@@ -42,16 +42,3 @@ export async function alternate(rounds: number, ours: () => Promise<number>, bas
   }
   return result;
 }
-
-/** Operations per second of `fn`, called repeatedly for about `ms` milliseconds. */
-export function opsPerSecond(fn: () => unknown, ms: number): number {
-  let count = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    for (let i = 0; i < 16; i++) fn();
-    count += 16;
-    elapsed = performance.now() - start;
-  }
-  return (count * 1000) / elapsed;
-}
