@@ -16,6 +16,10 @@ import { startGateway, type Gateway, type GatewayOptions } from './http-gateway.
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
 import { startPoller, type Poller } from './sqs-poller.js';
 import { ensureTables, LOCAL_TABLES } from './tables.js';
+import { startSweeper } from './sweeper.js';
+import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
+import { noMetrics } from '../functions/core/metrics.js';
+import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
 
 export interface PipelineOptions {
@@ -36,6 +40,8 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /** How often the scheduler sweeps for due messages (EventBridge runs it every minute in AWS); 0 turns it off. */
+  scheduleSweepMs?: number;
   log?: (component: string) => Log;
 }
 
@@ -50,6 +56,8 @@ export interface Pipeline {
   fauxqs: FauxqsServer;
   poller: Poller;
   gateway: Gateway;
+  /** One sweep of the scheduler, as the timer runs it. */
+  sweep(): Promise<SweepReport>;
   stop(): Promise<void>;
 }
 
@@ -139,7 +147,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
     DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
   };
-  const api = createApiHandler(apiDeps(env, aws), makeLog('api'));
+  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
   const deliver = createDeliverHandler(deliverDeps(env, aws, transport, makeLog('deliver')));
 
   const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
@@ -152,6 +160,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     log: makeLog('poller'),
   });
 
+  const sweepMs = options.scheduleSweepMs ?? 1000;
+  const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
+
   return {
     apiUrl: gateway.url,
     ...(options.outbox ? { outbox: options.outbox } : {}),
@@ -163,7 +174,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     fauxqs,
     poller,
     gateway,
+    sweep: sweeper.sweep,
     async stop() {
+      await sweeper.stop();
       await gateway.stop();
       await poller.stop();
       const saved = saveQueues(fauxqs, snapshot);

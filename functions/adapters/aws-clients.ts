@@ -9,7 +9,11 @@ export interface AwsSettings {
   region: string;
   endpoints?: { dynamodb?: string; sqs?: string; ses?: string; s3?: string; sns?: string };
   local?: boolean;
+  /** Wraps each new client, e.g. Tracer.captureAWSv3Client to trace its calls with X-Ray. */
+  instrument?: <T>(client: T) => T;
 }
+
+const instrumented = <T>(s: AwsSettings, client: T): T => (s.instrument ? s.instrument(client) : client);
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -22,8 +26,8 @@ export function clientConfig(settings: AwsSettings, endpoint: string | undefined
   };
 }
 
-export const dynamoClient = (s: AwsSettings) => new DynamoDBClient(clientConfig(s, s.endpoints?.dynamodb));
-export const sqsClient = (s: AwsSettings) => new SQSClient(clientConfig(s, s.endpoints?.sqs));
+export const dynamoClient = (s: AwsSettings) => instrumented(s, new DynamoDBClient(clientConfig(s, s.endpoints?.dynamodb)));
+export const sqsClient = (s: AwsSettings) => instrumented(s, new SQSClient(clientConfig(s, s.endpoints?.sqs)));
 
 export function awsSettingsFromEnv(env: Record<string, string | undefined>): AwsSettings {
   const endpoints = {

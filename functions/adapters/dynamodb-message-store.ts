@@ -121,8 +121,9 @@ function appendRecipients(sets: string[], values: Record<string, unknown>, updat
 
 const dedupe = (list: unknown): string[] => [...new Set(Array.isArray(list) ? (list as string[]) : [])];
 
-function toRecord(item: Record<string, unknown>): MessageRecord {
-  const { statusRank: _rank, leaseUntil: _lease, ...rest } = item;
+export function toRecord(item: Record<string, unknown>): MessageRecord {
+  // Bookkeeping attributes (the rank, the lease, the scheduler's index keys and payload) stay in the table.
+  const { statusRank: _rank, leaseUntil: _lease, scheduledBucket: _bucket, dueAt: _due, payload: _payload, ...rest } = item;
   const record = rest as unknown as MessageRecord;
   record.acceptedRecipients = dedupe(record.acceptedRecipients);
   record.rejectedRecipients = dedupe(record.rejectedRecipients);

@@ -8,20 +8,24 @@ import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { integer, required, type Env } from './env.js';
 import { powertoolsIdempotency } from './powertools-idempotency.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
+import { schedulingDeps } from './scheduling-wiring.js';
+import { noMetrics, type Metrics } from '../core/metrics.js';
 
 /** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
-export function apiDeps(env: Env, aws: AwsSettings): ApiDeps {
+export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const dynamo = dynamoClient(aws);
+  const sqs = sqsClient(aws);
   const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'));
+  const queue = new SqsEmailQueue(sqs, required(env, 'QUEUE_URL'));
   return {
-    accept: { store, queue, clock: systemClock, newId: uuidv7 },
+    accept: { store, queue, clock: systemClock, newId: uuidv7, metrics, ...(log ? { log } : {}) },
+    scheduling: schedulingDeps(env, dynamo, sqs),
     store,
     idempotency: powertoolsIdempotency(dynamo, required(env, 'IDEMPOTENCY_TABLE')),
   };
 }
 
-export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log): DeliverHandlerDeps {
+export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
   const store = new DynamoDbMessageStore(dynamoClient(aws), required(env, 'MESSAGES_TABLE'));
   const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'));
   return {
@@ -36,5 +40,6 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
       delay: (receiptHandle, seconds) => queue.delayRetry(receiptHandle, seconds),
     },
     log,
+    metrics,
   };
 }

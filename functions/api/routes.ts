@@ -1,31 +1,30 @@
 import { acceptEmail, type AcceptDeps } from '../core/accept-email.js';
 import { PosthasteError } from '../core/errors.js';
-import { header, json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
+import { json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
 import type { IdempotencyGuard, MessageRecord, MessageStore } from '../core/ports.js';
 import { parseSendRequest } from '../core/send-request.js';
+import { acceptScheduled, type AcceptedEmail, type SchedulingDeps } from '../core/accept-scheduled.js';
+import { readScheduledAt } from '../core/schedule.js';
+import { cancel, sendBatch } from './email-routes.js';
+import { withIdempotency } from './idempotency-key.js';
+import { openApi } from './openapi-route.js';
 
 export interface ApiDeps {
   accept: AcceptDeps;
   store: MessageStore;
   idempotency: IdempotencyGuard;
+  scheduling: SchedulingDeps;
 }
 
 type Route = { method: string; pattern: RegExp; run: (req: HttpRequest, params: string[], deps: ApiDeps) => Promise<HttpResponse> };
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 async function sendEmail(req: HttpRequest, _params: string[], deps: ApiDeps): Promise<HttpResponse> {
   const body = readJsonBody(req);
   const request = parseSendRequest(body);
-  const key = header(req, 'idempotency-key');
-  if (key === undefined) return json(202, await acceptEmail(deps.accept, request));
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new PosthasteError('validation_failed', 'Idempotency-Key must be 1-255 printable ASCII characters', [
-      { field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' },
-    ]);
-  }
-  const accepted = await deps.idempotency.run(`${req.principal}:${key}`, body, () => acceptEmail(deps.accept, request));
-  return json(202, accepted, { 'idempotency-key': key });
+  const scheduledAt = readScheduledAt(body, deps.accept.clock.now());
+  const accept = (): Promise<AcceptedEmail> => (scheduledAt ? acceptScheduled(deps.accept, deps.scheduling, request, scheduledAt) : acceptEmail(deps.accept, request));
+  const { result, headers } = await withIdempotency(req, deps.idempotency, body, accept);
+  return json(202, result, headers);
 }
 
 export function presentMessage(record: MessageRecord) {
@@ -44,6 +43,7 @@ export function presentMessage(record: MessageRecord) {
     ...(record.relayResponse !== undefined ? { relayResponse: record.relayResponse } : {}),
     ...(record.providerMessageId !== undefined ? { providerMessageId: record.providerMessageId } : {}),
     ...(record.failureReason !== undefined ? { failureReason: record.failureReason } : {}),
+    ...(record.scheduledAt !== undefined ? { scheduledAt: record.scheduledAt } : {}),
     events: record.events,
   };
 }
@@ -57,6 +57,9 @@ async function getEmail(_req: HttpRequest, [id]: string[], deps: ApiDeps): Promi
 export const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/emails\/?$/, run: sendEmail },
   { method: 'GET', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/?$/, run: getEmail },
+  { method: 'POST', pattern: /^\/v1\/emails\/batch\/?$/, run: sendBatch },
+  { method: 'DELETE', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/?$/, run: cancel },
+  { method: 'GET', pattern: /^\/v1\/openapi\.json$/, run: openApi },
 ];
 
 export async function route(req: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {

@@ -1,12 +1,16 @@
 import { PosthasteError } from './errors.js';
 import type { Clock, EmailQueue, MessageRecord, MessageStore } from './ports.js';
 import type { EmailRequest } from './send-request.js';
+import type { Metrics } from './metrics.js';
+import type { Log } from './log.js';
 
 export interface AcceptDeps {
   store: MessageStore;
   queue: EmailQueue;
   clock: Clock;
   newId: () => string;
+  metrics?: Metrics;
+  log?: Log;
 }
 
 export interface Accepted {
@@ -54,5 +58,7 @@ export async function acceptEmail(deps: AcceptDeps, request: EmailRequest): Prom
       .catch(() => undefined);
     throw new PosthasteError('service_unavailable', 'could not queue the message; nothing was sent, try again', []);
   }
+  deps.metrics?.count('accepted');
+  deps.log?.('info', 'accepted', { messageId: id });
   return { id, status: 'queued' };
 }

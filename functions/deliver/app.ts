@@ -3,6 +3,8 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deliverEmail, type DeliverDeps, type DeliverOutcome } from '../core/deliver-email.js';
 import { backoffSeconds } from '../core/delivery-outcome.js';
 import type { Log } from '../core/log.js';
+import type { Metrics } from '../core/metrics.js';
+import type { QueuedEmail } from '../core/ports.js';
 import { parseQueuedEmail, PoisonMessageError } from '../core/queued-email.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
@@ -10,19 +12,40 @@ export interface DeliverHandlerDeps extends DeliverDeps {
   maxReceives: number;
   retry: { baseSeconds: number; maxSeconds: number; delay(receiptHandle: string, seconds: number): Promise<void> };
   log: Log;
+  metrics?: Metrics;
 }
 
 async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord): Promise<DeliverOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
   try {
     const queued = parseQueuedEmail(record.body);
-    return await deliverEmail(deps, queued, { receiveCount, maxReceives: deps.maxReceives });
+    const outcome = await deliverEmail(deps, queued, { receiveCount, maxReceives: deps.maxReceives });
+    countOutcome(deps, queued, record, outcome);
+    return outcome;
   } catch (error) {
     if (error instanceof PoisonMessageError) {
-      deps.log('error', 'unreadable queue message; it will reach the DLQ', { messageId: record.messageId, reason: error.message });
+      deps.log('error', 'unreadable queue message; it will reach the DLQ', { sqsMessageId: record.messageId, reason: error.message });
       return { result: 'retry', reason: error.message };
     }
     throw error;
+  }
+}
+
+/** Metrics and one log line per delivery, keyed by our message id (the correlation id). */
+function countOutcome(deps: DeliverHandlerDeps, queued: QueuedEmail, record: SQSRecord, outcome: DeliverOutcome): void {
+  const messageId = queued.id;
+  if (outcome.result === 'sent') {
+    // From when the message was queued, or when it was due if it was scheduled.
+    const since = Math.max(Number(record.attributes?.SentTimestamp ?? Date.now()), queued.dueAt ? Date.parse(queued.dueAt) : 0);
+    deps.metrics?.count('sent');
+    deps.metrics?.latency('queueToSentLatency', Math.max(0, Date.now() - since));
+    deps.log('info', 'sent', { messageId });
+  } else if (outcome.result === 'failed' || (outcome.result === 'retry' && outcome.reason === 'retries exhausted')) {
+    deps.metrics?.count('failed');
+    deps.log('warn', 'failed', { messageId, ...(outcome.result === 'retry' ? { reason: outcome.reason } : {}) });
+  } else if (outcome.result === 'retry') {
+    deps.metrics?.count('retries');
+    deps.log('info', 'delivery will be retried', { messageId, reason: outcome.reason, receiveCount: record.attributes?.ApproximateReceiveCount });
   }
 }
 
@@ -39,11 +62,10 @@ export function createDeliverHandler(deps: DeliverHandlerDeps) {
       outcomes.map(async (settled, i) => {
         const record = event.Records[i]!;
         const outcome: DeliverOutcome = settled.status === 'fulfilled' ? settled.value : { result: 'retry', reason: String(settled.reason) };
-        if (settled.status === 'rejected') deps.log('error', 'delivery crashed', { messageId: record.messageId, error: String(settled.reason) });
+        if (settled.status === 'rejected') deps.log('error', 'delivery crashed', { sqsMessageId: record.messageId, error: String(settled.reason) });
         if (outcome.result !== 'retry') return;
         batchItemFailures.push({ itemIdentifier: record.messageId });
         const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-        deps.log('warn', 'delivery will be retried', { messageId: record.messageId, reason: outcome.reason, receiveCount });
         const seconds = backoffSeconds(receiveCount, deps.retry.baseSeconds, deps.retry.maxSeconds);
         if (seconds > 0) await deps.retry.delay(record.receiptHandle, seconds).catch((error) => deps.log('warn', 'could not set retry backoff', { error: String(error) }));
       }),
