@@ -65,7 +65,7 @@ export async function acceptBatch(accept: AcceptDeps, scheduling: SchedulingDeps
   items.forEach((item, index) => {
     try {
       const request = parseSendRequest(item);
-      const scheduledAt = readScheduledAt(item, now, itemField(index, 'scheduledAt'));
+      const scheduledAt = readScheduledAt(item, now);
       valid.push({ index, request, ...(scheduledAt ? { scheduledAt } : {}) });
     } catch (error) {
       results.push(itemError(index, error));

@@ -37,6 +37,9 @@ const STATUS: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
+/** Every code, for the API contract. */
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
+
 const TITLE: Record<ErrorCode, string> = {
   invalid_json: 'The request body is not valid JSON',
   unsupported_media_type: 'The request body must be application/json',
