@@ -13,7 +13,9 @@ const entry = (id: string): QueueEntry => ({ message: { v: 1, id } as QueuedEmai
  * SendMessageBatch partial failures cannot be produced by the SQS stand-in, so this fake
  * answers with scripted per-entry refusals.
  */
-function scriptedSqs(script: (ids: string[], call: number) => { failed: Record<string, { senderFault: boolean }> } | Error) {
+type Refusals = { failed: Record<string, { senderFault: boolean }> };
+
+function scriptedSqs(script: (ids: string[], call: number) => Refusals | Error) {
   const calls: { ids: string[]; delays: (number | undefined)[] }[] = [];
   const client = {
     async send(command: { input: { Entries: { Id: string; MessageBody: string; DelaySeconds?: number }[] } }) {
@@ -41,7 +43,7 @@ describe('SqsBatchQueue', () => {
   });
 
   it('sends again only the entries SQS refused on its side, and reports a sender fault at once', async () => {
-    const sqs = scriptedSqs((_ids, call) => (call === 1 ? { failed: { b: { senderFault: false }, c: { senderFault: true } } } : { failed: {} }));
+    const sqs = scriptedSqs((_ids, call): Refusals => (call === 1 ? { failed: { b: { senderFault: false }, c: { senderFault: true } } } : { failed: {} }));
     const result = await new SqsBatchQueue(sqs.client, 'q', { backoffMs: 1 }).enqueueBatch(['a', 'b', 'c'].map(entry));
     expect(result.failed).toEqual([{ id: 'c', reason: 'InvalidParameterValue: refused' }]);
     expect(sqs.calls.map((c) => c.ids)).toEqual([['a', 'b', 'c'], ['b']]);
