@@ -218,8 +218,10 @@ Examples:
     .allowUnknownOption()
     .allowExcessArguments()
     .argument('[args...]')
-    .action(async (args: string[]) => {
-      exitCode = await runKeysModule(args, env, io);
+    .action(async (args: string[], _opts, command: Command) => {
+      // --json may have been read as the global option: hand it on.
+      const json = globals(command).json && !args.includes('--json') ? ['--json'] : [];
+      exitCode = await runKeysModule([...args, ...json], env, io);
     });
 
   const dlq = program.command('dlq').description("the send queue's dead-letter queue");
