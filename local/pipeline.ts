@@ -25,6 +25,10 @@ import { startSesStandIn, type SesStandIn } from './ses-stand-in.js';
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
 import { lambdaContext, startPoller, type Poller } from './sqs-poller.js';
 import { ensureTables, LOCAL_TABLES } from './tables.js';
+import { startSweeper } from './sweeper.js';
+import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
+import { noMetrics } from '../functions/core/metrics.js';
+import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
 
 export interface PipelineOptions {
@@ -56,6 +60,8 @@ export interface PipelineOptions {
   allowedSenderDomains?: string;
   /** How long the mailbox simulator waits before publishing (SES takes seconds); default 100 ms. */
   simulatorDelayMs?: number;
+  /** How often the scheduler sweeps for due messages (EventBridge runs it every minute in AWS); 0 turns it off. */
+  scheduleSweepMs?: number;
   log?: (component: string) => Log;
 }
 
@@ -76,6 +82,8 @@ export interface Pipeline {
   gateway: Gateway;
   queueArn: string;
   smtpUrl: string;
+  /** One sweep of the scheduler, as the timer runs it. */
+  sweep(): Promise<SweepReport>;
   stop(): Promise<void>;
 }
 
@@ -205,7 +213,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     closeTransport = () => smtpTransport.close();
   }
 
-  const api = createApiHandler(apiDeps(env, aws), makeLog('api'));
+  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
   const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')));
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.
@@ -228,6 +236,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     log: makeLog('poller'),
   });
 
+  const sweepMs = options.scheduleSweepMs ?? 1000;
+  const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
+
   return {
     apiUrl: gateway.url,
     ...(options.outbox ? { outbox: options.outbox } : {}),
@@ -244,7 +255,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     gateway,
     queueArn: queue.queueArn,
     smtpUrl,
+    sweep: sweeper.sweep,
     async stop() {
+      await sweeper.stop();
       await gateway.stop();
       await poller?.stop();
       const saved = await saveQueues(fauxqs, snapshot, payloads);

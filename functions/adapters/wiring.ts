@@ -15,17 +15,20 @@ import { DynamoDbSuppressionStore } from './dynamodb-suppression-store.js';
 import { integer, required, type Env } from './env.js';
 import { powertoolsIdempotency } from './powertools-idempotency.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
+import { schedulingDeps } from './scheduling-wiring.js';
+import { noMetrics, type Metrics } from '../core/metrics.js';
 
 /** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
-export function apiDeps(env: Env, aws: AwsSettings): ApiDeps {
+export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const dynamo = dynamoClient(aws);
+  const sqs = sqsClient(aws);
   const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'), payloadStore(env, aws));
+  const queue = new SqsEmailQueue(sqs, required(env, 'QUEUE_URL'), payloadStore(env, aws));
   return {
-    accept: { store, queue, clock: systemClock, newId: uuidv7 },
+    accept: { store, queue, clock: systemClock, newId: uuidv7, metrics, allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS), ...(log ? { log } : {}) },
+    scheduling: schedulingDeps(env, dynamo, sqs),
     store,
     idempotency: powertoolsIdempotency(dynamo, required(env, 'IDEMPOTENCY_TABLE')),
-    allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS),
     ...feedbackStores(env, dynamo),
   };
 }
@@ -48,7 +51,7 @@ export function eventsDeps(env: Env, aws: AwsSettings, log: Log): NotificationDe
   };
 }
 
-export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log): DeliverHandlerDeps {
+export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
   const dynamo = dynamoClient(aws);
   const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
   const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'));
@@ -67,6 +70,7 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     },
     log,
     ...(payloads ? { payloads } : {}),
+    metrics,
   };
 }
 
