@@ -6,7 +6,11 @@ import dynalite from 'dynalite';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createApiHandler } from '../functions/api/app.js';
 import { createDeliverHandler } from '../functions/deliver/app.js';
-import { dynamoClient, sqsClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
+import { dynamoClient, s3Client, sqsClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
+import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
+import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
+import type { PayloadStore } from '../functions/core/claim-check.js';
+import { parseQueuedEmail } from '../functions/core/queued-email.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
@@ -30,12 +34,16 @@ export interface PipelineOptions {
   smtpOverrides?: Partial<SmtpConfig>;
   sink?: Omit<SinkOptions, 'outbox' | 'port'>;
   deliverConcurrency?: number;
+  /** Run the deliver poller in this process (default). Off when a separate worker process consumes the queue. */
+  inProcessDelivery?: boolean;
   maxReceives?: number;
   visibilityTimeoutSeconds?: number;
   retryBaseSeconds?: number;
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /** Comma-separated sender domains (ALLOWED_SENDER_DOMAINS); empty allows any. */
+  allowedSenderDomains?: string;
   log?: (component: string) => Log;
 }
 
@@ -48,8 +56,10 @@ export interface Pipeline {
   aws: AwsSettings;
   env: Record<string, string>;
   fauxqs: FauxqsServer;
-  poller: Poller;
+  poller?: Poller;
   gateway: Gateway;
+  queueArn: string;
+  smtpUrl: string;
   stop(): Promise<void>;
 }
 
@@ -69,7 +79,7 @@ function snapshotPath(dataDir: string | undefined) {
   return dataDir ? join(dataDir, 'queues.json') : undefined;
 }
 
-function saveQueues(fauxqs: FauxqsServer, file: string | undefined): number {
+async function saveQueues(fauxqs: FauxqsServer, file: string | undefined, payloads: PayloadStore): Promise<number> {
   if (!file) return 0;
   const snapshot: Record<string, string[]> = {};
   let count = 0;
@@ -77,7 +87,13 @@ function saveQueues(fauxqs: FauxqsServer, file: string | undefined): number {
     const state = fauxqs.inspectQueue(name);
     if (!state) continue;
     const bodies = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
-    snapshot[name] = bodies;
+    // The stand-in's S3 is in memory too: a claim ticket is saved as the full message it points to.
+    snapshot[name] = await Promise.all(
+      bodies.map(async (body) => {
+        const key = (JSON.parse(body) as { payloadKey?: string }).payloadKey;
+        return (key && (await payloads.get(key))) || body;
+      }),
+    );
     count += bodies.length;
   }
   writeFileSync(file, JSON.stringify(snapshot));
@@ -108,32 +124,45 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     },
   });
 
+  const bucket = fauxqs.createBucket('posthaste-payloads').bucketName;
+  const payloads = new S3PayloadStore(s3Client(aws), bucket);
   const sqs = sqsClient(aws);
   const snapshot = snapshotPath(options.dataDir);
   if (snapshot && existsSync(snapshot)) {
     const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
     for (const [name, bodies] of Object.entries(saved)) {
-      const url = name === DLQ ? dlq.queueUrl : queue.queueUrl;
-      for (const body of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl, payloads);
+      for (const body of bodies) {
+        const message = (() => {
+          try {
+            return parseQueuedEmail(body);
+          } catch {
+            return undefined;
+          }
+        })();
+        if (message) await restoreQueue.enqueue(message);
+        else await sqs.send(new SendMessageCommand({ QueueUrl: restoreQueue.queueUrl, MessageBody: body }));
+      }
       if (bodies.length) log('info', `restored ${bodies.length} message(s) to ${name}`);
     }
     rmSync(snapshot);
   }
 
   let sink: SmtpSink | undefined;
-  let smtp: SmtpConfig;
-  if (options.smtpUrl) {
-    smtp = parseSmtpUrl(options.smtpUrl, options.smtpOverrides);
-  } else {
+  let smtpUrl = options.smtpUrl;
+  if (!smtpUrl) {
     sink = await startSmtpSink({ ...options.sink, ...(options.outbox ? { outbox: options.outbox } : {}), ...(options.smtpPort !== undefined ? { port: options.smtpPort } : {}) });
-    smtp = parseSmtpUrl(`smtp://127.0.0.1:${sink.port}?tls=none`, { timeoutMs: 10_000, ...options.smtpOverrides });
+    smtpUrl = `smtp://127.0.0.1:${sink.port}?tls=none`;
   }
+  const smtp: SmtpConfig = parseSmtpUrl(smtpUrl, { ...(sink ? { timeoutMs: 10_000 } : {}), ...options.smtpOverrides });
   const transport = new SmtpTransport(smtp);
 
   const env: Record<string, string> = {
     ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
     DLQ_URL: dlq.queueUrl,
+    PAYLOAD_BUCKET: bucket,
+    ...(options.allowedSenderDomains ? { ALLOWED_SENDER_DOMAINS: options.allowedSenderDomains } : {}),
     MAX_RECEIVE_COUNT: String(maxReceives),
     RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
@@ -143,7 +172,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const deliver = createDeliverHandler(deliverDeps(env, aws, transport, makeLog('deliver')));
 
   const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
-  const poller = startPoller({
+  const poller = options.inProcessDelivery === false ? undefined : startPoller({
     client: sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
@@ -161,12 +190,14 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     aws,
     env,
     fauxqs,
-    poller,
+    ...(poller ? { poller } : {}),
     gateway,
+    queueArn: queue.queueArn,
+    smtpUrl,
     async stop() {
       await gateway.stop();
-      await poller.stop();
-      const saved = saveQueues(fauxqs, snapshot);
+      await poller?.stop();
+      const saved = await saveQueues(fauxqs, snapshot, payloads);
       if (saved) log('info', `saved ${saved} queued message(s) for the next start`);
       transport.close();
       await sink?.stop();

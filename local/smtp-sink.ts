@@ -6,12 +6,20 @@ export interface ReceivedMessage {
   raw: Buffer;
   envelope: { from: string; to: string[] };
   file?: string;
+  at: number;
+  /** The sink kept the message but the client never saw the 250 (fault injection). */
+  replyLost?: boolean;
 }
 
 /** Fault hooks: return an error with `responseCode` to answer RCPT or DATA with it. */
 export interface SinkFaults {
   onRcpt?: (address: string, session: SMTPServerSession) => { responseCode: number; message: string } | undefined;
-  onData?: (raw: Buffer, session: SMTPServerSession) => { responseCode: number; message: string } | 'drop' | undefined;
+  /**
+   * 'drop': lose the connection before accepting (the client must retry);
+   * 'accept-then-drop': keep the message, then lose the connection before the reply —
+   * the one case where SMTP itself makes a duplicate unavoidable.
+   */
+  onData?: (raw: Buffer, session: SMTPServerSession) => { responseCode: number; message: string } | 'drop' | 'accept-then-drop' | undefined;
 }
 
 export interface SinkOptions {
@@ -59,17 +67,18 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         const fault = options.faults?.onData?.(raw, session);
-        if (fault === 'drop') {
-          // Lose the connection mid-reply, as a crashing relay would.
-          (session as unknown as { _socket?: { destroy(): void } })._socket?.destroy();
-          return;
-        }
-        if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.responseCode }));
+        const dropConnection = () => {
+          // Lose the connection before the reply, as a crashing relay would.
+          const connections = (server as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections;
+          for (const connection of connections) if (connection.session === session) connection._socket.destroy();
+        };
+        if (fault === 'drop') return dropConnection();
+        if (fault && fault !== 'accept-then-drop') return callback(Object.assign(new Error(fault.message), { responseCode: fault.responseCode }));
         const envelope = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
         };
-        const message: ReceivedMessage = { raw, envelope };
+        const message: ReceivedMessage = { raw, envelope, at: Date.now(), ...(fault === 'accept-then-drop' ? { replyLost: true } : {}) };
         if (options.outbox) {
           const id = /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 16_384).toString('latin1'))?.[1] ?? `${Date.now()}`;
           const file = join(options.outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeName(id)}.eml`);
@@ -78,6 +87,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
           message.file = file;
         }
         received.push(message);
+        if (fault === 'accept-then-drop') return dropConnection();
         callback(null, `Ok: queued as ${received.length}`);
       });
     },
@@ -86,6 +96,9 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  // A client that dies mid-session (a killed worker) resets its connection: that is the
+  // client's problem, not the relay's, exactly as on a real relay.
+  server.on('error', () => undefined);
   const port = (server.server.address() as { port: number }).port;
   return {
     port,

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
@@ -24,6 +25,8 @@ export function clientConfig(settings: AwsSettings, endpoint: string | undefined
 
 export const dynamoClient = (s: AwsSettings) => new DynamoDBClient(clientConfig(s, s.endpoints?.dynamodb));
 export const sqsClient = (s: AwsSettings) => new SQSClient(clientConfig(s, s.endpoints?.sqs));
+// Path-style addressing locally: the stand-in has no wildcard DNS for bucket subdomains.
+export const s3Client = (s: AwsSettings) => new S3Client({ ...clientConfig(s, s.endpoints?.s3), forcePathStyle: Boolean(s.endpoints?.s3) });
 
 export function awsSettingsFromEnv(env: Record<string, string | undefined>): AwsSettings {
   const endpoints = {

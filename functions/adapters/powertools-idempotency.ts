@@ -18,6 +18,9 @@ export function powertoolsIdempotency(client: DynamoDBClient, tableName: string,
     expiresAfterSeconds: ttlSeconds,
   });
   return {
+    useInvocation(context) {
+      config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    },
     async run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T> {
       const once = makeIdempotent(async (_input: { key: string; fingerprint: unknown }) => work(), {
         persistenceStore,

@@ -3,7 +3,10 @@ import type { ApiDeps } from '../api/routes.js';
 import type { DeliverHandlerDeps } from '../deliver/app.js';
 import type { Log } from '../core/log.js';
 import { systemClock, type Transport } from '../core/ports.js';
-import { dynamoClient, sqsClient, type AwsSettings } from './aws-clients.js';
+import { dynamoClient, s3Client, sqsClient, type AwsSettings } from './aws-clients.js';
+import { S3PayloadStore } from './s3-payload-store.js';
+import type { PayloadStore } from '../core/claim-check.js';
+import { parseDomainList } from '../core/sender-policy.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { integer, required, type Env } from './env.js';
 import { powertoolsIdempotency } from './powertools-idempotency.js';
@@ -13,17 +16,19 @@ import { SqsEmailQueue } from './sqs-email-queue.js';
 export function apiDeps(env: Env, aws: AwsSettings): ApiDeps {
   const dynamo = dynamoClient(aws);
   const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'));
+  const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'), payloadStore(env, aws));
   return {
     accept: { store, queue, clock: systemClock, newId: uuidv7 },
     store,
     idempotency: powertoolsIdempotency(dynamo, required(env, 'IDEMPOTENCY_TABLE')),
+    allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS),
   };
 }
 
 export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log): DeliverHandlerDeps {
   const store = new DynamoDbMessageStore(dynamoClient(aws), required(env, 'MESSAGES_TABLE'));
   const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'));
+  const payloads = payloadStore(env, aws);
   return {
     store,
     transport,
@@ -36,5 +41,11 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
       delay: (receiptHandle, seconds) => queue.delayRetry(receiptHandle, seconds),
     },
     log,
+    ...(payloads ? { payloads } : {}),
   };
+}
+
+/** The claim-check bucket; without one, messages must fit in the queue. */
+function payloadStore(env: Env, aws: AwsSettings): PayloadStore | undefined {
+  return env.PAYLOAD_BUCKET ? new S3PayloadStore(s3Client(aws), env.PAYLOAD_BUCKET) : undefined;
 }

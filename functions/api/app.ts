@@ -27,7 +27,8 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
  * response; only faults of ours (a store outage) are 5xx, and they say so.
  */
 export function createApiHandler(deps: ApiDeps, log: Log) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event, context) => {
+    deps.idempotency.useInvocation?.(context);
     const req = toHttpRequest(event);
     try {
       return await route(req, deps);

@@ -3,11 +3,14 @@ import { PosthasteError } from '../core/errors.js';
 import { header, json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
 import type { IdempotencyGuard, MessageRecord, MessageStore } from '../core/ports.js';
 import { parseSendRequest } from '../core/send-request.js';
+import { checkSender } from '../core/sender-policy.js';
 
 export interface ApiDeps {
   accept: AcceptDeps;
   store: MessageStore;
   idempotency: IdempotencyGuard;
+  /** Sender domains `from` may use; empty allows any (local mode). */
+  allowedSenderDomains: string[];
 }
 
 type Route = { method: string; pattern: RegExp; run: (req: HttpRequest, params: string[], deps: ApiDeps) => Promise<HttpResponse> };
@@ -17,6 +20,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 async function sendEmail(req: HttpRequest, _params: string[], deps: ApiDeps): Promise<HttpResponse> {
   const body = readJsonBody(req);
   const request = parseSendRequest(body);
+  checkSender(request, deps.allowedSenderDomains);
   const key = header(req, 'idempotency-key');
   if (key === undefined) return json(202, await acceptEmail(deps.accept, request));
   if (!IDEMPOTENCY_KEY.test(key)) {

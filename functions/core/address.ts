@@ -14,9 +14,10 @@ const DOMAIN_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 const TOP_LEVEL = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 // "Display Name <user@example.com>", the display name optionally quoted.
 const NAME_ADDR = /^\s*(?:"((?:[^"\\]|\\.)*)"|([^<>"]*?))\s*<([^<>]*)>\s*$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// Control characters, and lone surrogate halves (not encodable as UTF-8).
+const CONTROL = /[\u0000-\u001f\u007f]|\p{Cs}/u;
 
-export type AddressCheck = { ok: true; mailbox: Mailbox } | { ok: false; reason: string };
+export type AddressCheck = { ok: true; mailbox: Mailbox } | { ok: false; reason: string; part?: 'name' | 'email' };
 
 /** Validates an addr-spec and returns it with an ASCII (punycode) domain. */
 export function normalizeEmail(input: string): AddressCheck {
@@ -45,7 +46,7 @@ export function parseMailbox(input: string | { name?: string | undefined; email:
     const checked = normalizeEmail(input.email);
     if (!checked.ok) return checked;
     const name = input.name?.trim();
-    if (name !== undefined && CONTROL.test(name)) return { ok: false, reason: 'name must not contain control characters (CR, LF, NUL, …)' };
+    if (name !== undefined && CONTROL.test(name)) return { ok: false, part: 'name', reason: 'must not contain control characters (CR, LF, NUL, …) or invalid Unicode' };
     return { ok: true, mailbox: name ? { name, email: checked.mailbox.email } : checked.mailbox };
   }
   if (CONTROL.test(input)) return { ok: false, reason: 'must not contain control characters (CR, LF, NUL, …)' };

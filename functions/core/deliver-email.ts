@@ -36,10 +36,15 @@ export async function deliverEmail(deps: DeliverDeps, queued: QueuedEmail, attem
   try {
     return await attemptDelivery(deps, queued, claim.record, attempt);
   } catch (error) {
-    // A fault of ours (bug, store outage): give the lease back so the next receive can try.
+    // A fault of ours (bug, store outage): give the lease back so the next receive can try;
+    // on the last receive, say so in the status before the queue moves it to the DLQ.
     const at = deps.clock.now().toISOString();
-    const detail = error instanceof Error ? error.message : String(error);
-    await deps.store.recordAttempt(queued.id, { events: [{ type: 'retry', at, detail: `internal error: ${detail}` }] }).catch(() => undefined);
+    const detail = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    if (attempt.receiveCount >= attempt.maxReceives) {
+      await deps.store.finish(queued.id, { status: 'failed', failureReason: detail, events: [{ type: 'failed', at, detail }] }).catch(() => undefined);
+    } else {
+      await deps.store.recordAttempt(queued.id, { events: [{ type: 'retry', at, detail }] }).catch(() => undefined);
+    }
     return { result: 'retry', reason: detail };
   }
 }

@@ -24,11 +24,15 @@ export class TransportError extends Error {
   }
 }
 
+/** nodemailer's codes for replies about the message itself (MAIL FROM, RCPT TO, DATA). */
+const MESSAGE_STAGES = new Set(['EENVELOPE', 'EMESSAGE']);
+
 /**
- * SMTP: 5xx is permanent, everything else temporary (RFC 5321 §4.2.1). Errors without a
- * reply code are network trouble (connection lost mid-DATA, timeout, refused) and are
- * retried. 530/535 and EAUTH are our credentials, not the message: retrying is right, so
- * an operator who fixes the secret loses nothing (unfixed, the message ends in the DLQ).
+ * SMTP: a 5xx about the message (envelope or DATA) is permanent (RFC 5321 §4.2.1);
+ * everything else is retried. Errors without a reply code are network trouble (connection
+ * lost mid-DATA, timeout, refused). A 5xx to STARTTLS or AUTH (ETLS, EAUTH, 530/535) is
+ * our configuration, not the message: retrying is right, so an operator who fixes the
+ * relay or the secret loses nothing (unfixed, the message ends in the DLQ).
  */
 export function classifySmtp(error: { responseCode?: number; code?: string; response?: string; message?: string }): TransportFailure {
   const response = (error.response ?? error.message ?? 'unknown SMTP error').trim();
@@ -36,8 +40,8 @@ export function classifySmtp(error: { responseCode?: number; code?: string; resp
   if (error.responseCode !== undefined) failure.responseCode = error.responseCode;
   if (error.code !== undefined) failure.code = error.code;
   const code = error.responseCode ?? 0;
-  const authProblem = code === 530 || code === 535 || error.code === 'EAUTH';
-  if (code >= 500 && code < 600 && !authProblem) failure.kind = 'permanent';
+  const aboutTheMessage = error.code === undefined || MESSAGE_STAGES.has(error.code);
+  if (code >= 500 && code < 600 && code !== 530 && code !== 535 && aboutTheMessage) failure.kind = 'permanent';
   return failure;
 }
 

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'validation_failed'
   | 'too_many_recipients'
+  | 'sender_not_allowed'
   | 'payload_too_large'
   | 'idempotency_key_conflict'
   | 'idempotency_key_in_use'
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   validation_failed: 422,
   too_many_recipients: 422,
+  sender_not_allowed: 403,
   payload_too_large: 413,
   idempotency_key_conflict: 409,
   idempotency_key_in_use: 409,
@@ -40,6 +42,7 @@ const TITLE: Record<ErrorCode, string> = {
   unsupported_media_type: 'The request body must be application/json',
   validation_failed: 'The request is invalid',
   too_many_recipients: 'Too many recipients',
+  sender_not_allowed: 'The sender domain is not allowed',
   payload_too_large: 'The message is too large',
   idempotency_key_conflict: 'The Idempotency-Key was already used with a different request',
   idempotency_key_in_use: 'A request with this Idempotency-Key is still being processed',

@@ -97,6 +97,8 @@ export interface Transport {
 
 /** Runs `work` once per (key, fingerprint) within the key's lifetime; replays its result after. */
 export interface IdempotencyGuard {
+  /** Lets in-progress records expire with the invocation (a crashed request frees its key). */
+  useInvocation?(context: { getRemainingTimeInMillis(): number }): void;
   run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T>;
 }
 

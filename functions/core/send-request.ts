@@ -24,6 +24,11 @@ const RESERVED_HEADERS = new Set([
 ]);
 
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/; // control characters except TAB
+// In a `u` regex a valid surrogate pair is one code point, so this matches only lone halves,
+// which cannot be encoded as UTF-8 and would fail the message at delivery time.
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = (value: string) => !LONE_SURROGATE.test(value);
+const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
 const HEADER_NAME = /^[\u0021-\u0039\u003b-\u007e]{1,76}$/; // RFC 5322 ftext
 const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/; // SES message tag charset
 const CONTENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
@@ -39,16 +44,28 @@ const mailbox = z
   .transform((value, ctx): Mailbox => {
     const checked = parseMailbox(value);
     if (checked.ok) return checked.mailbox;
-    ctx.addIssue({ code: 'custom', message: checked.reason, path: typeof value === 'string' ? [] : ['email'] });
+    ctx.addIssue({ code: 'custom', message: checked.reason, path: typeof value === 'string' ? [] : [checked.part ?? 'email'] });
     return z.NEVER;
   });
 
-const mailboxes = z
-  .union([mailbox, z.array(mailbox).max(LIMITS.recipients)], { error: 'must be an address, {name, email}, or a list of them' })
-  .transform((v) => (Array.isArray(v) ? v : [v]));
+const mailboxList = z.array(mailbox).max(LIMITS.recipients);
+
+/** One address or a list; errors keep their exact path (`to` or `to[3]`), which a union would lose. */
+const mailboxes = z.unknown().transform((value, ctx): Mailbox[] => {
+  const result = Array.isArray(value) ? mailboxList.safeParse(value) : mailbox.safeParse(value);
+  if (result.success) return Array.isArray(result.data) ? result.data : [result.data];
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 const checkedString = (what: string, max: number) =>
-  z.string().max(max).refine((v) => noControl(what)(v) === true, { message: `${what} must not contain control characters (CR, LF, NUL, …)` });
+  z
+    .string()
+    .max(max)
+    .refine((v) => noControl(what)(v) === true, { message: `${what} must not contain control characters (CR, LF, NUL, …)` })
+    .refine(wellFormed, { message: UNICODE_MESSAGE });
+
+const bodyText = z.string().refine(wellFormed, { message: UNICODE_MESSAGE });
 
 const attachment = z.strictObject({
   filename: checkedString('filename', 255).pipe(z.string().min(1)),
@@ -73,6 +90,7 @@ const headers = z
       if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid header name' });
       else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Posthaste and cannot be overridden' });
       if (CONTROL.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'must not contain control characters (CR, LF, NUL, …)' });
+      else if (!wellFormed(value)) ctx.addIssue({ code: 'custom', path: [name], message: UNICODE_MESSAGE });
       else if (value.length > LIMITS.headerValueChars) ctx.addIssue({ code: 'custom', path: [name], message: `must be at most ${LIMITS.headerValueChars} characters` });
     }
   });
@@ -90,8 +108,8 @@ export const sendRequestSchema = z
     bcc: mailboxes.optional(),
     replyTo: mailboxes.optional(),
     subject: checkedString('subject', LIMITS.subjectChars),
-    text: z.string().optional(),
-    html: z.string().optional(),
+    text: bodyText.optional(),
+    html: bodyText.optional(),
     attachments: z.array(attachment).max(LIMITS.attachments).optional(),
     headers: headers.optional(),
     tags: z.array(tag).max(LIMITS.tags).optional(),

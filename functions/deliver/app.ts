@@ -3,26 +3,39 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deliverEmail, type DeliverDeps, type DeliverOutcome } from '../core/deliver-email.js';
 import { backoffSeconds } from '../core/delivery-outcome.js';
 import type { Log } from '../core/log.js';
-import { parseQueuedEmail, PoisonMessageError } from '../core/queued-email.js';
+import { checkOut, idOf, type PayloadStore } from '../core/claim-check.js';
+import { PoisonMessageError } from '../core/queued-email.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
   /** The queue's maxReceiveCount: the attempt that reaches it is the last. */
   maxReceives: number;
   retry: { baseSeconds: number; maxSeconds: number; delay(receiptHandle: string, seconds: number): Promise<void> };
   log: Log;
+  /** Where claim-checked (large) messages are stored. */
+  payloads?: PayloadStore;
 }
 
 async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord): Promise<DeliverOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
   try {
-    const queued = parseQueuedEmail(record.body);
-    return await deliverEmail(deps, queued, { receiveCount, maxReceives: deps.maxReceives });
-  } catch (error) {
-    if (error instanceof PoisonMessageError) {
-      deps.log('error', 'unreadable queue message; it will reach the DLQ', { messageId: record.messageId, reason: error.message });
-      return { result: 'retry', reason: error.message };
+    const { message, payloadKey } = await checkOut(record.body, deps.payloads);
+    const outcome = await deliverEmail(deps, message, { receiveCount, maxReceives: deps.maxReceives });
+    if (payloadKey && outcome.result !== 'retry') {
+      // Delivered or finished for good: the stored body is no longer needed (lifecycle expiry backs this up).
+      await deps.payloads?.delete(payloadKey).catch((error) => deps.log('warn', 'could not remove a stored payload', { payloadKey, error: String(error) }));
     }
-    throw error;
+    return outcome;
+  } catch (error) {
+    if (!(error instanceof PoisonMessageError)) throw error;
+    const id = idOf(record.body);
+    deps.log('error', 'unreadable queue message; it goes to the DLQ after the receive limit', { messageId: record.messageId, id, reason: error.message, receiveCount });
+    if (id && receiveCount >= deps.maxReceives) {
+      const at = deps.clock.now().toISOString();
+      await deps.store
+        .finish(id, { status: 'failed', failureReason: `unreadable queue message: ${error.message}`, events: [{ type: 'failed', at, detail: error.message }] })
+        .catch(() => undefined);
+    }
+    return { result: 'retry', reason: error.message };
   }
 }
 

@@ -1,0 +1,221 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { idOf } from '../../functions/core/claim-check.js';
+import { silentLog } from '../../functions/core/log.js';
+import type { MessageRecord } from '../../functions/core/ports.js';
+import { DONE_DELIVERING } from '../../functions/core/status.js';
+import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import type { ReceivedMessage, SinkFaults } from '../../local/smtp-sink.js';
+import { startWorker } from '../helpers/worker.js';
+
+export interface ChaosOptions {
+  messages: number;
+  seed?: number;
+  /** Kill the deliver worker when this share of messages has reached the relay. */
+  killAt?: number[];
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export interface ChaosCounts {
+  accepted: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  retried: number;
+  inDlq: number;
+  lost: number;
+  duplicated: number;
+  /** Duplicates SMTP makes unavoidable: the relay kept the message but the 250 never arrived. */
+  unavoidableDuplicates: number;
+  workerKills: number;
+  faults: Record<string, number>;
+  seconds: number;
+}
+
+/** Small seeded PRNG so a failing run can be replayed with CHAOS_SEED. */
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const idInRaw = (raw: Buffer) => /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 8192).toString('latin1'))?.[1];
+
+async function scanMessages(pipeline: Pipeline): Promise<Map<string, MessageRecord>> {
+  const doc = DynamoDBDocumentClient.from(dynamoClient(pipeline.aws));
+  const records = new Map<string, MessageRecord>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new ScanCommand({ TableName: pipeline.env.MESSAGES_TABLE!, ExclusiveStartKey: start }));
+    for (const item of out.Items ?? []) records.set(item.id as string, item as MessageRecord);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return records;
+}
+
+function dlqIds(pipeline: Pipeline): Set<string> {
+  const q = pipeline.fauxqs.inspectQueue('posthaste-send-dlq')!;
+  const bodies = [...q.messages.ready, ...q.messages.delayed, ...q.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
+  return new Set(bodies.map(idOf).filter((id): id is string => id !== undefined));
+}
+
+/**
+ * Drives the local pipeline over its real protocols while the relay injects faults and
+ * the deliver worker is killed mid-run, then counts what became of every accepted message.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const random = mulberry32(options.seed ?? 42);
+  const faults = { rcpt_550: 0, rcpt_451: 0, data_421: 0, dropped_mid_data: 0, reply_lost_after_accept: 0 };
+  const sinkFaults: SinkFaults = {
+    onRcpt() {
+      const r = random();
+      if (r < 0.03) return faults.rcpt_550++, { responseCode: 550, message: '5.1.1 No such user' };
+      if (r < 0.08) return faults.rcpt_451++, { responseCode: 451, message: '4.3.0 Try again later' };
+      return undefined;
+    },
+    onData() {
+      const r = random();
+      if (r < 0.05) return faults.data_421++, { responseCode: 421, message: '4.3.2 Service shutting down' };
+      if (r < 0.07) return faults.dropped_mid_data++, 'drop';
+      if (r < 0.075) return faults.reply_lost_after_accept++, 'accept-then-drop';
+      return undefined;
+    },
+  };
+  const pipeline = await startPipeline({
+    inProcessDelivery: false,
+    sink: { faults: sinkFaults },
+    maxReceives: 5,
+    visibilityTimeoutSeconds: 4,
+    retryBaseSeconds: 1,
+    retryMaxSeconds: 4,
+    leaseSeconds: 3,
+    log: () => silentLog,
+  });
+  let worker = await startWorker(pipeline);
+  const inDoubt = new Set<string>();
+  let kills = 0;
+  try {
+    // Send everything over HTTP, as an app would.
+    const accepted: string[] = [];
+    const pool = Array.from({ length: Math.max(50, Math.floor(options.messages / 5)) }, (_, i) => `user${i}@example.org`);
+    let next = 0;
+    const send = async () => {
+      while (next < options.messages) {
+        const n = next++;
+        const to = [pool[Math.floor(random() * pool.length)]!, ...(random() < 0.3 ? [pool[Math.floor(random() * pool.length)]!] : [])];
+        const res = await fetch(`${pipeline.apiUrl}/v1/emails`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from: 'chaos@example.com', to: [...new Set(to)], subject: `chaos ${n}`, text: `message ${n}` }),
+        });
+        if (res.status === 202) accepted.push(((await res.json()) as { id: string }).id);
+        else log(`send ${n} answered ${res.status}: ${await res.text()}`);
+      }
+    };
+    const sending = Promise.all(Array.from({ length: options.concurrency ?? 16 }, send));
+
+    // Kill the worker when given shares of the messages have reached the relay.
+    const killPoints = [...(options.killAt ?? [0.3, 0.65])];
+    const received = pipeline.sink!.received;
+    const killer = (async () => {
+      for (const share of killPoints) {
+        while (received.length < options.messages * share) await new Promise((r) => setTimeout(r, 20));
+        worker.kill('SIGKILL');
+        await new Promise((r) => worker.once('exit', r));
+        kills++;
+        // Whatever the relay kept but the dead worker had not recorded is in doubt: a resend is unavoidable.
+        const records = await scanMessages(pipeline);
+        for (const message of received) {
+          const id = idInRaw(message.raw);
+          const record = id ? records.get(id) : undefined;
+          if (!id || !record) continue;
+          for (const rcpt of message.envelope.to) {
+            if (record.status === 'queued' && !(record.acceptedRecipients ?? []).includes(rcpt.toLowerCase())) inDoubt.add(`${id} ${rcpt}`);
+          }
+        }
+        log(`killed the deliver worker at ${received.length} relayed messages; ${inDoubt.size} deliveries in doubt`);
+        await new Promise((r) => setTimeout(r, 500));
+        worker = await startWorker(pipeline);
+      }
+    })();
+    await sending;
+    log(`accepted ${accepted.length} of ${options.messages}`);
+    await killer;
+
+    // Wait until every accepted message is finished or parked in the DLQ.
+    const deadline = Date.now() + 120_000 + options.messages * 30;
+    let records = await scanMessages(pipeline);
+    let dlq = dlqIds(pipeline);
+    const settled = () => accepted.every((id) => DONE_DELIVERING.has(records.get(id)?.status ?? 'queued') || dlq.has(id));
+    while (!settled() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      records = await scanMessages(pipeline);
+      dlq = dlqIds(pipeline);
+    }
+    // Let in-flight DLQ moves finish: a message marked failed on its last receive is moved when it next becomes visible.
+    await new Promise((r) => setTimeout(r, 1000));
+    records = await scanMessages(pipeline);
+    dlq = dlqIds(pipeline);
+
+    const copies = new Map<string, ReceivedMessage[]>();
+    for (const message of received) {
+      const id = idInRaw(message.raw);
+      if (!id) continue;
+      for (const rcpt of message.envelope.to) {
+        const key = `${id} ${rcpt}`;
+        copies.set(key, [...(copies.get(key) ?? []), message]);
+      }
+    }
+    let duplicated = 0;
+    let unavoidable = 0;
+    for (const [key, list] of copies) {
+      if (list.length < 2) continue;
+      if (list[0]!.replyLost || inDoubt.has(key)) unavoidable += list.length - 1;
+      else duplicated += list.length - 1;
+    }
+    const statusOf = (id: string) => records.get(id)?.status;
+    return {
+      accepted: accepted.length,
+      sent: accepted.filter((id) => statusOf(id) === 'sent').length,
+      failed: accepted.filter((id) => statusOf(id) === 'failed').length,
+      suppressed: accepted.filter((id) => statusOf(id) === 'suppressed').length,
+      retried: accepted.filter((id) => (records.get(id)?.events ?? []).some((e) => e.type === 'retry')).length,
+      inDlq: accepted.filter((id) => dlq.has(id)).length,
+      lost: accepted.filter((id) => !DONE_DELIVERING.has(statusOf(id) ?? 'queued') && !dlq.has(id)).length,
+      duplicated,
+      unavoidableDuplicates: unavoidable,
+      workerKills: kills,
+      faults,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+  } finally {
+    worker.kill('SIGKILL');
+    await pipeline.stop();
+  }
+}
+
+export function summary(counts: ChaosCounts): string[] {
+  return [
+    `accepted: ${counts.accepted}`,
+    `sent: ${counts.sent}`,
+    `failed: ${counts.failed}`,
+    `suppressed: ${counts.suppressed}`,
+    `retried: ${counts.retried}`,
+    `in DLQ: ${counts.inDlq}`,
+    `lost: ${counts.lost}`,
+    `duplicated: ${counts.duplicated}`,
+    `unavoidable duplicates: ${counts.unavoidableDuplicates} (the relay kept the message but its 250 reply was lost, or the worker was killed after the relay accepted and before the status write; SMTP cannot tell the sender apart from a failure, so at-least-once delivery resends)`,
+    `worker kills: ${counts.workerKills}`,
+    `faults injected: ${Object.entries(counts.faults).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `seconds: ${counts.seconds}`,
+  ];
+}

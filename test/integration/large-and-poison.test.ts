@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3Client, sqsClient } from '../../functions/adapters/aws-clients.js';
+import { newRecord } from '../../functions/core/accept-email.js';
+import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
+import { dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { silentLog } from '../../functions/core/log.js';
+import { parseSendRequest } from '../../functions/core/send-request.js';
+import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
+
+let pipeline: Pipeline;
+
+beforeAll(async () => {
+  pipeline = await startPipeline({
+    maxReceives: 3,
+    visibilityTimeoutSeconds: 1,
+    retryBaseSeconds: 0,
+    leaseSeconds: 5,
+    allowedSenderDomains: 'example.com',
+    log: () => silentLog,
+  });
+});
+
+afterAll(async () => {
+  await pipeline?.stop();
+});
+
+const dlqBodies = () => {
+  const q = pipeline.fauxqs.inspectQueue('posthaste-send-dlq')!;
+  return [...q.messages.ready, ...q.messages.delayed, ...q.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
+};
+
+describe('large messages travel through the payload store', () => {
+  it('delivers a 7 MB attachment end to end with bounded memory, then removes the stored body', async () => {
+    const attachment = randomBytes(7 * 1024 * 1024);
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    try {
+      const res = await postJson(`${pipeline.apiUrl}/v1/emails`, {
+        from: 'big@example.com',
+        to: 'rcpt@example.org',
+        subject: 'the big one',
+        text: 'see attachment',
+        attachments: [{ filename: 'data.bin', content: attachment.toString('base64'), contentType: 'application/octet-stream' }],
+      });
+      expect(res.status).toBe(202);
+      // The queue message is a ticket, not the body.
+      const record = await waitForStatus(pipeline.apiUrl, res.body.id, ['sent', 'failed'], 30_000);
+      expect(record.status).toBe('sent');
+      const received = pipeline.sink!.received.find((m) => m.raw.toString('latin1').includes(res.body.id))!;
+      const parsed = await simpleParser(received.raw);
+      expect(parsed.attachments[0]!.content.equals(attachment)).toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    const growthMb = (peak - baseline) / 1024 / 1024;
+    console.log(`7 MB attachment: peak RSS growth ${growthMb.toFixed(0)} MB (API + deliver + stand-ins in one process)`);
+    expect(growthMb).toBeLessThan(400);
+    const s3 = s3Client(pipeline.aws);
+    const listed = await waitFor(async () => {
+      const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads' }));
+      return (out.KeyCount ?? 0) === 0 ? out : undefined;
+    }, 5000, 'the stored payload to be removed');
+    expect(listed.KeyCount ?? 0).toBe(0);
+  }, 60_000);
+
+  it('keeps small messages inline in the queue', async () => {
+    const res = await postJson(`${pipeline.apiUrl}/v1/emails`, { from: 'a@example.com', to: 'b@example.org', subject: 's', text: 'small' });
+    await waitForStatus(pipeline.apiUrl, res.body.id, ['sent']);
+    const out = await s3Client(pipeline.aws).send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads' }));
+    expect(out.KeyCount ?? 0).toBe(0);
+  });
+});
+
+describe('poison messages', () => {
+  it('moves an unreadable queue message to the DLQ after the receive limit with status failed and the reason', async () => {
+    // A record whose queue message is corrupt: the id is readable, the request is not.
+    const store = new DynamoDbMessageStore(dynamoClient(pipeline.aws), pipeline.env.MESSAGES_TABLE!);
+    const id = '01a2b3c4-0000-7000-8000-00000000bad1';
+    await store.create(newRecord(id, parseSendRequest({ from: 'a@example.com', to: 'b@example.org', subject: 'x', text: 'x' }), new Date().toISOString()));
+    const body = JSON.stringify({ v: 1, id, request: { from: 42 } });
+    await sqsClient(pipeline.aws).send(new SendMessageCommand({ QueueUrl: pipeline.queueUrl, MessageBody: body }));
+
+    const record = await waitForStatus(pipeline.apiUrl, id, ['failed'], 20_000);
+    expect(record.failureReason).toMatch(/unreadable queue message: queued request is invalid/);
+    await waitFor(() => (dlqBodies().includes(body) ? true : undefined), 10_000, 'the message in the DLQ');
+    expect(pipeline.sink!.received.some((m) => m.raw.toString('latin1').includes(id))).toBe(false);
+  }, 30_000);
+
+  it('sends a queue message that is not even JSON to the DLQ without crashing the batch', async () => {
+    const body = 'this is not json';
+    await sqsClient(pipeline.aws).send(new SendMessageCommand({ QueueUrl: pipeline.queueUrl, MessageBody: body }));
+    const healthy = await postJson(`${pipeline.apiUrl}/v1/emails`, { from: 'a@example.com', to: 'b@example.org', subject: 'next', text: 'x' });
+    await waitForStatus(pipeline.apiUrl, healthy.body.id, ['sent']);
+    await waitFor(() => (dlqBodies().includes(body) ? true : undefined), 15_000, 'the message in the DLQ');
+  }, 30_000);
+});
+
+describe('sender policy', () => {
+  it('refuses a from outside the allowed sender domains with 403 naming the field, and queues nothing', async () => {
+    const before = pipeline.sink!.received.length;
+    const res = await postJson(`${pipeline.apiUrl}/v1/emails`, { from: 'ceo@evil.test', to: 'b@example.org', subject: 'x', text: 'x' });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'sender_not_allowed', field: 'from' });
+    const sub = await postJson(`${pipeline.apiUrl}/v1/emails`, { from: 'news@mail.example.com', to: 'b@example.org', subject: 'x', text: 'x' });
+    expect(sub.status).toBe(202);
+    await waitForStatus(pipeline.apiUrl, sub.body.id, ['sent']);
+    expect(pipeline.sink!.received.length).toBe(before + 1);
+    expect((await getJson(`${pipeline.apiUrl}/v1/emails/${sub.body.id}`)).body.from).toBe('news@mail.example.com');
+  });
+});

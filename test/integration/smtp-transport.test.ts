@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSmtpUrl } from '../../functions/adapters/smtp-config.js';
+import { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
+import { TransportError } from '../../functions/core/delivery-outcome.js';
+import { buildMime } from '../../functions/core/mime.js';
+import { parseSendRequest } from '../../functions/core/send-request.js';
+import { startSmtpSink, type SmtpSink } from '../../local/smtp-sink.js';
+import { selfSignedCertificate } from '../helpers/certificate.js';
+
+const message = buildMime(parseSendRequest({ from: 'a@example.com', to: 'b@example.org', subject: 'tls', text: 'secret' }), { id: 'tls-test' });
+const credentials = { user: 'relay-user', pass: 'p@ss:w/rd' };
+let cert: { key: string; cert: string };
+let relay: SmtpSink;
+const transports: SmtpTransport[] = [];
+
+function transport(url: string, overrides = {}) {
+  const t = new SmtpTransport(parseSmtpUrl(url, { timeoutMs: 5000, ...overrides }));
+  transports.push(t);
+  return t;
+}
+
+async function failure(promise: Promise<unknown>): Promise<TransportError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TransportError) return error;
+    throw error;
+  }
+  throw new Error('expected the send to fail');
+}
+
+beforeAll(async () => {
+  cert = selfSignedCertificate();
+  relay = await startSmtpSink({ tls: cert, auth: credentials });
+});
+
+afterAll(async () => {
+  for (const t of transports) t.close();
+  await relay.stop();
+});
+
+describe('SMTP transport security', () => {
+  const auth = () => `smtp://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@127.0.0.1:${relay.port}`;
+
+  it('refuses a relay whose certificate does not verify, by default', async () => {
+    const error = await failure(transport(auth()).send(message));
+    expect(error.failure.kind).toBe('temporary');
+    expect(error.failure.response).toMatch(/self[- ]signed|certificate/i);
+    expect(relay.received.some((m) => m.raw.includes('secret'))).toBe(false);
+  });
+
+  it('delivers over verified STARTTLS with AUTH when the relay CA is trusted', async () => {
+    const result = await transport(auth(), { ca: cert.cert }).send(message);
+    expect(result.accepted).toEqual(['b@example.org']);
+    expect(result.response).toMatch(/^250 /);
+  });
+
+  it('delivers to an unverified relay only with the explicit verify=false opt-out', async () => {
+    const result = await transport(`${auth()}?verify=false`).send(message);
+    expect(result.accepted).toEqual(['b@example.org']);
+  });
+
+  it('requires STARTTLS by default: a relay that does not offer it is refused', async () => {
+    const plain = await startSmtpSink();
+    try {
+      const error = await failure(transport(`smtp://127.0.0.1:${plain.port}`).send(message));
+      // A relay that cannot do TLS is a configuration fault: retried, never sent in clear.
+      expect(error.failure.code).toBe('ETLS');
+      expect(error.failure.kind).toBe('temporary');
+      expect(plain.received).toHaveLength(0);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('reports wrong credentials as a retryable failure (the operator can fix the secret)', async () => {
+    const error = await failure(transport(`smtp://relay-user:wrong@127.0.0.1:${relay.port}`, { ca: cert.cert }).send(message));
+    expect(error.failure.responseCode).toBe(535);
+    expect(error.failure.kind).toBe('temporary');
+  });
+
+  it('parses relay URLs, masks nothing it needs and rejects bad ones', () => {
+    expect(parseSmtpUrl('smtps://u%40x:p%3Aw@mail.example.com')).toMatchObject({ host: 'mail.example.com', port: 465, secure: true, tls: 'implicit', user: 'u@x', pass: 'p:w', verifyCertificate: true });
+    expect(parseSmtpUrl('smtp://mail.example.com')).toMatchObject({ port: 587, secure: false, tls: 'required' });
+    expect(() => parseSmtpUrl('http://mail.example.com')).toThrow(/scheme/);
+    expect(() => parseSmtpUrl('smtps://mail.example.com?tls=none')).toThrow(/always TLS/);
+  });
+});
