@@ -31,7 +31,7 @@ export function acknowledgeNagFindings(data: StatefulStack, service: StatelessSt
     ack(fn.role, 'AwsSolutions-IAM5[Resource::*]', 'Only for actions that have no resource type and can be granted on "*" alone: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for deliver with SES, ses:GetSendQuota.');
   }
   for (const fn of [service.functions.api, service.functions.deliver]) {
-    ack(fn.role, wildcardFinding(fn.role, service.payloadObjects), 'Payload objects are named by message ids created at run time; the grant is one action (PutObject for api, GetObject for deliver) on objects of the payload bucket only.');
+    ack(fn.role, wildcardFinding(fn.role, service.payloadObjects), 'Payload objects are named by message ids created at run time; api may only put them, deliver may only get and delete them, and only in the payload bucket.');
   }
   const config = service.config;
   if (config.transport === 'ses' && config.allowedSenderDomains.length === 0) {

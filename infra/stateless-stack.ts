@@ -85,6 +85,8 @@ export class StatelessStack extends Stack {
         TRANSPORT: config.transport,
         SES_CONFIGURATION_SET: data.ses.configurationSet.configurationSetName,
         MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+        // Each concurrent invocation takes this share of the SES send rate.
+        DELIVER_CONCURRENCY: String(config.deliverConcurrency),
         RETRY_BASE_SECONDS: '30',
         RETRY_MAX_SECONDS: '900',
         // A delivery lease outlives the invocation holding it, so a slow relay is never sent the same message twice at once.
@@ -94,8 +96,10 @@ export class StatelessStack extends Stack {
     });
     deliver.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
     deliver.allow([...READ, ...WRITE], [tables.suppressions.tableArn]);
-    deliver.allow(WRITE, [tables.feedback.tableArn]);
-    deliver.allow(['s3:GetObject'], [this.payloadObjects]);
+    deliver.allow([...READ, ...WRITE], [tables.feedback.tableArn]);
+    // A delivered message's payload is removed; ListBucket makes a missing (expired) payload NoSuchKey instead of AccessDenied.
+    deliver.allow(['s3:GetObject', 's3:DeleteObject'], [this.payloadObjects]);
+    deliver.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
     deliver.fn.addEventSource(
       new SqsEventSource(data.sendQueue, {
         batchSize: 10,

@@ -116,8 +116,9 @@ describe('least privilege', () => {
       '*': ['ses:GetSendQuota', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      'table:feedback': ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      'objects:payload-bucket': ['s3:GetObject'],
+      'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject'],
+      'bucket:payload-bucket': ['s3:ListBucket'],
       'queue:SendQueue': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       'ses:configuration-set': ['ses:SendEmail', 'ses:SendRawEmail'],
       'ses:identity/*': ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -128,8 +129,13 @@ describe('least privilege', () => {
     expect(grantsOf(s.service, 'DeliverFunction')['table:apiKeys']).toBeUndefined();
   });
 
-  it('deliver cannot delete anything', () => {
-    expect(Object.values(grantsOf(s.service, 'DeliverFunction')).flat().filter((a) => /Delete(Item|Object)/.test(a))).toEqual([]);
+  it('deliver deletes nothing but delivered payload objects', () => {
+    const deletes = Object.entries(grantsOf(s.service, 'DeliverFunction')).filter(([, actions]) => actions.some((a) => /Delete(Item|Object)/.test(a)));
+    expect(deletes).toEqual([['objects:payload-bucket', ['s3:DeleteObject', 's3:GetObject']]]);
+  });
+
+  it('deliver shares the SES send rate across its concurrency cap', () => {
+    expect(env('DeliverFunction').DELIVER_CONCURRENCY).toBe('5');
   });
 
   it('deliver has no Secrets Manager access when the transport is SES', () => {
