@@ -5,7 +5,7 @@
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
-  /** The body must be a JSON object (checked by API Gateway before the function runs). */
+  /** The body must be a JSON object or array (checked by API Gateway before the function runs). */
   jsonBody?: boolean;
 }
 

@@ -47,7 +47,7 @@ const GATEWAY_PROBLEMS: [apigw.ResponseType, string, string, string, string?][] 
   [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '403', 'forbidden', 'Missing credentials or unknown route'],
   [apigw.ResponseType.INVALID_SIGNATURE, '403', 'forbidden', 'The request signature is invalid'],
   [apigw.ResponseType.INVALID_API_KEY, '403', 'forbidden', 'The API key is not enabled for this API', 'the key is not registered with the usage plan (create it with the keys tool)'],
-  [apigw.ResponseType.BAD_REQUEST_BODY, '400', 'invalid_json', 'The request body must be a JSON object', 'the request body must be a JSON object (content-type: application/json)'],
+  [apigw.ResponseType.BAD_REQUEST_BODY, '400', 'invalid_json', 'The request body must be JSON', 'the request body must be a JSON object or array (content-type: application/json)'],
   [apigw.ResponseType.BAD_REQUEST_PARAMETERS, '400', 'validation_failed', 'The request is invalid'],
   [apigw.ResponseType.THROTTLED, '429', 'rate_limited', 'Too many requests', 'slow down and retry with exponential backoff'],
   [apigw.ResponseType.QUOTA_EXCEEDED, '429', 'rate_limited', 'Quota exceeded'],
@@ -135,10 +135,10 @@ export class EmailApi extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const jsonObject = this.api.addModel('JsonObject', {
+    const jsonDocument = this.api.addModel('JsonDocument', {
       contentType: 'application/json',
-      schema: { schema: apigw.JsonSchemaVersion.DRAFT4, type: apigw.JsonSchemaType.OBJECT },
-      description: 'Any JSON object: the function validates the fields and names the failing one',
+      schema: { schema: apigw.JsonSchemaVersion.DRAFT4, type: [apigw.JsonSchemaType.OBJECT, apigw.JsonSchemaType.ARRAY] },
+      description: 'A JSON object (or an array, for batches): the function validates the fields and names the failing one',
     });
     const integration = new apigw.LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false });
 
@@ -148,7 +148,7 @@ export class EmailApi extends Construct {
         ...methodAuth,
         requestValidator: validator,
         requestParameters: Object.fromEntries(pathParameters(route.path).map((p) => [`method.request.path.${p}`, true])),
-        ...(route.jsonBody ? { requestModels: { 'application/json': jsonObject } } : {}),
+        ...(route.jsonBody ? { requestModels: { 'application/json': jsonDocument } } : {}),
       });
       this.routeArns.push(this.api.arnForExecuteApi(route.method, route.path.replace(/\{\w+\}/g, '*'), STAGE_NAME));
     }
