@@ -17,7 +17,7 @@ import { startPoller } from './sqs-poller.js';
 const env = process.env;
 const aws = awsSettingsFromEnv(env);
 const log = consoleLog('deliver-worker', (env.LOG_LEVEL as 'info' | 'warn' | 'error' | undefined) ?? 'warn');
-const handler = createDeliverHandler(deliverDeps(env, aws, await transportFromEnv(env, aws), log));
+const handler = createDeliverHandler(deliverDeps(env, aws, await transportFromEnv(env, aws, log), log));
 const poller = startPoller({
   client: sqsClient(aws),
   queueUrl: required(env, 'QUEUE_URL'),

@@ -11,14 +11,19 @@ import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import type { PayloadStore } from '../functions/core/claim-check.js';
 import { parseQueuedEmail } from '../functions/core/queued-email.js';
+import { createEventsHandler } from '../functions/events/app.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
-import { apiDeps, deliverDeps } from '../functions/adapters/wiring.js';
+import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
+import { apiDeps, deliverDeps, eventsDeps } from '../functions/adapters/wiring.js';
 import type { Log } from '../functions/core/log.js';
+import type { Transport } from '../functions/core/ports.js';
 import { startGateway, type Gateway, type GatewayOptions } from './http-gateway.js';
+import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
+import { startSesStandIn, type SesStandIn } from './ses-stand-in.js';
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
-import { startPoller, type Poller } from './sqs-poller.js';
+import { lambdaContext, startPoller, type Poller } from './sqs-poller.js';
 import { ensureTables, LOCAL_TABLES } from './tables.js';
 import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
 
@@ -29,7 +34,12 @@ export interface PipelineOptions {
   outbox?: string;
   apiPort?: number;
   smtpPort?: number;
-  /** Deliver through this relay instead of the local sink. */
+  /**
+   * `smtp` (default): the local SMTP sink, or the relay in `smtpUrl`. `ses`: the SES API of
+   * the local stand-in (aws-ses-v2-local), through the same SES transport Lambda uses.
+   */
+  transport?: 'smtp' | 'ses';
+  /** Deliver through this relay instead of the local sink (transport `smtp`). */
   smtpUrl?: string;
   smtpOverrides?: Partial<SmtpConfig>;
   sink?: Omit<SinkOptions, 'outbox' | 'port'>;
@@ -44,6 +54,8 @@ export interface PipelineOptions {
   authorize?: GatewayOptions['authorize'];
   /** Comma-separated sender domains (ALLOWED_SENDER_DOMAINS); empty allows any. */
   allowedSenderDomains?: string;
+  /** How long the mailbox simulator waits before publishing (SES takes seconds); default 100 ms. */
+  simulatorDelayMs?: number;
   log?: (component: string) => Log;
 }
 
@@ -51,6 +63,10 @@ export interface Pipeline {
   apiUrl: string;
   outbox?: string;
   sink?: SmtpSink;
+  /** The SES stand-in (transport `ses`): open its URL in a browser to see what it received. */
+  ses?: SesStandIn;
+  transport: 'smtp' | 'ses';
+  simulator: MailboxSimulator;
   queueUrl: string;
   dlqUrl: string;
   aws: AwsSettings;
@@ -148,15 +164,6 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     rmSync(snapshot);
   }
 
-  let sink: SmtpSink | undefined;
-  let smtpUrl = options.smtpUrl;
-  if (!smtpUrl) {
-    sink = await startSmtpSink({ ...options.sink, ...(options.outbox ? { outbox: options.outbox } : {}), ...(options.smtpPort !== undefined ? { port: options.smtpPort } : {}) });
-    smtpUrl = `smtp://127.0.0.1:${sink.port}?tls=none`;
-  }
-  const smtp: SmtpConfig = parseSmtpUrl(smtpUrl, { ...(sink ? { timeoutMs: 10_000 } : {}), ...options.smtpOverrides });
-  const transport = new SmtpTransport(smtp);
-
   const env: Record<string, string> = {
     ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
@@ -168,8 +175,48 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
     DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
   };
+
+  const mode = options.transport ?? 'smtp';
+  let sink: SmtpSink | undefined;
+  let smtpUrl = options.smtpUrl ?? '';
+  let ses: SesStandIn | undefined;
+  let transport: Transport;
+  let closeTransport: () => void = () => undefined;
+  if (mode === 'ses') {
+    ses = await startSesStandIn();
+    aws.endpoints = { ...aws.endpoints, ses: ses.url };
+    // The stand-in has no GetSendQuota: a fixed rate stands in for the account's MaxSendRate.
+    Object.assign(env, { TRANSPORT: 'ses', SES_CONFIGURATION_SET: 'posthaste-local', SES_MAX_SEND_RATE: '200' });
+    transport = await transportFromEnv(env, aws, makeLog('ses'));
+  } else {
+    if (!options.smtpUrl) {
+      sink = await startSmtpSink({
+        ...options.sink,
+        // Simulator mail produces notifications, not outbox files.
+        skipOutbox: (envelope) => envelope.to.length > 0 && envelope.to.every(isSimulatorAddress),
+        ...(options.outbox ? { outbox: options.outbox } : {}),
+        ...(options.smtpPort !== undefined ? { port: options.smtpPort } : {}),
+      });
+      smtpUrl = `smtp://127.0.0.1:${sink.port}?tls=none`;
+    }
+    const smtp: SmtpConfig = parseSmtpUrl(smtpUrl, { ...(sink ? { timeoutMs: 10_000 } : {}), ...options.smtpOverrides });
+    const smtpTransport = new SmtpTransport(smtp);
+    transport = smtpTransport;
+    closeTransport = () => smtpTransport.close();
+  }
+
   const api = createApiHandler(apiDeps(env, aws), makeLog('api'));
-  const deliver = createDeliverHandler(deliverDeps(env, aws, transport, makeLog('deliver')));
+  const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')));
+  // SES publishes event-publishing records through the configuration set; with SMTP the
+  // simulator speaks the older identity-notification format, so both shapes run locally.
+  const simulator = createMailboxSimulator({
+    format: mode === 'ses' ? 'event' : 'identity',
+    configurationSet: 'posthaste-local',
+    deliver: (event) => events(event, lambdaContext('posthaste-events')),
+    log: makeLog('simulator'),
+    delayMs: options.simulatorDelayMs ?? 100,
+  });
+  const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 
   const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
   const poller = options.inProcessDelivery === false ? undefined : startPoller({
@@ -185,6 +232,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     apiUrl: gateway.url,
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(sink ? { sink } : {}),
+    ...(ses ? { ses } : {}),
+    transport: mode,
+    simulator,
     queueUrl: queue.queueUrl,
     dlqUrl: dlq.queueUrl,
     aws,
@@ -199,8 +249,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       await poller?.stop();
       const saved = await saveQueues(fauxqs, snapshot, payloads);
       if (saved) log('info', `saved ${saved} queued message(s) for the next start`);
-      transport.close();
+      await simulator.settled();
+      closeTransport();
       await sink?.stop();
+      await ses?.stop();
       await fauxqs.stop();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },

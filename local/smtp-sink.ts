@@ -30,6 +30,8 @@ export interface SinkOptions {
   /** Require AUTH with these credentials. */
   auth?: { user: string; pass: string };
   faults?: SinkFaults;
+  /** Mail for which this is true is accepted and kept in memory, but not written to the outbox. */
+  skipOutbox?: (envelope: { from: string; to: string[] }) => boolean;
 }
 
 export interface SmtpSink {
@@ -79,7 +81,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
           to: session.envelope.rcptTo.map((r) => r.address),
         };
         const message: ReceivedMessage = { raw, envelope, at: Date.now(), ...(fault === 'accept-then-drop' ? { replyLost: true } : {}) };
-        if (options.outbox) {
+        if (options.outbox && !options.skipOutbox?.(envelope)) {
           const id = /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 16_384).toString('latin1'))?.[1] ?? `${Date.now()}`;
           const file = join(options.outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeName(id)}.eml`);
           writeFileSync(file, raw);

@@ -1,11 +1,16 @@
 /**
  * `npm start`: the whole pipeline on this machine, no AWS account and no Docker.
- * Environment: PORT (API, default 3000), SMTP_URL (deliver through a real relay instead of
- * the local sink), POSTHASTE_DATA (data folder, default .posthaste).
+ * Environment: PORT (API, default 3000), TRANSPORT (smtp, the default, or ses: the local SES
+ * stand-in), SMTP_URL (deliver through a real relay instead of the local sink),
+ * POSTHASTE_DATA (data folder, default .posthaste).
  */
 import { resolve } from 'node:path';
+import { ConfigError, oneOf } from '../functions/adapters/env.js';
 import { redactSmtpUrl } from '../functions/adapters/smtp-config.js';
 import { startPipeline } from './pipeline.js';
+
+const transport = oneOf(process.env, 'TRANSPORT', ['smtp', 'ses'] as const, 'smtp');
+if (transport === 'ses' && process.env.SMTP_URL) throw new ConfigError('SMTP_URL applies to TRANSPORT=smtp only');
 
 const dataDir = resolve(process.env.POSTHASTE_DATA ?? '.posthaste');
 const outbox = resolve(dataDir, 'outbox');
@@ -14,6 +19,7 @@ const pipeline = await startPipeline({
   dataDir,
   outbox,
   apiPort: Number(process.env.PORT ?? 3000),
+  transport,
   ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
   ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
 });
@@ -29,8 +35,16 @@ console.log(`
 Posthaste is running locally (started in ${Date.now() - started} ms)
 
   API       ${pipeline.apiUrl}/v1/emails
-  delivery  ${process.env.SMTP_URL ? `relay ${redactSmtpUrl(process.env.SMTP_URL)}` : `local SMTP sink on 127.0.0.1:${pipeline.sink?.port} -> ${outbox}`}
+  delivery  ${
+    pipeline.ses
+      ? `SES API of the local stand-in ${pipeline.ses.url} (open it to see what it received)`
+      : process.env.SMTP_URL
+        ? `relay ${redactSmtpUrl(process.env.SMTP_URL)}`
+        : `local SMTP sink on 127.0.0.1:${pipeline.sink?.port} -> ${outbox}`
+  }
   data      ${dataDir}
+  simulator mail to bounce@, complaint@, success@, ooto@ or suppressionlist@simulator.amazonses.com
+            produces the SES notifications; see ${pipeline.apiUrl}/v1/suppressions
 
 Send one:
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
@@ -27,6 +28,7 @@ export const dynamoClient = (s: AwsSettings) => new DynamoDBClient(clientConfig(
 export const sqsClient = (s: AwsSettings) => new SQSClient(clientConfig(s, s.endpoints?.sqs));
 // Path-style addressing locally: the stand-in has no wildcard DNS for bucket subdomains.
 export const s3Client = (s: AwsSettings) => new S3Client({ ...clientConfig(s, s.endpoints?.s3), forcePathStyle: Boolean(s.endpoints?.s3) });
+export const sesClient = (s: AwsSettings) => new SESClient(clientConfig(s, s.endpoints?.ses));
 
 export function awsSettingsFromEnv(env: Record<string, string | undefined>): AwsSettings {
   const endpoints = {

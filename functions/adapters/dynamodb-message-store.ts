@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttemptUpdate, ClaimResult, FinishUpdate, MessageRecord, MessageStore } from '../core/ports.js';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttemptUpdate, ClaimResult, FinishUpdate, MessageFeedbackStore, MessageRecord, MessageStore, NotificationUpdate } from '../core/ports.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
 
 /**
@@ -8,7 +8,7 @@ import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
  * item reads well in the console. `statusRank` makes "only forward" a condition
  * expression; `leaseUntil` (epoch ms) is the deliver worker's claim.
  */
-export class DynamoDbMessageStore implements MessageStore {
+export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(client: DynamoDBClient, private readonly tableName: string) {
@@ -100,11 +100,91 @@ export class DynamoDbMessageStore implements MessageStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    // The status is already past this one (an out-of-order notification): keep the history anyway.
-    await this.recordAttempt(id, { events: update.events }).catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    // The status is already past this one (a notification overtook the deliver worker's
+    // write): keep the history, the recipients and the SES MessageId anyway.
+    const kept = sets.filter((set) => !/^(#status|statusRank|failureReason) =/.test(set));
+    for (const key of [':status', ':rank', ':failureReason']) delete values[key];
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET ${kept.join(', ')} REMOVE leaseUntil`,
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: values,
+        }),
+      )
+      .catch((error) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
     return false;
+  }
+
+  async idByProviderMessageId(providerMessageId: string): Promise<string | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byProviderMessageId',
+        KeyConditionExpression: 'providerMessageId = :p',
+        ExpressionAttributeValues: { ':p': providerMessageId },
+        Limit: 1,
+      }),
+    );
+    return out.Items?.[0]?.id as string | undefined;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ProjectionExpression: 'id', ConsistentRead: true }));
+    return out.Item !== undefined;
+  }
+
+  /**
+   * Two writes, each safe to repeat: the history line is appended once per notification
+   * key (kept in a string set), then the status moves forward (rank-conditional) even when
+   * the line was there already, so a retry after a crash between them completes the move.
+   * The status is written last: a reader who sees it also sees the history.
+   */
+  async applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'> {
+    const at = new Date().toISOString();
+    let outcome: 'applied' | 'duplicate' = 'applied';
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET events = list_append(if_not_exists(events, :empty), :events), updatedAt = :at ADD notificationKeys :keys',
+          ConditionExpression: 'attribute_exists(id) AND NOT contains(notificationKeys, :key)',
+          ExpressionAttributeValues: { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(await this.exists(id))) return 'missing';
+      outcome = 'duplicate';
+    }
+    if (update.status) {
+      const values: Record<string, unknown> = { ':status': update.status, ':rank': STATUS_RANK[update.status], ':at': at };
+      const sets = ['#status = :status', 'statusRank = :rank', 'updatedAt = :at'];
+      if (update.failureReason !== undefined) {
+        sets.push('failureReason = :failureReason');
+        values[':failureReason'] = update.failureReason;
+      }
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'attribute_exists(id) AND statusRank < :rank',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return outcome;
   }
 }
 
@@ -122,7 +202,7 @@ function appendRecipients(sets: string[], values: Record<string, unknown>, updat
 const dedupe = (list: unknown): string[] => [...new Set(Array.isArray(list) ? (list as string[]) : [])];
 
 function toRecord(item: Record<string, unknown>): MessageRecord {
-  const { statusRank: _rank, leaseUntil: _lease, ...rest } = item;
+  const { statusRank: _rank, leaseUntil: _lease, notificationKeys: _keys, ...rest } = item;
   const record = rest as unknown as MessageRecord;
   record.acceptedRecipients = dedupe(record.acceptedRecipients);
   record.rejectedRecipients = dedupe(record.rejectedRecipients);

@@ -1,7 +1,10 @@
 import { acceptEmail, type AcceptDeps } from '../core/accept-email.js';
-import { PosthasteError } from '../core/errors.js';
+import { normalizeEmail } from '../core/address.js';
+import { invalid, PosthasteError } from '../core/errors.js';
+import { addressKey } from '../core/feedback.js';
 import { header, json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
-import type { IdempotencyGuard, MessageRecord, MessageStore } from '../core/ports.js';
+import { encodeCursor, readPage } from '../core/paging.js';
+import type { FeedbackStore, IdempotencyGuard, MessageRecord, MessageStore, Page, SuppressionStore } from '../core/ports.js';
 import { parseSendRequest } from '../core/send-request.js';
 import { checkSender } from '../core/sender-policy.js';
 
@@ -11,6 +14,8 @@ export interface ApiDeps {
   idempotency: IdempotencyGuard;
   /** Sender domains `from` may use; empty allows any (local mode). */
   allowedSenderDomains: string[];
+  suppressions: SuppressionStore;
+  feedback: FeedbackStore;
 }
 
 type Route = { method: string; pattern: RegExp; run: (req: HttpRequest, params: string[], deps: ApiDeps) => Promise<HttpResponse> };
@@ -58,9 +63,54 @@ async function getEmail(_req: HttpRequest, [id]: string[], deps: ApiDeps): Promi
   return json(200, presentMessage(record));
 }
 
+/** An address from a query or path: validated, then in the lower case the tables key on. */
+function readAddress(raw: string | undefined, field: string): string {
+  if (raw === undefined || raw === '') throw invalid(field, 'is required');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw invalid(field, 'is not valid percent-encoding');
+  }
+  const checked = normalizeEmail(decoded);
+  if (!checked.ok) throw invalid(field, checked.reason);
+  return addressKey(checked.mailbox.email);
+}
+
+const listResponse = <T>(page: Page<T>) => json(200, { data: page.items, ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) });
+
+async function listSuppressions(req: HttpRequest, _params: string[], deps: ApiDeps): Promise<HttpResponse> {
+  return listResponse(await deps.suppressions.list(readPage(req, ['address'])));
+}
+
+async function getSuppression(_req: HttpRequest, [raw]: string[], deps: ApiDeps): Promise<HttpResponse> {
+  const address = readAddress(raw, 'address');
+  const entry = await deps.suppressions.get(address);
+  if (!entry) throw new PosthasteError('not_found', `${address} is not suppressed`, [{ field: 'address', message: 'is not on the suppression list' }]);
+  return json(200, entry);
+}
+
+async function deleteSuppression(_req: HttpRequest, [raw]: string[], deps: ApiDeps): Promise<HttpResponse> {
+  const address = readAddress(raw, 'address');
+  if (!(await deps.suppressions.remove(address))) {
+    throw new PosthasteError('not_found', `${address} is not suppressed`, [{ field: 'address', message: 'is not on the suppression list' }]);
+  }
+  return { statusCode: 204, headers: {}, body: '' };
+}
+
+/** Bounce and complaint records of one recipient, newest first. */
+async function listBounces(req: HttpRequest, _params: string[], deps: ApiDeps): Promise<HttpResponse> {
+  const recipient = readAddress(req.query.recipient, 'recipient');
+  return listResponse(await deps.feedback.listByRecipient(recipient, readPage(req, ['recipient', 'feedbackKey'], { recipient })));
+}
+
 export const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/emails\/?$/, run: sendEmail },
   { method: 'GET', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/?$/, run: getEmail },
+  { method: 'GET', pattern: /^\/v1\/suppressions\/?$/, run: listSuppressions },
+  { method: 'GET', pattern: /^\/v1\/suppressions\/([^/]{1,1024})\/?$/, run: getSuppression },
+  { method: 'DELETE', pattern: /^\/v1\/suppressions\/([^/]{1,1024})\/?$/, run: deleteSuppression },
+  { method: 'GET', pattern: /^\/v1\/bounces\/?$/, run: listBounces },
 ];
 
 export async function route(req: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {

@@ -1,12 +1,18 @@
 import { TransportError, type TransportFailure } from './delivery-outcome.js';
+import { smtpBounce, suppressionFor } from './feedback.js';
+import type { Log } from './log.js';
 import { buildMime } from './mime.js';
-import type { Clock, MessageRecord, MessageStore, QueuedEmail, Transport } from './ports.js';
+import type { Clock, FeedbackStore, MessageRecord, MessageStore, QueuedEmail, SuppressionStore, Transport } from './ports.js';
 import { allRecipients } from './send-request.js';
+import type { MessageEvent } from './status.js';
 
 export interface DeliverDeps {
   store: MessageStore;
   transport: Transport;
+  suppressions: SuppressionStore;
+  feedback: FeedbackStore;
   clock: Clock;
+  log: Log;
   /** How long one attempt may hold a message; longer than the transport's own timeouts. */
   leaseSeconds: number;
 }
@@ -18,7 +24,7 @@ export interface Attempt {
 }
 
 export type DeliverOutcome =
-  | { result: 'sent' | 'failed' | 'skipped' }
+  | { result: 'sent' | 'failed' | 'suppressed' | 'skipped' }
   /** Leave the queue message for redelivery; `failure` says why. */
   | { result: 'retry'; reason: string; failure?: TransportFailure };
 
@@ -49,35 +55,80 @@ export async function deliverEmail(deps: DeliverDeps, queued: QueuedEmail, attem
   }
 }
 
+/**
+ * Suppressed recipients leave the envelope (only they); they are settled as rejected so a
+ * retry does not reconsider them. Returns what is left and what to record about the rest.
+ */
+async function dropSuppressed(deps: DeliverDeps, remaining: string[], at: string): Promise<{ send: string[]; suppressed: string[]; events: MessageEvent[] }> {
+  const suppressed = await deps.suppressions.suppressedAmong(remaining);
+  if (suppressed.size === 0) return { send: remaining, suppressed: [], events: [] };
+  const dropped = remaining.filter((r) => suppressed.has(r));
+  return {
+    send: remaining.filter((r) => !suppressed.has(r)),
+    suppressed: dropped,
+    events: [{ type: 'suppressed', at, recipients: dropped, detail: 'on the suppression list; not sent' }],
+  };
+}
+
+/**
+ * A relay's 5xx for a recipient is a hard bounce: record it and suppress the address, just
+ * before the status write (so whoever sees the status also finds the records). A failure
+ * here is logged and does not stop the status write: the message never goes out twice for
+ * it, and the next 5xx for that address records it again.
+ */
+async function recordRefusals(deps: DeliverDeps, queued: QueuedEmail, refused: { recipient: string; response: string }[], at: string): Promise<void> {
+  for (const { recipient, response } of refused) {
+    const record = smtpBounce(recipient, response, queued.id, queued.request.from.email, at);
+    try {
+      await deps.suppressions.add(suppressionFor(record, at));
+      await deps.feedback.record(record);
+    } catch (error) {
+      deps.log('error', 'could not record a refused recipient as a bounce', { id: queued.id, recipient: record.recipient, error: String(error) });
+    }
+  }
+}
+
 async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: MessageRecord, attempt: Attempt): Promise<DeliverOutcome> {
   const { store, transport } = deps;
   const id = queued.id;
   const done = new Set([...record.acceptedRecipients, ...record.rejectedRecipients].map((r) => r.toLowerCase()));
-  const remaining = unique(allRecipients(queued.request).map((m) => m.email)).filter((r) => !done.has(r));
+  const pending = unique(allRecipients(queued.request).map((m) => m.email)).filter((r) => !done.has(r));
   const at = () => deps.clock.now().toISOString();
   const lastAttempt = attempt.receiveCount >= attempt.maxReceives;
 
-  if (remaining.length === 0) {
+  if (pending.length === 0) {
     // Every recipient was settled by an earlier attempt that stopped before recording the end.
     const status = record.acceptedRecipients.length > 0 ? 'sent' : 'failed';
     await store.finish(id, { status, events: [{ type: status, at: at(), detail: 'all recipients settled by earlier attempts' }] });
     return { result: status };
   }
 
+  const { send: remaining, suppressed, events: suppressedEvents } = await dropSuppressed(deps, pending, at());
+  if (remaining.length === 0) {
+    const status = record.acceptedRecipients.length > 0 ? 'sent' : 'suppressed';
+    await store.finish(id, {
+      status,
+      rejected: suppressed,
+      ...(status === 'suppressed' ? { failureReason: 'every recipient is on the suppression list' } : {}),
+      events: suppressedEvents,
+    });
+    return { result: status };
+  }
+
   const built = buildMime(queued.request, { id, date: new Date(record.createdAt), envelopeTo: remaining });
   let result;
   try {
-    result = await transport.send(built);
+    result = await transport.send({ ...built, tags: queued.request.tags });
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
     const failure = error.failure;
     if (failure.kind === 'permanent') {
       await store.finish(id, {
         status: 'failed',
-        rejected: remaining,
+        rejected: [...suppressed, ...remaining],
         failureReason: describe(failure),
         relayResponse: failure.response,
-        events: [{ type: 'failed', at: at(), recipients: remaining, response: failure.response }],
+        events: [...suppressedEvents, { type: 'failed', at: at(), recipients: remaining, response: failure.response }],
       });
       return { result: 'failed' };
     }
@@ -85,21 +136,30 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
       // Out of redeliveries: the status says so, and the queue message goes on to the DLQ.
       await store.finish(id, {
         status: 'failed',
+        rejected: suppressed,
         failureReason: `retries exhausted: ${describe(failure)}`,
-        events: [{ type: 'failed', at: at(), response: failure.response, detail: `gave up after ${attempt.receiveCount} attempts` }],
+        events: [...suppressedEvents, { type: 'failed', at: at(), response: failure.response, detail: `gave up after ${attempt.receiveCount} attempts` }],
       });
       return { result: 'retry', reason: 'retries exhausted', failure };
     }
-    await store.recordAttempt(id, { events: [{ type: 'retry', at: at(), response: failure.response, detail: `attempt ${attempt.receiveCount} of ${attempt.maxReceives}` }] });
+    await store.recordAttempt(id, {
+      rejected: suppressed,
+      events: [...suppressedEvents, { type: 'retry', at: at(), response: failure.response, detail: `attempt ${attempt.receiveCount} of ${attempt.maxReceives}` }],
+    });
     return { result: 'retry', reason: describe(failure), failure };
   }
 
   const permanent = result.rejected.filter((r) => r.failure.kind === 'permanent');
   const temporary = result.rejected.filter((r) => r.failure.kind !== 'permanent');
-  const rejected = permanent.map((r) => r.recipient.toLowerCase());
+  const rejected = [...suppressed, ...permanent.map((r) => r.recipient.toLowerCase())];
   const when = at();
-  const rejectionEvents = permanent.map((r) => ({ type: 'recipient_rejected' as const, at: when, recipients: [r.recipient.toLowerCase()], response: r.failure.response }));
+  const refused = permanent.map((r) => ({ recipient: r.recipient.toLowerCase(), response: r.failure.response }));
+  const rejectionEvents = [
+    ...suppressedEvents,
+    ...refused.map((r) => ({ type: 'recipient_rejected' as const, at: when, recipients: [r.recipient], response: r.response })),
+  ];
 
+  await recordRefusals(deps, queued, refused, when);
   if (temporary.length > 0 && !lastAttempt) {
     await store.recordAttempt(id, {
       accepted: result.accepted,

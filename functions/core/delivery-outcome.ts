@@ -13,6 +13,11 @@ export interface TransportFailure {
   responseCode?: number;
   /** Error code from the library or service (ECONNECTION, Throttling, MessageRejected, …). */
   code?: string;
+  /**
+   * Retried, but no retry will help until an operator acts (sending paused for the account
+   * or the configuration set): logged as an error, not a warning.
+   */
+  needsOperator?: boolean;
 }
 
 export class TransportError extends Error {
@@ -42,6 +47,27 @@ export function classifySmtp(error: { responseCode?: number; code?: string; resp
   const code = error.responseCode ?? 0;
   const aboutTheMessage = error.code === undefined || MESSAGE_STAGES.has(error.code);
   if (code >= 500 && code < 600 && code !== 530 && code !== 535 && aboutTheMessage) failure.kind = 'permanent';
+  return failure;
+}
+
+const SES_PERMANENT = ['MessageRejected', 'MailFromDomainNotVerified', 'ConfigurationSetDoesNotExist', 'InvalidParameterValue'];
+const SES_PAUSED = ['AccountSendingPaused', 'ConfigurationSetSendingPaused'];
+
+/**
+ * SES: throttling (the send rate or the daily quota) is retried with backoff; a message SES
+ * refuses (content, unverified MAIL FROM, unknown configuration set, invalid parameter) is
+ * refused again on every retry, so it fails now; paused sending is retried, because it ends
+ * when an operator resumes it. Anything else (5xx, network, timeouts) is temporary.
+ * Error names match with or without the SDK's `Exception` suffix.
+ */
+export function classifySes(error: { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } }): TransportFailure {
+  const code = error.code ?? error.name ?? 'Error';
+  const message = (error.message ?? '').trim();
+  const failure: TransportFailure = { kind: 'temporary', response: message ? `${code}: ${message}` : code, code };
+  const is = (names: string[]) => names.some((name) => code === name || code === `${name}Exception`);
+  if (code === 'Throttling' || code === 'ThrottlingException' || /maximum sending rate exceeded/i.test(message)) failure.kind = 'throttled';
+  else if (is(SES_PERMANENT)) failure.kind = 'permanent';
+  else if (is(SES_PAUSED)) failure.needsOperator = true;
   return failure;
 }
 

@@ -89,10 +89,114 @@ export interface TransportResult {
   providerMessageId?: string;
 }
 
+/** A built message on its way out, with what the transport needs besides the bytes. */
+export interface OutgoingMessage extends BuiltMessage {
+  /** The request's tags: SES message tags (and event dimensions); SMTP ignores them. */
+  tags: { name: string; value: string }[];
+}
+
 /** Delivers one built message. Throws TransportError when nothing was delivered. */
 export interface Transport {
   readonly name: string;
-  send(message: BuiltMessage): Promise<TransportResult>;
+  send(message: OutgoingMessage): Promise<TransportResult>;
+}
+
+/** One page of a listing; `next` is the store's position after it, absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  next?: Record<string, string>;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** The `next` of the previous page. */
+  after?: Record<string, string>;
+}
+
+/**
+ * One bounce or complaint for one recipient, as operators read it in the feedback table.
+ * `feedbackKey` sorts by time (newest first when read backwards) and is unique per report.
+ */
+export interface FeedbackRecord {
+  recipient: string;
+  feedbackKey: string;
+  type: 'bounce' | 'complaint';
+  /** When the receiving side reported it. */
+  timestamp: string;
+  /** SES's feedback id, or `smtp:<message id>` for a refusal our own relay reported. */
+  feedbackId: string;
+  /** Who reported it: an SES notification, or the SMTP relay refusing the recipient. */
+  origin: 'ses' | 'smtp';
+  recordedAt: string;
+  /** Our message id, when the report could be matched to a message. */
+  messageId?: string;
+  sesMessageId?: string;
+  /** When the message was sent, from the notification's mail object. */
+  sentAt?: string;
+  from?: string;
+  subject?: string;
+  bounceType?: string;
+  bounceSubType?: string;
+  diagnosticCode?: string;
+  status?: string;
+  action?: string;
+  reportingMTA?: string;
+  remoteMtaIp?: string;
+  complaintFeedbackType?: string;
+  complaintSubType?: string;
+  userAgent?: string;
+  arrivalDate?: string;
+}
+
+export interface FeedbackStore {
+  /** Writes the record unless it exists; false when it did (a redelivered notification). */
+  record(item: FeedbackRecord): Promise<boolean>;
+  has(recipient: string, feedbackKey: string): Promise<boolean>;
+  /** A recipient's records, newest first. */
+  listByRecipient(recipient: string, page: PageRequest): Promise<Page<FeedbackRecord>>;
+}
+
+/** An address Posthaste no longer sends to, and why. */
+export interface Suppression {
+  address: string;
+  reason: 'bounce' | 'complaint';
+  origin: 'ses' | 'smtp';
+  createdAt: string;
+  messageId?: string;
+  sesMessageId?: string;
+  feedbackId?: string;
+  bounceType?: string;
+  bounceSubType?: string;
+  diagnosticCode?: string;
+}
+
+export interface SuppressionStore {
+  /** Adds the entry unless the address is already suppressed; false when it was. */
+  add(entry: Suppression): Promise<boolean>;
+  get(address: string): Promise<Suppression | undefined>;
+  /** False when the address was not suppressed. */
+  remove(address: string): Promise<boolean>;
+  list(page: PageRequest): Promise<Page<Suppression>>;
+  /** The subset of `addresses` (lower case) that is suppressed. */
+  suppressedAmong(addresses: string[]): Promise<Set<string>>;
+}
+
+/** A notification's effect on a message record. */
+export interface NotificationUpdate {
+  /** Identifies the notification: applied twice, its events are appended once. */
+  key: string;
+  /** Where the status moves (forward only). */
+  status?: MessageStatus;
+  failureReason?: string;
+  events: MessageEvent[];
+}
+
+/** What the events function needs from the messages table. */
+export interface MessageFeedbackStore {
+  /** Our id for an SES MessageId (an eventually consistent index: a fresh send may be missing). */
+  idByProviderMessageId(providerMessageId: string): Promise<string | undefined>;
+  exists(id: string): Promise<boolean>;
+  applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'>;
 }
 
 /** Runs `work` once per (key, fingerprint) within the key's lifetime; replays its result after. */

@@ -10,7 +10,6 @@ export interface DeliverHandlerDeps extends DeliverDeps {
   /** The queue's maxReceiveCount: the attempt that reaches it is the last. */
   maxReceives: number;
   retry: { baseSeconds: number; maxSeconds: number; delay(receiptHandle: string, seconds: number): Promise<void> };
-  log: Log;
   /** Where claim-checked (large) messages are stored. */
   payloads?: PayloadStore;
 }
@@ -56,7 +55,9 @@ export function createDeliverHandler(deps: DeliverHandlerDeps) {
         if (outcome.result !== 'retry') return;
         batchItemFailures.push({ itemIdentifier: record.messageId });
         const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-        deps.log('warn', 'delivery will be retried', { messageId: record.messageId, reason: outcome.reason, receiveCount });
+        // Paused sending needs an operator; every other retry heals by itself.
+        const level = outcome.failure?.needsOperator ? 'error' : 'warn';
+        deps.log(level, 'delivery will be retried', { messageId: record.messageId, reason: outcome.reason, receiveCount, ...(outcome.failure?.code ? { code: outcome.failure.code } : {}) });
         const seconds = backoffSeconds(receiveCount, deps.retry.baseSeconds, deps.retry.maxSeconds);
         if (seconds > 0) await deps.retry.delay(record.receiptHandle, seconds).catch((error) => deps.log('warn', 'could not set retry backoff', { error: String(error) }));
       }),

@@ -7,5 +7,5 @@ import { createDeliverHandler } from './app.js';
 const { log } = powertoolsLog('posthaste-deliver');
 const aws = awsSettingsFromEnv(process.env);
 
-// Top-level await: the SMTP secret is read once per container, at cold start.
-export const handler = createDeliverHandler(deliverDeps(process.env, aws, await transportFromEnv(process.env, aws), log));
+// Top-level await: the transport (SMTP secret, SES client) is set up once per container, at cold start.
+export const handler = createDeliverHandler(deliverDeps(process.env, aws, await transportFromEnv(process.env, aws, log), log));

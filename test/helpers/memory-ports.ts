@@ -51,3 +51,12 @@ export class MemoryQueue implements EmailQueue {
 }
 
 export const passThroughIdempotency: IdempotencyGuard = { run: (_key, _fingerprint, work) => work() };
+
+/** A port a test never reaches: any call fails loudly instead of passing silently. */
+export function unreachable<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, property) => () => {
+      throw new Error(`${name}.${String(property)} was not expected to be called`);
+    },
+  });
+}

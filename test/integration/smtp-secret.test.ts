@@ -5,6 +5,7 @@ import type { AwsSettings } from '../../functions/adapters/aws-clients.js';
 import { secretsManagerClient, smtpConfigFromSecret, smtpConfigFromSecretString, SmtpSecretError } from '../../functions/adapters/smtp-secret.js';
 import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
 import type { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
+import { silentLog } from '../../functions/core/log.js';
 import { startSmtpSink, type SmtpSink } from '../../local/smtp-sink.js';
 
 /**
@@ -54,7 +55,7 @@ const message = (to: string) => ({
 });
 
 async function sendThrough(arn: string, to: string) {
-  const transport = (await transportFromEnv({ SMTP_SECRET_ARN: arn }, aws)) as SmtpTransport;
+  const transport = (await transportFromEnv({ SMTP_SECRET_ARN: arn }, aws, silentLog)) as SmtpTransport;
   try {
     return await transport.send(message(to));
   } finally {

@@ -8,7 +8,7 @@ import { buildMime } from '../../functions/core/mime.js';
 import { systemClock } from '../../functions/core/ports.js';
 import { toProxyEvent } from '../../local/http-gateway.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
-import { MemoryMessageStore, MemoryQueue, passThroughIdempotency } from '../helpers/memory-ports.js';
+import { MemoryMessageStore, MemoryQueue, passThroughIdempotency, unreachable } from '../helpers/memory-ports.js';
 
 /** 1,000 runs in `npm test`; FUZZ_RUNS=10000 for the long run. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -16,7 +16,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const store = new MemoryMessageStore();
 const queue = new MemoryQueue();
 const handler = createApiHandler(
-  { accept: { store, queue, clock: systemClock, newId: uuidv7 }, store, idempotency: passThroughIdempotency, allowedSenderDomains: [] },
+  { accept: { store, queue, clock: systemClock, newId: uuidv7 }, store, idempotency: passThroughIdempotency, allowedSenderDomains: [], suppressions: unreachable('suppressions'), feedback: unreachable('feedback') },
   silentLog,
 );
 
