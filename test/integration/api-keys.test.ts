@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
@@ -75,6 +77,18 @@ describe('keys create', () => {
   it('without a table it names both ways to give one', async () => {
     const result = await runKeys(['list'], { POSTHASTE_DYNAMODB_ENDPOINT: env.POSTHASTE_DYNAMODB_ENDPOINT }, { out: () => undefined, err: (l) => expect(l).toContain('API_KEYS_TABLE') });
     expect(result).toBe(2);
+  });
+});
+
+describe('the command line entry', () => {
+  it('runs as a program: creates a key and exits 0', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keys.ts', 'create', '--name', 'from-shell', '--json'], { env: { ...process.env, ...env } });
+    expect(JSON.parse(stdout)).toMatchObject({ name: 'from-shell', apiKey: expect.stringMatching(/^ph_/) });
+  });
+
+  it('exits 2 with the usage on an unknown command', async () => {
+    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keys.ts', 'rotate'], { env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command rotate') });
   });
 });
 
