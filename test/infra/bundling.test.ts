@@ -9,13 +9,11 @@ import { PosthasteFunction } from '../../infra/constructs/posthaste-function.js'
 
 /** Real bundling (the local esbuild, no Docker) of one function, then a cold start of the bundle. */
 let bundleDir: string;
-let bundleMs: number;
 const outdir = mkdtempSync(join(tmpdir(), 'posthaste-bundle-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 beforeAll(() => {
   const app = new App({ outdir });
   const stack = new Stack(app, 'BundlingTest');
-  const started = performance.now();
   new PosthasteFunction(stack, 'Authorizer', {
     name: 'authorizer',
     description: 'bundling test',
@@ -25,7 +23,6 @@ beforeAll(() => {
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const assembly = app.synth();
-  bundleMs = performance.now() - started;
   // The function's code asset is named by its hash: `asset.<hash>` beside the template.
   const fn = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find((r) => r.Type === 'AWS::Lambda::Function')!;
   bundleDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
@@ -35,7 +32,6 @@ describe('bundling', () => {
   it('builds an ES module with its source map, no Docker involved', () => {
     expect(existsSync(join(bundleDir, 'index.mjs'))).toBe(true);
     expect(existsSync(join(bundleDir, 'index.mjs.map'))).toBe(true);
-    expect(bundleMs).toBeLessThan(20_000);
   });
 
   it('is minified and carries the createRequire banner', () => {
