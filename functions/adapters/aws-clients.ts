@@ -9,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  */
 export interface AwsSettings {
   region: string;
-  endpoints?: { dynamodb?: string; sqs?: string; ses?: string; s3?: string; sns?: string };
+  endpoints?: { dynamodb?: string; sqs?: string; ses?: string; s3?: string; sns?: string; secretsmanager?: string };
   local?: boolean;
   /** Wraps each new client, e.g. Tracer.captureAWSv3Client to trace its calls with X-Ray. */
   instrument?: <T>(client: T) => T;
@@ -40,6 +40,7 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Aws
     ...(env.POSTHASTE_SQS_ENDPOINT ? { sqs: env.POSTHASTE_SQS_ENDPOINT } : {}),
     ...(env.POSTHASTE_SES_ENDPOINT ? { ses: env.POSTHASTE_SES_ENDPOINT } : {}),
     ...(env.POSTHASTE_S3_ENDPOINT ? { s3: env.POSTHASTE_S3_ENDPOINT } : {}),
+    ...(env.POSTHASTE_SECRETSMANAGER_ENDPOINT ? { secretsmanager: env.POSTHASTE_SECRETSMANAGER_ENDPOINT } : {}),
   };
   return { region: env.AWS_REGION ?? 'us-east-1', endpoints, local: Object.keys(endpoints).length > 0 };
 }
