@@ -1,5 +1,7 @@
 import { Arn, ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -25,7 +27,7 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  * actions it uses, on the resources it uses them on.
  */
 export class StatelessStack extends Stack {
-  readonly functions: Record<'api' | 'deliver' | 'events' | 'authorizer', PosthasteFunction>;
+  readonly functions: Record<'api' | 'deliver' | 'events' | 'authorizer' | 'scheduler', PosthasteFunction>;
   readonly keyApi: EmailApi;
   readonly iamApi: EmailApi;
   readonly monitoring: Monitoring;
@@ -115,7 +117,7 @@ export class StatelessStack extends Stack {
     if (config.smtpSecretArn) deliver.allow(['secretsmanager:GetSecretValue'], secretArns(config.smtpSecretArn));
 
     // events: SES notifications (SNS) → feedback records, suppressions, message status.
-    const events = new PosthasteFunction(this, 'EventsFunction', {
+    const eventsFn = new PosthasteFunction(this, 'EventsFunction', {
       ...common,
       name: 'events',
       description: 'Posthaste SES events: bounces, complaints, deliveries',
@@ -127,10 +129,33 @@ export class StatelessStack extends Stack {
       },
       deadLetterQueue: data.eventsDlq,
     });
-    events.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
-    events.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byProviderMessageId')]);
-    events.allow([...READ, ...WRITE], [tables.feedback.tableArn, tables.suppressions.tableArn]);
-    data.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(events.fn, { deadLetterQueue: data.eventsDlq }));
+    eventsFn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
+    eventsFn.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byProviderMessageId')]);
+    eventsFn.allow([...READ, ...WRITE], [tables.feedback.tableArn, tables.suppressions.tableArn]);
+    data.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(eventsFn.fn, { deadLetterQueue: data.eventsDlq }));
+
+    // scheduler: every minute, hands messages that fall due to the send queue.
+    const scheduler = new PosthasteFunction(this, 'SchedulerFunction', {
+      ...common,
+      name: 'scheduler',
+      description: 'Posthaste scheduled sends: due messages to the send queue',
+      timeout: Duration.seconds(60),
+      environment: {
+        MESSAGES_TABLE: tables.messages.tableName,
+        QUEUE_URL: data.sendQueue.queueUrl,
+        // The sweep runs every 60 s; looking 90 s ahead lets SQS delays release each message on time.
+        SCHEDULE_LOOKAHEAD_SECONDS: '90',
+        SCHEDULE_BUDGET_MS: '45000',
+      },
+    });
+    scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue')]);
+    scheduler.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
+    scheduler.allow(['sqs:SendMessage'], [data.sendQueue.queueArn]);
+    new events.Rule(this, 'ScheduleSweep', {
+      description: 'Runs the Posthaste scheduler every minute',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(scheduler.fn, { retryAttempts: 0 })],
+    });
 
     // authorizer: reads one key record per (uncached) request.
     const authorizer = new PosthasteFunction(this, 'AuthorizerFunction', {
@@ -142,7 +167,7 @@ export class StatelessStack extends Stack {
     });
     authorizer.allow(['dynamodb:GetItem'], [tables.apiKeys.tableArn]);
 
-    this.functions = { api, deliver, events, authorizer };
+    this.functions = { api, deliver, events: eventsFn, authorizer, scheduler };
 
     // One CloudWatch role for API Gateway in this account and region, shared by both APIs.
     const cloudWatchRole = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
@@ -164,7 +189,7 @@ export class StatelessStack extends Stack {
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      functions: { Api: api.fn, Deliver: deliver.fn, Events: events.fn, Authorizer: authorizer.fn },
+      functions: { Api: api.fn, Deliver: deliver.fn, Events: eventsFn.fn, Authorizer: authorizer.fn, Scheduler: scheduler.fn },
       deadLetterQueues: { SendDlq: data.sendDlq, EventsDlq: data.eventsDlq },
       sendQueue: data.sendQueue,
       apis: { KeyApi: this.keyApi.api, IamApi: this.iamApi.api },

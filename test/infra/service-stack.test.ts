@@ -8,7 +8,7 @@ beforeAll(() => {
   s = synth();
 });
 
-const FUNCTIONS = ['ApiFunction', 'DeliverFunction', 'EventsFunction', 'AuthorizerFunction'];
+const FUNCTIONS = ['ApiFunction', 'DeliverFunction', 'EventsFunction', 'AuthorizerFunction', 'SchedulerFunction'];
 const fn = (prefix: string) => resource(s.service, 'AWS::Lambda::Function', prefix)[1].Properties!;
 const env = (prefix: string) => fn(prefix).Environment.Variables as Record<string, unknown>;
 
@@ -36,8 +36,8 @@ describe('functions', () => {
     expect(grantsOf(s.service, name)['managed-policies']).toBeUndefined();
   });
 
-  it('there are exactly the four functions', () => {
-    expect(resources(s.service, 'AWS::Lambda::Function').map(([id]) => FUNCTIONS.find((f) => id.startsWith(f)))).toEqual(FUNCTIONS);
+  it('there are exactly the five functions', () => {
+    expect(resources(s.service, 'AWS::Lambda::Function').map(([id]) => FUNCTIONS.find((f) => id.startsWith(f))).sort()).toEqual([...FUNCTIONS].sort());
   });
 
   it('no function environment carries an SMTP URL or credentials', () => {
@@ -160,6 +160,22 @@ describe('least privilege', () => {
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       'table:apiKeys': ['dynamodb:GetItem'],
     });
+  });
+
+  it('scheduler: finds due messages through the byDue index, flips their status, enqueues them — nothing else', () => {
+    expect(grantsOf(s.service, 'SchedulerFunction')).toEqual({
+      'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'index:messages/byDue': ['dynamodb:Query'],
+      'queue:SendQueue': ['sqs:SendMessage'],
+    });
+  });
+
+  it('scheduler runs every minute', () => {
+    const rule = resources(s.service, 'AWS::Events::Rule').map(([, r]) => r.Properties!).find((p) => p.ScheduleExpression === 'rate(1 minute)');
+    expect(rule).toBeDefined();
+    expect(JSON.stringify(rule!.Targets)).toContain('SchedulerFunction');
   });
 
   it('no function may use a wildcard action', () => {
