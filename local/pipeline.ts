@@ -12,6 +12,8 @@ import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import type { PayloadStore } from '../functions/core/claim-check.js';
 import { parseQueuedEmail } from '../functions/core/queued-email.js';
 import { createEventsHandler } from '../functions/events/app.js';
+import { createAuthorizerHandler } from '../functions/authorizer/app.js';
+import { DynamoDbApiKeyStore } from '../functions/adapters/dynamodb-api-key-store.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
@@ -56,6 +58,11 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /**
+   * Require `Authorization: Bearer ph_…` keys from the apiKeys table, checked by the same
+   * authorizer function API Gateway runs (create keys with `npm run keys -- create`).
+   */
+  requireApiKeys?: boolean;
   /** Comma-separated sender domains (ALLOWED_SENDER_DOMAINS); empty allows any. */
   allowedSenderDomains?: string;
   /** How long the mailbox simulator waits before publishing (SES takes seconds); default 100 ms. */
@@ -226,7 +233,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   });
   const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 
-  const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
+  const authorize = options.authorize ?? (options.requireApiKeys ? localAuthorizer(env, aws, makeLog('authorizer')) : undefined);
+  const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(authorize ? { authorize } : {}) });
   const poller = options.inProcessDelivery === false ? undefined : startPoller({
     client: sqs,
     queueUrl: queue.queueUrl,
@@ -269,5 +277,27 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       await fauxqs.stop();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * What API Gateway does with the REQUEST authorizer: no Authorization header is a 401
+ * before the authorizer runs; an authorizer that fails with "Unauthorized" is a 401 too.
+ */
+function localAuthorizer(env: Record<string, string>, aws: AwsSettings, log: Log): NonNullable<GatewayOptions['authorize']> {
+  const authorizer = createAuthorizerHandler(new DynamoDbApiKeyStore(dynamoClient(aws), env.API_KEYS_TABLE!), log);
+  return async (headers) => {
+    const value = headers.authorization;
+    const authorization = Array.isArray(value) ? value[0] : value;
+    if (!authorization) return { status: 401, message: 'Unauthorized' };
+    try {
+      const result = await authorizer(
+        { type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/v1/emails', headers: { Authorization: authorization } } as never,
+        lambdaContext('posthaste-authorizer'),
+      );
+      return { principalId: result.principalId };
+    } catch {
+      return { status: 401, message: 'Unauthorized' };
+    }
   };
 }

@@ -19,6 +19,8 @@ const pipeline = await startPipeline({
   dataDir,
   outbox,
   apiPort: Number(process.env.PORT ?? 3000),
+  // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
+  requireApiKeys: process.env.POSTHASTE_REQUIRE_API_KEY === '1',
   transport,
   ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
   ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
