@@ -82,9 +82,9 @@ async function handlerCpu(rounds: number, requests: number, idempotencyKey: bool
       accept: { store, queue: new MemoryQueue(), clock: systemClock, newId: uuidv7 },
       store,
       idempotency: new MemoryIdempotency(),
-      allowedSenderDomains: [],
       suppressions: unreachable('suppressions'),
       feedback: unreachable('feedback'),
+      scheduling: unreachable('scheduling'),
     },
     silentLog,
   );

@@ -8,6 +8,7 @@ export const FUNCTION_ENTRIES = {
   deliver: 'functions/deliver/handler.ts',
   events: 'functions/events/handler.ts',
   authorizer: 'functions/authorizer/handler.ts',
+  scheduler: 'functions/scheduler/handler.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

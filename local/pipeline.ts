@@ -12,6 +12,8 @@ import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import type { PayloadStore } from '../functions/core/claim-check.js';
 import { parseQueuedEmail } from '../functions/core/queued-email.js';
 import { createEventsHandler } from '../functions/events/app.js';
+import { createAuthorizerHandler } from '../functions/authorizer/app.js';
+import { DynamoDbApiKeyStore } from '../functions/adapters/dynamodb-api-key-store.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
@@ -27,6 +29,10 @@ import { startSesStandIn, type SesStandIn } from './ses-stand-in.js';
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
 import { lambdaContext, startPoller, type Poller } from './sqs-poller.js';
 import { ensureTables, LOCAL_TABLES } from './tables.js';
+import { startSweeper } from './sweeper.js';
+import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
+import { noMetrics } from '../functions/core/metrics.js';
+import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
 
 export interface PipelineOptions {
@@ -54,10 +60,17 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /**
+   * Require `Authorization: Bearer ph_…` keys from the apiKeys table, checked by the same
+   * authorizer function API Gateway runs (create keys with `npm run keys -- create`).
+   */
+  requireApiKeys?: boolean;
   /** Comma-separated sender domains (ALLOWED_SENDER_DOMAINS); empty allows any. */
   allowedSenderDomains?: string;
   /** How long the mailbox simulator waits before publishing (SES takes seconds); default 100 ms. */
   simulatorDelayMs?: number;
+  /** How often the scheduler sweeps for due messages (EventBridge runs it every minute in AWS); 0 turns it off. */
+  scheduleSweepMs?: number;
   log?: (component: string) => Log;
 }
 
@@ -78,6 +91,8 @@ export interface Pipeline {
   gateway: Gateway;
   queueArn: string;
   smtpUrl: string;
+  /** One sweep of the scheduler, as the timer runs it. */
+  sweep(): Promise<SweepReport>;
   stop(): Promise<void>;
 }
 
@@ -207,7 +222,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     closeTransport = () => smtpTransport.close();
   }
 
-  const api = createApiHandler(apiDeps(env, aws), makeLog('api'));
+  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
   const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')));
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.
@@ -220,7 +235,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   });
   const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 
-  const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) });
+  const authorize = options.authorize ?? (options.requireApiKeys ? localAuthorizer(env, aws, makeLog('authorizer')) : undefined);
+  const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(authorize ? { authorize } : {}) });
   const poller = options.inProcessDelivery === false ? undefined : startPoller({
     client: sqs,
     queueUrl: queue.queueUrl,
@@ -229,6 +245,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     concurrency: options.deliverConcurrency ?? 2,
     log: makeLog('poller'),
   });
+
+  const sweepMs = options.scheduleSweepMs ?? 1000;
+  const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
 
   return {
     apiUrl: gateway.url,
@@ -246,7 +265,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     gateway,
     queueArn: queue.queueArn,
     smtpUrl,
+    sweep: sweeper.sweep,
     async stop() {
+      await sweeper.stop();
       await gateway.stop();
       await poller?.stop();
       const saved = await saveQueues(fauxqs, snapshot, payloads);
@@ -258,5 +279,27 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       await fauxqs.stop();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * What API Gateway does with the REQUEST authorizer: no Authorization header is a 401
+ * before the authorizer runs; an authorizer that fails with "Unauthorized" is a 401 too.
+ */
+function localAuthorizer(env: Record<string, string>, aws: AwsSettings, log: Log): NonNullable<GatewayOptions['authorize']> {
+  const authorizer = createAuthorizerHandler(new DynamoDbApiKeyStore(dynamoClient(aws), env.API_KEYS_TABLE!), log);
+  return async (headers) => {
+    const value = headers.authorization;
+    const authorization = Array.isArray(value) ? value[0] : value;
+    if (!authorization) return { status: 401, message: 'Unauthorized' };
+    try {
+      const result = await authorizer(
+        { type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/v1/emails', headers: { Authorization: authorization } } as never,
+        lambdaContext('posthaste-authorizer'),
+      );
+      return { principalId: result.principalId };
+    } catch {
+      return { status: 401, message: 'Unauthorized' };
+    }
   };
 }

@@ -19,6 +19,8 @@ const pipeline = await startPipeline({
   dataDir,
   outbox,
   apiPort: Number(process.env.PORT ?? 3000),
+  // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
+  requireApiKeys: process.env.POSTHASTE_REQUIRE_API_KEY === '1',
   transport,
   ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
   ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
@@ -31,6 +33,15 @@ const example = JSON.stringify({
   text: 'It works.',
   html: '<p>It <b>works</b>.</p>',
 });
+const cliEnv = Object.entries({
+  QUEUE_URL: pipeline.queueUrl,
+  DLQ_URL: pipeline.dlqUrl,
+  MESSAGES_TABLE: pipeline.env.MESSAGES_TABLE,
+  POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints?.sqs,
+  POSTHASTE_DYNAMODB_ENDPOINT: pipeline.aws.endpoints?.dynamodb,
+})
+  .map(([k, v]) => `${k}=${v}`)
+  .join(' ');
 console.log(`
 Posthaste is running locally (started in ${Date.now() - started} ms)
 
@@ -51,6 +62,9 @@ Send one:
   curl -s ${pipeline.apiUrl}/v1/emails -H 'content-type: application/json' -d '${example}'
 
 Then: curl -s ${pipeline.apiUrl}/v1/emails/<id>     Ctrl-C stops everything.
+
+CLI:  export POSTHASTE_URL=${pipeline.apiUrl}; npx posthaste --help
+      for \`npx posthaste dlq redrive\` also: export ${cliEnv}
 `);
 
 let stopping = false;

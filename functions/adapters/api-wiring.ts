@@ -1,24 +1,28 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { ApiDeps } from '../api/routes.js';
+import type { Log } from '../core/log.js';
+import { noMetrics, type Metrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import { parseDomainList } from '../core/sender-policy.js';
 import { dynamoClient, sqsClient, type AwsSettings } from './aws-clients.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { required, type Env } from './env.js';
 import { powertoolsIdempotency } from './powertools-idempotency.js';
+import { schedulingDeps } from './scheduling-wiring.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
 import { feedbackStores, payloadStore } from './stores-from-env.js';
 
 /** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
-export function apiDeps(env: Env, aws: AwsSettings): ApiDeps {
+export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const dynamo = dynamoClient(aws);
+  const sqs = sqsClient(aws);
   const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'), payloadStore(env, aws));
+  const queue = new SqsEmailQueue(sqs, required(env, 'QUEUE_URL'), payloadStore(env, aws));
   return {
-    accept: { store, queue, clock: systemClock, newId: uuidv7 },
+    accept: { store, queue, clock: systemClock, newId: uuidv7, metrics, allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS), ...(log ? { log } : {}) },
+    scheduling: schedulingDeps(env, dynamo, sqs),
     store,
     idempotency: powertoolsIdempotency(dynamo, required(env, 'IDEMPOTENCY_TABLE')),
-    allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS),
     ...feedbackStores(env, dynamo),
   };
 }

@@ -9,9 +9,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  */
 export interface AwsSettings {
   region: string;
-  endpoints?: { dynamodb?: string; sqs?: string; ses?: string; s3?: string; sns?: string };
+  endpoints?: { dynamodb?: string; sqs?: string; ses?: string; s3?: string; sns?: string; secretsmanager?: string };
   local?: boolean;
+  /** Wraps each new client, e.g. Tracer.captureAWSv3Client to trace its calls with X-Ray. */
+  instrument?: <T>(client: T) => T;
 }
+
+const instrumented = <T>(s: AwsSettings, client: T): T => (s.instrument ? s.instrument(client) : client);
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -24,11 +28,11 @@ export function clientConfig(settings: AwsSettings, endpoint: string | undefined
   };
 }
 
-export const dynamoClient = (s: AwsSettings) => new DynamoDBClient(clientConfig(s, s.endpoints?.dynamodb));
-export const sqsClient = (s: AwsSettings) => new SQSClient(clientConfig(s, s.endpoints?.sqs));
+export const dynamoClient = (s: AwsSettings) => instrumented(s, new DynamoDBClient(clientConfig(s, s.endpoints?.dynamodb)));
+export const sqsClient = (s: AwsSettings) => instrumented(s, new SQSClient(clientConfig(s, s.endpoints?.sqs)));
 // Path-style addressing locally: the stand-in has no wildcard DNS for bucket subdomains.
-export const s3Client = (s: AwsSettings) => new S3Client({ ...clientConfig(s, s.endpoints?.s3), forcePathStyle: Boolean(s.endpoints?.s3) });
-export const sesClient = (s: AwsSettings) => new SESClient(clientConfig(s, s.endpoints?.ses));
+export const s3Client = (s: AwsSettings) => instrumented(s, new S3Client({ ...clientConfig(s, s.endpoints?.s3), forcePathStyle: Boolean(s.endpoints?.s3) }));
+export const sesClient = (s: AwsSettings) => instrumented(s, new SESClient(clientConfig(s, s.endpoints?.ses)));
 
 export function awsSettingsFromEnv(env: Record<string, string | undefined>): AwsSettings {
   const endpoints = {
@@ -36,6 +40,7 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Aws
     ...(env.POSTHASTE_SQS_ENDPOINT ? { sqs: env.POSTHASTE_SQS_ENDPOINT } : {}),
     ...(env.POSTHASTE_SES_ENDPOINT ? { ses: env.POSTHASTE_SES_ENDPOINT } : {}),
     ...(env.POSTHASTE_S3_ENDPOINT ? { s3: env.POSTHASTE_S3_ENDPOINT } : {}),
+    ...(env.POSTHASTE_SECRETSMANAGER_ENDPOINT ? { secretsmanager: env.POSTHASTE_SECRETSMANAGER_ENDPOINT } : {}),
   };
   return { region: env.AWS_REGION ?? 'us-east-1', endpoints, local: Object.keys(endpoints).length > 0 };
 }

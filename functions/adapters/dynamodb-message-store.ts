@@ -201,8 +201,9 @@ function appendRecipients(sets: string[], values: Record<string, unknown>, updat
 
 const dedupe = (list: unknown): string[] => [...new Set(Array.isArray(list) ? (list as string[]) : [])];
 
-function toRecord(item: Record<string, unknown>): MessageRecord {
-  const { statusRank: _rank, leaseUntil: _lease, notificationKeys: _keys, ...rest } = item;
+export function toRecord(item: Record<string, unknown>): MessageRecord {
+  // Bookkeeping attributes (the rank, the lease, applied notifications, the scheduler's index keys and payload) stay in the table.
+  const { statusRank: _rank, leaseUntil: _lease, notificationKeys: _keys, scheduledBucket: _bucket, dueAt: _due, payload: _payload, ...rest } = item;
   const record = rest as unknown as MessageRecord;
   record.acceptedRecipients = dedupe(record.acceptedRecipients);
   record.rejectedRecipients = dedupe(record.rejectedRecipients);

@@ -1,11 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from '../core/log.js';
 
-/** Powertools structured JSON logs in Lambda. */
+/**
+ * Powertools structured JSON logs in Lambda, with our message id as the correlation id:
+ * a line that names a `messageId` carries it as `correlation_id` too, so one CloudWatch
+ * Logs Insights query (`filter correlation_id = "…"`) follows a message from the API
+ * through the scheduler and deliver to the events function.
+ */
+export function correlatedLog(logger: Logger): Log {
+  return (level, message, fields = {}) => {
+    const correlation = typeof fields.messageId === 'string' ? { correlation_id: fields.messageId } : {};
+    logger[level](message, { ...fields, ...correlation });
+  };
+}
+
 export function powertoolsLog(serviceName: string): { log: Log; logger: Logger } {
   const logger = new Logger({ serviceName });
-  const log: Log = (level, message, fields = {}) => logger[level](message, fields);
-  return { log, logger };
+  return { log: correlatedLog(logger), logger };
 }
 
 /** One readable line per event, for `npm start`. */

@@ -6,6 +6,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * operators read these items in the DynamoDB console.
  *
  *  messages      id                              GSI byProviderMessageId (SES MessageId → our id)
+ *                                                GSI byDue (scheduledBucket + dueAt): sparse, only scheduled messages
  *  idempotency   id (Powertools layout)          TTL expiration
  *  feedback      recipient + feedbackKey         GSI byMessage (messageId + feedbackKey); one item per bounced/complaining recipient
  *  suppressions  address
@@ -33,6 +34,13 @@ export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { idempotency: 
 
 const S = 'S' as const;
 
+/**
+ * The scheduler's index on the messages table. Only scheduled messages carry its keys, so
+ * a sweep reads nothing else; `scheduledBucket` spreads them over a few partitions.
+ */
+export const SCHEDULE_INDEX = 'byDue';
+export const SCHEDULE_BUCKETS = 8;
+
 export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES): Record<TableName, CreateTableCommandInput> {
   return {
     messages: {
@@ -41,10 +49,20 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
       AttributeDefinitions: [
         { AttributeName: 'id', AttributeType: S },
         { AttributeName: 'providerMessageId', AttributeType: S },
+        { AttributeName: 'scheduledBucket', AttributeType: S },
+        { AttributeName: 'dueAt', AttributeType: S },
       ],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
         { IndexName: 'byProviderMessageId', KeySchema: [{ AttributeName: 'providerMessageId', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+        {
+          IndexName: SCHEDULE_INDEX,
+          KeySchema: [
+            { AttributeName: 'scheduledBucket', KeyType: 'HASH' },
+            { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
     },
     idempotency: {

@@ -5,6 +5,7 @@ import { ConfigError, integer, oneOf, type Env } from './env.js';
 import { parseSmtpUrl } from './smtp-config.js';
 import { SesSendRate } from './ses-send-rate.js';
 import { SesTransport } from './ses-transport.js';
+import { secretsManagerClient, smtpConfigFromSecret } from './smtp-secret.js';
 import { SmtpTransport } from './smtp-transport.js';
 
 function positiveNumber(env: Env, name: string): number | undefined {
@@ -19,7 +20,7 @@ function positiveNumber(env: Env, name: string): number | undefined {
  * TRANSPORT=ses delivers through Amazon SES (SES_CONFIGURATION_SET names the configuration
  * set that publishes events); TRANSPORT=smtp (the default) through the relay in SMTP_URL
  * locally. A deployed stack never carries SMTP credentials in its environment: it names a
- * Secrets Manager secret instead (SMTP_SECRET_ARN).
+ * Secrets Manager secret instead (SMTP_SECRET_ARN), read once at cold start.
  */
 export async function transportFromEnv(env: Env, aws: AwsSettings, log: Log): Promise<Transport> {
   const kind = oneOf(env, 'TRANSPORT', ['smtp', 'ses'] as const, 'smtp');
@@ -35,5 +36,6 @@ export async function transportFromEnv(env: Env, aws: AwsSettings, log: Log): Pr
     return new SesTransport(client, { rate, ...(configurationSetName ? { configurationSetName } : {}) });
   }
   if (env.SMTP_URL) return new SmtpTransport(parseSmtpUrl(env.SMTP_URL));
+  if (env.SMTP_SECRET_ARN) return new SmtpTransport(await smtpConfigFromSecret(secretsManagerClient(aws), env.SMTP_SECRET_ARN));
   throw new ConfigError('SMTP_URL (or SMTP_SECRET_ARN in a deployed stack) is required when TRANSPORT is smtp');
 }

@@ -11,8 +11,9 @@ import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { integer, required, type Env } from './env.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
 import { feedbackStores, payloadStore } from './stores-from-env.js';
+import { noMetrics, type Metrics } from '../core/metrics.js';
 
-export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log): DeliverHandlerDeps {
+export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
   const dynamo = dynamoClient(aws);
   const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
   const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'));
@@ -31,5 +32,6 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     },
     log,
     ...(payloads ? { payloads } : {}),
+    metrics,
   };
 }

@@ -1,8 +1,14 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { powertoolsLog } from '../adapters/logger.js';
+import { lambdaObservability } from '../adapters/observability.js';
 import { apiDeps } from '../adapters/api-wiring.js';
 import { createApiHandler } from './app.js';
 
-const { log } = powertoolsLog('posthaste-api');
+const { log, logger, metrics, powertoolsMetrics, tracer, instrument } = lambdaObservability('posthaste-api');
 
-export const handler = createApiHandler(apiDeps(process.env, awsSettingsFromEnv(process.env)), log);
+export const handler = createApiHandler(apiDeps(process.env, { ...awsSettingsFromEnv(process.env), instrument }, metrics, log), log)
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(powertoolsMetrics))
+  .use(injectLambdaContext(logger));

@@ -2,39 +2,36 @@ import { acceptEmail, type AcceptDeps } from '../core/accept-email.js';
 import { normalizeEmail } from '../core/address.js';
 import { invalid, PosthasteError } from '../core/errors.js';
 import { addressKey } from '../core/feedback.js';
-import { header, json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
+import { json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
 import { encodeCursor, readPage } from '../core/paging.js';
 import type { FeedbackStore, IdempotencyGuard, MessageRecord, MessageStore, Page, SuppressionStore } from '../core/ports.js';
 import { parseSendRequest } from '../core/send-request.js';
 import { checkSender } from '../core/sender-policy.js';
+import { acceptScheduled, type AcceptedEmail, type SchedulingDeps } from '../core/accept-scheduled.js';
+import { readScheduledAt } from '../core/schedule.js';
+import { cancel, sendBatch } from './email-routes.js';
+import { withIdempotency } from './idempotency-key.js';
+import { openApi } from './openapi-route.js';
 
 export interface ApiDeps {
   accept: AcceptDeps;
   store: MessageStore;
   idempotency: IdempotencyGuard;
-  /** Sender domains `from` may use; empty allows any (local mode). */
-  allowedSenderDomains: string[];
   suppressions: SuppressionStore;
   feedback: FeedbackStore;
+  scheduling: SchedulingDeps;
 }
 
 type Route = { method: string; pattern: RegExp; run: (req: HttpRequest, params: string[], deps: ApiDeps) => Promise<HttpResponse> };
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 async function sendEmail(req: HttpRequest, _params: string[], deps: ApiDeps): Promise<HttpResponse> {
   const body = readJsonBody(req);
   const request = parseSendRequest(body);
-  checkSender(request, deps.allowedSenderDomains);
-  const key = header(req, 'idempotency-key');
-  if (key === undefined) return json(202, await acceptEmail(deps.accept, request));
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new PosthasteError('validation_failed', 'Idempotency-Key must be 1-255 printable ASCII characters', [
-      { field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' },
-    ]);
-  }
-  const accepted = await deps.idempotency.run(`${req.principal}:${key}`, body, () => acceptEmail(deps.accept, request));
-  return json(202, accepted, { 'idempotency-key': key });
+  checkSender(request, deps.accept.allowedSenderDomains ?? []);
+  const scheduledAt = readScheduledAt(body, deps.accept.clock.now());
+  const accept = (): Promise<AcceptedEmail> => (scheduledAt ? acceptScheduled(deps.accept, deps.scheduling, request, scheduledAt) : acceptEmail(deps.accept, request));
+  const { result, headers } = await withIdempotency(req, deps.idempotency, body, accept);
+  return json(202, result, headers);
 }
 
 export function presentMessage(record: MessageRecord) {
@@ -53,6 +50,7 @@ export function presentMessage(record: MessageRecord) {
     ...(record.relayResponse !== undefined ? { relayResponse: record.relayResponse } : {}),
     ...(record.providerMessageId !== undefined ? { providerMessageId: record.providerMessageId } : {}),
     ...(record.failureReason !== undefined ? { failureReason: record.failureReason } : {}),
+    ...(record.scheduledAt !== undefined ? { scheduledAt: record.scheduledAt } : {}),
     events: record.events,
   };
 }
@@ -111,6 +109,9 @@ export const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/v1\/suppressions\/([^/]{1,1024})\/?$/, run: getSuppression },
   { method: 'DELETE', pattern: /^\/v1\/suppressions\/([^/]{1,1024})\/?$/, run: deleteSuppression },
   { method: 'GET', pattern: /^\/v1\/bounces\/?$/, run: listBounces },
+  { method: 'POST', pattern: /^\/v1\/emails\/batch\/?$/, run: sendBatch },
+  { method: 'DELETE', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/?$/, run: cancel },
+  { method: 'GET', pattern: /^\/v1\/openapi\.json$/, run: openApi },
 ];
 
 export async function route(req: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {

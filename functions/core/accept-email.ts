@@ -1,12 +1,18 @@
 import { PosthasteError } from './errors.js';
 import type { Clock, EmailQueue, MessageRecord, MessageStore } from './ports.js';
 import type { EmailRequest } from './send-request.js';
+import type { Metrics } from './metrics.js';
+import type { Log } from './log.js';
 
 export interface AcceptDeps {
   store: MessageStore;
   queue: EmailQueue;
   clock: Clock;
   newId: () => string;
+  metrics?: Metrics;
+  log?: Log;
+  /** Sender domains `from` may use (ALLOWED_SENDER_DOMAINS); empty or absent allows any (local mode). */
+  allowedSenderDomains?: string[];
 }
 
 export interface Accepted {
@@ -54,5 +60,7 @@ export async function acceptEmail(deps: AcceptDeps, request: EmailRequest): Prom
       .catch(() => undefined);
     throw new PosthasteError('service_unavailable', 'could not queue the message; nothing was sent, try again', []);
   }
+  deps.metrics?.count('accepted');
+  deps.log?.('info', 'accepted', { messageId: id });
   return { id, status: 'queued' };
 }

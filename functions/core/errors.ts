@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'idempotency_key_conflict'
   | 'idempotency_key_in_use'
   | 'not_found'
+  | 'not_cancelable'
   | 'method_not_allowed'
   | 'service_unavailable'
   | 'internal_error';
@@ -32,10 +33,14 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_key_conflict: 409,
   idempotency_key_in_use: 409,
   not_found: 404,
+  not_cancelable: 409,
   method_not_allowed: 405,
   service_unavailable: 503,
   internal_error: 500,
 };
+
+/** Every code, for the API contract. */
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
 
 const TITLE: Record<ErrorCode, string> = {
   invalid_json: 'The request body is not valid JSON',
@@ -47,6 +52,7 @@ const TITLE: Record<ErrorCode, string> = {
   idempotency_key_conflict: 'The Idempotency-Key was already used with a different request',
   idempotency_key_in_use: 'A request with this Idempotency-Key is still being processed',
   not_found: 'Not found',
+  not_cancelable: 'The message can no longer be canceled',
   method_not_allowed: 'Method not allowed',
   service_unavailable: 'The service is temporarily unavailable',
   internal_error: 'Internal error',

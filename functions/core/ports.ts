@@ -30,6 +30,8 @@ export interface MessageRecord {
   /** The SES MessageId, or the relay's queue id when it gives one. */
   providerMessageId?: string;
   failureReason?: string;
+  /** When a scheduled message is due (ISO 8601, UTC). */
+  scheduledAt?: string;
 }
 
 export type ClaimResult =
@@ -76,6 +78,8 @@ export interface QueuedEmail {
   v: 1;
   id: string;
   request: EmailRequest;
+  /** A scheduled message's due time: queue-to-sent latency is measured from it, not from the enqueue. */
+  dueAt?: string;
 }
 
 export interface EmailQueue {

@@ -22,5 +22,5 @@ export function parseQueuedEmail(body: string): QueuedEmail {
   }
   const checked = sendRequestSchema.safeParse(message.request);
   if (!checked.success) throw new PoisonMessageError(`queued request is invalid: ${checked.error.issues[0]?.message ?? 'unknown'}`);
-  return { v: 1, id: message.id, request: message.request as EmailRequest };
+  return { v: 1, id: message.id, request: message.request as EmailRequest, ...(typeof message.dueAt === 'string' ? { dueAt: message.dueAt } : {}) };
 }

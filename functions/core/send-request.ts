@@ -38,7 +38,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const noControl = (what: string) => (value: string) => !CONTROL.test(value) || `${what} must not contain control characters (CR, LF, NUL, …)`;
 
-const mailbox = z
+export const mailbox = z
   .union([z.string(), z.strictObject({ name: z.string().max(256).optional(), email: z.string().max(320) })], {
     error: 'must be an email address or {name, email}',
   })
@@ -57,6 +57,10 @@ const mailboxes = z.unknown().transform((value, ctx): Mailbox[] => {
   if (result.success) return Array.isArray(result.data) ? result.data : [result.data];
   for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;
+}).meta({
+  // The transform hides the accepted shapes from JSON Schema; the OpenAPI document reads this.
+  description: 'One address or a list of them',
+  anyOf: [{ $ref: '#/components/schemas/Mailbox' }, { type: 'array', items: { $ref: '#/components/schemas/Mailbox' }, maxItems: LIMITS.recipients }],
 });
 
 const checkedString = (what: string, max: number) =>
@@ -114,6 +118,8 @@ export const sendRequestSchema = z
     attachments: z.array(attachment).max(LIMITS.attachments).optional(),
     headers: headers.optional(),
     tags: z.array(tag).max(LIMITS.tags).optional(),
+    /** When to send (ISO 8601 with an offset); the range is checked against the clock in schedule.ts. */
+    scheduledAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, e.g. 2030-01-31T09:00:00+01:00' }).optional(),
   })
   .superRefine((req, ctx) => {
     if (req.text === undefined && req.html === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });

@@ -3,9 +3,11 @@
  * order (a Delivery after a Complaint, a Bounce before our own `sent` write), so every
  * status write is conditional on the rank of the status it replaces.
  */
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'failed' | 'suppressed';
+export type MessageStatus = 'scheduled' | 'queued' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'failed' | 'suppressed' | 'canceled';
 
 export const STATUS_RANK: Record<MessageStatus, number> = {
+  /** Waiting for its `scheduledAt`; the scheduler moves it to queued. */
+  scheduled: 5,
   queued: 10,
   sent: 20,
   delivered: 30,
@@ -13,15 +15,20 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
   complained: 50,
   failed: 60,
   suppressed: 60,
+  /** Canceled before it was handed to delivery: terminal. */
+  canceled: 60,
 };
 
 /** States that need nothing more from the deliver worker. */
-export const DONE_DELIVERING: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed']);
+export const DONE_DELIVERING: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed', 'canceled']);
 
 export const canMove = (from: MessageStatus, to: MessageStatus): boolean => STATUS_RANK[to] > STATUS_RANK[from];
 
 export type EventType =
+  | 'scheduled'
   | 'queued'
+  | 'canceled'
+  | 'requeued'
   | 'sent'
   | 'retry'
   | 'failed'

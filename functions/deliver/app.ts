@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { checkOut, idOf, type PayloadStore } from '../core/claim-check.js';
 import { deliverEmail, type DeliverDeps, type DeliverOutcome } from '../core/deliver-email.js';
 import { backoffSeconds } from '../core/delivery-outcome.js';
-import type { Log } from '../core/log.js';
-import { checkOut, idOf, type PayloadStore } from '../core/claim-check.js';
+import type { Metrics } from '../core/metrics.js';
+import type { QueuedEmail } from '../core/ports.js';
 import { PoisonMessageError } from '../core/queued-email.js';
 import { allRecipients } from '../core/send-request.js';
 import { suppressionSnapshot } from '../core/suppression-snapshot.js';
@@ -14,6 +15,7 @@ export interface DeliverHandlerDeps extends DeliverDeps {
   retry: { baseSeconds: number; maxSeconds: number; delay(receiptHandle: string, seconds: number): Promise<void> };
   /** Where claim-checked (large) messages are stored. */
   payloads?: PayloadStore;
+  metrics?: Metrics;
 }
 
 type CheckedOut = PromiseSettledResult<Awaited<ReturnType<typeof checkOut>>>;
@@ -24,6 +26,7 @@ async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord, checke
     if (checked.status === 'rejected') throw checked.reason;
     const { message, payloadKey } = checked.value;
     const outcome = await deliverEmail(deps, message, { receiveCount, maxReceives: deps.maxReceives });
+    countOutcome(deps, message, record, outcome);
     if (payloadKey && outcome.result !== 'retry') {
       // Delivered or finished for good: the stored body is no longer needed (lifecycle expiry backs this up).
       await deps.payloads?.delete(payloadKey).catch((error) => deps.log('warn', 'could not remove a stored payload', { payloadKey, error: String(error) }));
@@ -32,14 +35,39 @@ async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord, checke
   } catch (error) {
     if (!(error instanceof PoisonMessageError)) throw error;
     const id = idOf(record.body);
-    deps.log('error', 'unreadable queue message; it goes to the DLQ after the receive limit', { messageId: record.messageId, id, reason: error.message, receiveCount });
+    deps.log('error', 'unreadable queue message; it goes to the DLQ after the receive limit', { sqsMessageId: record.messageId, ...(id ? { messageId: id } : {}), reason: error.message, receiveCount });
     if (id && receiveCount >= deps.maxReceives) {
       const at = deps.clock.now().toISOString();
       await deps.store
         .finish(id, { status: 'failed', failureReason: `unreadable queue message: ${error.message}`, events: [{ type: 'failed', at, detail: error.message }] })
         .catch(() => undefined);
+      deps.metrics?.count('failed');
     }
     return { result: 'retry', reason: error.message };
+  }
+}
+
+/** Metrics and one log line per delivery, keyed by our message id (the correlation id). */
+function countOutcome(deps: DeliverHandlerDeps, queued: QueuedEmail, record: SQSRecord, outcome: DeliverOutcome): void {
+  const messageId = queued.id;
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
+  if (outcome.result === 'sent') {
+    // From when the message was queued, or when it was due if it was scheduled.
+    const since = Math.max(Number(record.attributes?.SentTimestamp ?? Date.now()), queued.dueAt ? Date.parse(queued.dueAt) : 0);
+    deps.metrics?.count('sent');
+    deps.metrics?.latency('queueToSentLatency', Math.max(0, Date.now() - since));
+    deps.log('info', 'sent', { messageId });
+  } else if (outcome.result === 'suppressed') {
+    deps.metrics?.count('suppressed');
+    deps.log('info', 'suppressed: every recipient is on the suppression list', { messageId });
+  } else if (outcome.result === 'failed' || (outcome.result === 'retry' && outcome.reason === 'retries exhausted')) {
+    deps.metrics?.count('failed');
+    deps.log('warn', 'failed', { messageId, ...(outcome.result === 'retry' ? { reason: outcome.reason } : {}) });
+  } else if (outcome.result === 'retry') {
+    deps.metrics?.count('retries');
+    // Paused sending needs an operator; every other retry heals by itself.
+    const level = outcome.failure?.needsOperator ? 'error' : 'info';
+    deps.log(level, 'delivery will be retried', { messageId, reason: outcome.reason, receiveCount, ...(outcome.failure?.code ? { code: outcome.failure.code } : {}) });
   }
 }
 
@@ -70,13 +98,10 @@ export function createDeliverHandler(deps: DeliverHandlerDeps) {
       outcomes.map(async (settled, i) => {
         const record = event.Records[i]!;
         const outcome: DeliverOutcome = settled.status === 'fulfilled' ? settled.value : { result: 'retry', reason: String(settled.reason) };
-        if (settled.status === 'rejected') deps.log('error', 'delivery crashed', { messageId: record.messageId, error: String(settled.reason) });
+        if (settled.status === 'rejected') deps.log('error', 'delivery crashed', { sqsMessageId: record.messageId, error: String(settled.reason) });
         if (outcome.result !== 'retry') return;
         batchItemFailures.push({ itemIdentifier: record.messageId });
         const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-        // Paused sending needs an operator; every other retry heals by itself.
-        const level = outcome.failure?.needsOperator ? 'error' : 'warn';
-        deps.log(level, 'delivery will be retried', { messageId: record.messageId, reason: outcome.reason, receiveCount, ...(outcome.failure?.code ? { code: outcome.failure.code } : {}) });
         const seconds = backoffSeconds(receiveCount, deps.retry.baseSeconds, deps.retry.maxSeconds);
         if (seconds > 0) await deps.retry.delay(record.receiptHandle, seconds).catch((error) => deps.log('warn', 'could not set retry backoff', { error: String(error) }));
       }),

@@ -6,7 +6,8 @@ import { silentLog } from '../../functions/core/log.js';
 import type { MessageRecord } from '../../functions/core/ports.js';
 import { DONE_DELIVERING } from '../../functions/core/status.js';
 import { startPipeline, type Pipeline } from '../../local/pipeline.js';
-import type { ReceivedMessage, SinkFaults } from '../../local/smtp-sink.js';
+import type { SinkFaults } from '../../local/smtp-sink.js';
+import { startSesThrottleProxy, type AcceptedSend } from './ses-throttle-proxy.js';
 import { startWorker } from '../helpers/worker.js';
 
 export interface ChaosOptions {
@@ -15,6 +16,8 @@ export interface ChaosOptions {
   /** Kill the deliver worker when this share of messages has reached the relay. */
   killAt?: number[];
   concurrency?: number;
+  /** `smtp`: relay faults; `ses`: the SES API with throttling bursts. */
+  transport?: 'smtp' | 'ses';
   log?: (line: string) => void;
 }
 
@@ -74,7 +77,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const random = mulberry32(options.seed ?? 42);
-  const faults = { rcpt_550: 0, rcpt_451: 0, data_421: 0, dropped_mid_data: 0, reply_lost_after_accept: 0 };
+  const transport = options.transport ?? 'smtp';
+  const faults = { throttled: 0, ses_reply_lost: 0, rcpt_550: 0, rcpt_451: 0, data_421: 0, dropped_mid_data: 0, reply_lost_after_accept: 0 };
   const sinkFaults: SinkFaults = {
     onRcpt() {
       const r = random();
@@ -91,6 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     },
   };
   const pipeline = await startPipeline({
+    transport,
     inProcessDelivery: false,
     sink: { faults: sinkFaults },
     maxReceives: 5,
@@ -100,7 +105,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     leaseSeconds: 3,
     log: () => silentLog,
   });
-  let worker = await startWorker(pipeline);
+  const proxy = transport === 'ses' ? await startSesThrottleProxy(pipeline.ses!.url, random, faults) : undefined;
+  const workerEnv: Record<string, string> = proxy ? { POSTHASTE_SES_ENDPOINT: proxy.url, SES_MAX_SEND_RATE: '500' } : {};
+  let worker = await startWorker(pipeline, workerEnv);
   const inDoubt = new Set<string>();
   let kills = 0;
   try {
@@ -125,7 +132,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
 
     // Kill the worker when given shares of the messages have reached the relay.
     const killPoints = [...(options.killAt ?? [0.3, 0.65])];
-    const received = pipeline.sink!.received;
+    // What the relay (or SES) accepted, whichever this run delivers through.
+    const received: AcceptedSend[] = proxy ? proxy.accepted : pipeline.sink!.received;
     const killer = (async () => {
       for (const share of killPoints) {
         while (received.length < options.messages * share) await new Promise((r) => setTimeout(r, 20));
@@ -144,7 +152,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
         }
         log(`killed the deliver worker at ${received.length} relayed messages; ${inDoubt.size} deliveries in doubt`);
         await new Promise((r) => setTimeout(r, 500));
-        worker = await startWorker(pipeline);
+        worker = await startWorker(pipeline, workerEnv);
       }
     })();
     await sending;
@@ -166,7 +174,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     records = await scanMessages(pipeline);
     dlq = dlqIds(pipeline);
 
-    const copies = new Map<string, ReceivedMessage[]>();
+    const copies = new Map<string, AcceptedSend[]>();
     for (const message of received) {
       const id = idInRaw(message.raw);
       if (!id) continue;
@@ -199,12 +207,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     };
   } finally {
     worker.kill('SIGKILL');
+    await proxy?.stop();
     await pipeline.stop();
   }
 }
 
-export function summary(counts: ChaosCounts): string[] {
-  return [
+export function summary(counts: ChaosCounts, label = ''): string[] {
+  const lines = [
     `accepted: ${counts.accepted}`,
     `sent: ${counts.sent}`,
     `failed: ${counts.failed}`,
@@ -213,9 +222,10 @@ export function summary(counts: ChaosCounts): string[] {
     `in DLQ: ${counts.inDlq}`,
     `lost: ${counts.lost}`,
     `duplicated: ${counts.duplicated}`,
-    `unavoidable duplicates: ${counts.unavoidableDuplicates} (the relay kept the message but its 250 reply was lost, or the worker was killed after the relay accepted and before the status write; SMTP cannot tell the sender apart from a failure, so at-least-once delivery resends)`,
+    `unavoidable duplicates: ${counts.unavoidableDuplicates} (the relay or SES kept the message but its reply never arrived, or the worker was killed after acceptance and before the status write; the sender cannot tell either from a failure, so at-least-once delivery sends again)`,
     `worker kills: ${counts.workerKills}`,
     `faults injected: ${Object.entries(counts.faults).map(([k, v]) => `${k}=${v}`).join(' ')}`,
     `seconds: ${counts.seconds}`,
   ];
+  return label ? lines.map((line) => `${label} ${line}`) : lines;
 }

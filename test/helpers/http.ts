@@ -38,10 +38,10 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
 }
 
 /** Waits until the email reaches one of `statuses` and returns its record. */
-export async function waitForStatus(apiUrl: string, id: string, statuses: string[], timeoutMs = 15_000): Promise<any> {
+export async function waitForStatus(apiUrl: string, id: string, statuses: string[], timeoutMs = 15_000, headers: Record<string, string> = {}): Promise<any> {
   return waitFor(
     async () => {
-      const res = await getJson(`${apiUrl}/v1/emails/${id}`);
+      const res = await getJson(`${apiUrl}/v1/emails/${id}`, headers);
       return statuses.includes(res.body?.status) ? res.body : undefined;
     },
     timeoutMs,

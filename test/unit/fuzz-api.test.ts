@@ -16,7 +16,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const store = new MemoryMessageStore();
 const queue = new MemoryQueue();
 const handler = createApiHandler(
-  { accept: { store, queue, clock: systemClock, newId: uuidv7 }, store, idempotency: passThroughIdempotency, allowedSenderDomains: [], suppressions: unreachable('suppressions'), feedback: unreachable('feedback') },
+  { accept: { store, queue, clock: systemClock, newId: uuidv7 }, store, idempotency: passThroughIdempotency, suppressions: unreachable('suppressions'), feedback: unreachable('feedback'), scheduling: unreachable('scheduling') },
   silentLog,
 );
 

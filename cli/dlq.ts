@@ -1,0 +1,25 @@
+import { awsSettingsFromEnv, dynamoClient, sqsClient } from '../functions/adapters/aws-clients.js';
+import { DynamoDbScheduleStore } from '../functions/adapters/dynamodb-schedule-store.js';
+import { ConfigError, required, type Env } from '../functions/adapters/env.js';
+import { SqsDeadLetters } from '../functions/adapters/sqs-dead-letters.js';
+import { systemClock } from '../functions/core/ports.js';
+import { redriveDeadLetters, type RedriveReport } from '../functions/core/redrive.js';
+
+export const DLQ_ENV_HELP = `Environment (stack outputs): QUEUE_URL, DLQ_URL, MESSAGES_TABLE, AWS_REGION and the
+usual AWS credentials. Locally also POSTHASTE_SQS_ENDPOINT and POSTHASTE_DYNAMODB_ENDPOINT.`;
+
+/** `dlq redrive`: talks to SQS and DynamoDB directly (an operator's command, not an API call). */
+export async function redrive(env: Env, options: { limit?: number; onProgress?: (done: number, total: number) => void }): Promise<RedriveReport> {
+  let queueUrl: string, dlqUrl: string, table: string;
+  try {
+    queueUrl = required(env, 'QUEUE_URL');
+    dlqUrl = required(env, 'DLQ_URL');
+    table = required(env, 'MESSAGES_TABLE');
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${DLQ_ENV_HELP}`);
+  }
+  const aws = awsSettingsFromEnv(env);
+  const dlq = new SqsDeadLetters(sqsClient(aws), dlqUrl, queueUrl);
+  const control = new DynamoDbScheduleStore(dynamoClient(aws), table);
+  return redriveDeadLetters({ dlq, control, clock: systemClock }, options);
+}

@@ -1,0 +1,171 @@
+/**
+ * A small typed client for the Posthaste HTTP API.
+ *
+ *   const posthaste = new Posthaste({ baseUrl: 'https://…/prod', apiKey: process.env.POSTHASTE_API_KEY });
+ *   const { id } = await posthaste.send({ from: 'a@example.com', to: 'b@example.org', subject: 'Hi', text: 'Hello' });
+ *
+ * Authentication: an API key (sent as `Authorization: Bearer <key>`, or `x-api-key`), or
+ * AWS SigV4 with credentials from the default provider chain for the IAM-authorized
+ * endpoint. Every refusal is thrown as a PosthasteApiError carrying the problem document.
+ */
+import type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, Suppression, SuppressionList } from '../functions/api/schemas.js';
+import type { SendRequestInput } from '../functions/core/send-request.js';
+import { sigV4Signer, type SigV4Options } from './sigv4.js';
+
+export type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, Suppression, SuppressionList, SigV4Options };
+export type Bounce = BounceList['data'][number];
+export type BatchItemResult = BatchResult['results'][number];
+/** The body of `POST /v1/emails`, as the API accepts it. */
+export type SendEmailInput = SendRequestInput;
+
+export interface PosthasteOptions {
+  /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  apiKey?: string;
+  /** Where the key goes: `authorization` (Bearer, the default) or `x-api-key`. */
+  apiKeyHeader?: 'authorization' | 'x-api-key';
+  /** Sign every request with AWS SigV4 instead of sending a key. `true` uses the default credential chain and AWS_REGION. */
+  sigv4?: SigV4Options | true;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface SendOptions {
+  /** Makes the call safe to retry: the same key and body within 24 h returns the first answer. */
+  idempotencyKey?: string;
+}
+
+export interface PageOptions {
+  cursor?: string;
+  limit?: number;
+}
+
+/** A response other than 2xx. `problem` is the RFC 9457 document (or what the gateway said). */
+export class PosthasteApiError extends Error {
+  override name = 'PosthasteApiError';
+  readonly status: number;
+  readonly problem: ProblemDocument;
+  constructor(status: number, problem: ProblemDocument) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  /** The first failing field, e.g. `to` or `[3].subject`. */
+  get field(): string | undefined {
+    return this.problem.field;
+  }
+}
+
+type Signer = (request: { method: string; url: URL; headers: Record<string, string>; body?: string }) => Promise<Record<string, string>>;
+
+export class Posthaste {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly signer: Signer | undefined;
+
+  constructor(private readonly options: PosthasteOptions) {
+    if (!options.baseUrl) throw new TypeError('baseUrl is required');
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? fetch;
+    this.signer = options.sigv4 ? sigV4Signer(options.sigv4 === true ? {} : options.sigv4) : undefined;
+  }
+
+  /** Queues one email (or schedules it, with `scheduledAt`). */
+  send(email: SendEmailInput, options: SendOptions = {}): Promise<Accepted> {
+    return this.request('POST', '/v1/emails', email, options.idempotencyKey);
+  }
+
+  /**
+   * Up to 100 emails in one call. Resolves with one result per item, also when some
+   * items were refused (HTTP 207): check `failed`, or each result's `error`.
+   */
+  sendBatch(emails: SendEmailInput[], options: SendOptions = {}): Promise<BatchResult> {
+    return this.request('POST', '/v1/emails/batch', emails, options.idempotencyKey);
+  }
+
+  get(id: string): Promise<Email> {
+    return this.request('GET', `/v1/emails/${encodeURIComponent(id)}`);
+  }
+
+  /** Cancels an email not yet handed to delivery; a 409 `not_cancelable` when it was. */
+  cancel(id: string): Promise<Canceled> {
+    return this.request('DELETE', `/v1/emails/${encodeURIComponent(id)}`);
+  }
+
+  readonly suppressions = {
+    list: (page: PageOptions = {}): Promise<SuppressionList> => this.request('GET', `/v1/suppressions${query(page)}`),
+    get: (address: string): Promise<Suppression> => this.request('GET', `/v1/suppressions/${encodeURIComponent(address)}`),
+    remove: async (address: string): Promise<void> => {
+      await this.request('DELETE', `/v1/suppressions/${encodeURIComponent(address)}`);
+    },
+    /** Every entry, page after page. */
+    all: (limit = 100): AsyncGenerator<Suppression> => paginate((cursor) => this.suppressions.list({ limit, ...(cursor ? { cursor } : {}) })),
+  };
+
+  readonly bounces = {
+    list: (options: PageOptions & { recipient: string }): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
+    all: (recipient: string, limit = 100): AsyncGenerator<Bounce> => paginate((cursor) => this.bounces.list({ recipient, limit, ...(cursor ? { cursor } : {}) })),
+  };
+
+  /** The OpenAPI document the server runs with. */
+  openApi(): Promise<Record<string, unknown>> {
+    return this.request('GET', '/v1/openapi.json');
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+    if (this.options.apiKey) {
+      if (this.options.apiKeyHeader === 'x-api-key') headers['x-api-key'] = this.options.apiKey;
+      else headers.authorization = `Bearer ${this.options.apiKey}`;
+    }
+    const signed = this.signer ? await this.signer({ method, url, headers, ...(payload !== undefined ? { body: payload } : {}) }) : headers;
+    const response = await this.fetchImpl(url, {
+      method,
+      headers: signed,
+      ...(payload !== undefined ? { body: payload } : {}),
+      ...(this.options.timeoutMs ? { signal: AbortSignal.timeout(this.options.timeoutMs) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) throw new PosthasteApiError(response.status, toProblem(response.status, parsed, text));
+    return parsed as T;
+  }
+}
+
+/** A problem document, or one made from what a gateway answered instead. */
+function toProblem(status: number, parsed: unknown, text: string): ProblemDocument {
+  const value = parsed as Partial<ProblemDocument> & { message?: string };
+  if (value && typeof value === 'object' && typeof value.code === 'string' && typeof value.title === 'string') return value as ProblemDocument;
+  const detail = value?.message ?? (text.slice(0, 500) || `HTTP ${status}`);
+  const code = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 429 ? 'too_many_requests' : 'http_error';
+  return { type: 'about:blank', title: detail, status, code, detail } as unknown as ProblemDocument;
+}
+
+function query(params: object): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params) as [string, unknown][]) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+async function* paginate<T>(page: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor?: string | undefined }>): AsyncGenerator<T> {
+  let cursor: string | undefined;
+  do {
+    const result = await page(cursor);
+    yield* result.data;
+    cursor = result.nextCursor;
+  } while (cursor);
+}

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { COMPONENTS } from './schemas.js';
+
+/**
+ * The OpenAPI 3.1 document, generated from the zod schemas the API validates with (and
+ * the response schemas in schemas.ts). `npm run openapi` writes it to docs/openapi.json;
+ * the API serves that file, and a test keeps the two equal.
+ */
+
+const REQUEST_COMPONENTS = ['Mailbox', 'SendEmailRequest', 'SendBatchRequest'] as const;
+
+type JsonSchema = Record<string, unknown>;
+
+function componentSchemas(names: readonly (keyof typeof COMPONENTS)[], io: 'input' | 'output'): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const name of names) registry.add(COMPONENTS[name] as z.ZodType, { id: name });
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+    override: ({ jsonSchema }) => {
+      // z.int() bounds itself to safe integers; that says nothing to a reader.
+      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+    },
+  });
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas as Record<string, JsonSchema>;
+}
+
+const ref = (name: keyof typeof COMPONENTS) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (name: keyof typeof COMPONENTS, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+
+const PROBLEMS = {
+  400: problem('The body is not JSON'),
+  401: { description: 'No or unknown credentials (answered by API Gateway)', content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } } },
+  403: {
+    description: 'Credentials not allowed here (answered by API Gateway, application/json), or a sender domain that is not allowed (sender_not_allowed, problem+json)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } }, 'application/problem+json': { schema: ref('Problem') } },
+  },
+  404: problem('No such resource'),
+  405: problem('Method not allowed on this path'),
+  409: problem('Conflict'),
+  413: problem('The message is too large'),
+  415: problem('The body is not application/json'),
+  422: problem('A field is invalid; `field` names it'),
+  500: problem('Internal error'),
+  503: problem('A dependency is unavailable; nothing was changed, try again'),
+} as const;
+
+const problems = (...codes: (keyof typeof PROBLEMS)[]) => Object.fromEntries([401, 403, 500, ...codes].sort().map((code) => [String(code), PROBLEMS[code as keyof typeof PROBLEMS]]));
+
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'The same key and body within 24 hours returns the first response and sends nothing; the same key with another body is 409.',
+  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+};
+const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const paging = [
+  { name: 'cursor', in: 'query', required: false, description: 'The `nextCursor` of the previous page', schema: { type: 'string' } },
+  { name: 'limit', in: 'query', required: false, description: 'Page size, 1-100 (default 50)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+];
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  const schemas = {
+    ...componentSchemas(REQUEST_COMPONENTS, 'input'),
+    ...componentSchemas(
+      (Object.keys(COMPONENTS) as (keyof typeof COMPONENTS)[]).filter((name) => !(REQUEST_COMPONENTS as readonly string[]).includes(name)),
+      'output',
+    ),
+    GatewayError: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+  };
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'Posthaste',
+      version,
+      summary: 'Serverless transactional email for AWS',
+      description:
+        'Send email through Amazon SES or any SMTP relay and follow every message to its end. Errors are RFC 9457 problem documents with a stable `code` and the failing `field`.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'Local mode (npm start)' }],
+    security: [{ apiKey: [] }, { apiKeyHeader: [] }, { sigv4: [] }],
+    paths: {
+      '/v1/emails': {
+        post: {
+          operationId: 'sendEmail',
+          summary: 'Send one email, now or at `scheduledAt`',
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SendEmailRequest') } } },
+          responses: { '202': jsonBody('Accepted', 'Queued, or scheduled when `scheduledAt` was given'), ...problems(400, 409, 413, 415, 422, 503) },
+        },
+      },
+      '/v1/emails/batch': {
+        post: {
+          operationId: 'sendBatch',
+          summary: 'Send up to 100 emails in one call',
+          description:
+            'Valid items are accepted even when others are not. 202: every item was accepted; 207: at least one was not (its result holds a problem whose `field` starts with the item index, e.g. `[3].to`). An Idempotency-Key covers the whole batch.',
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SendBatchRequest') } } },
+          responses: {
+            '202': jsonBody('BatchResult', 'Every item was accepted'),
+            '207': jsonBody('BatchResult', 'Some items were not accepted; see each result'),
+            ...problems(400, 409, 413, 415, 422, 503),
+          },
+        },
+      },
+      '/v1/emails/{id}': {
+        get: {
+          operationId: 'getEmail',
+          summary: 'Status and history of an email',
+          parameters: [pathParam('id', 'The id returned when the email was sent')],
+          responses: { '200': jsonBody('Email', 'The email'), ...problems(404) },
+        },
+        delete: {
+          operationId: 'cancelEmail',
+          summary: 'Cancel an email that has not been handed to delivery',
+          description: 'A scheduled email, or a queued one no worker has picked up yet, becomes `canceled` and is never sent. Canceling twice answers the same; an email already handed to delivery is 409 `not_cancelable`.',
+          parameters: [pathParam('id', 'The id returned when the email was sent')],
+          responses: { '200': jsonBody('Canceled', 'Canceled'), ...problems(404, 409) },
+        },
+      },
+      '/v1/suppressions': {
+        get: {
+          operationId: 'listSuppressions',
+          summary: 'Addresses Posthaste no longer sends to',
+          parameters: paging,
+          responses: { '200': jsonBody('SuppressionList', 'One page'), ...problems(422) },
+        },
+      },
+      '/v1/suppressions/{address}': {
+        get: {
+          operationId: 'getSuppression',
+          summary: 'Why an address is suppressed',
+          parameters: [pathParam('address', 'Email address (percent-encoded)')],
+          responses: { '200': jsonBody('Suppression', 'The suppression entry'), ...problems(404, 422) },
+        },
+        delete: {
+          operationId: 'removeSuppression',
+          summary: 'Send to an address again',
+          parameters: [pathParam('address', 'Email address (percent-encoded)')],
+          responses: { '204': { description: 'Removed' }, ...problems(404, 422) },
+        },
+      },
+      '/v1/bounces': {
+        get: {
+          operationId: 'listBounces',
+          summary: 'Bounce and complaint records of a recipient, newest first',
+          parameters: [{ name: 'recipient', in: 'query', required: true, description: 'Email address', schema: { type: 'string' } }, ...paging],
+          responses: { '200': jsonBody('BounceList', 'One page'), ...problems(422) },
+        },
+      },
+      '/v1/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+    },
+    components: {
+      schemas,
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same API key in `x-api-key`' },
+        sigv4: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS Signature Version 4 (service `execute-api`), for the IAM-authorized endpoint', 'x-amazon-apigateway-authtype': 'awsSigv4' },
+      },
+    },
+  };
+}
+
+/** The document as committed: stable key order, two-space indent, final newline. */
+export const renderOpenApi = (version: string): string => `${JSON.stringify(openApiDocument(version), null, 2)}\n`;

@@ -1,0 +1,13 @@
+/**
+ * What the service counts, as core sees it. Powertools Metrics (CloudWatch EMF) in Lambda;
+ * nothing locally. Names are the CloudWatch metric names.
+ */
+export type CountMetric = 'accepted' | 'sent' | 'failed' | 'bounced' | 'complained' | 'suppressed' | 'retries' | 'canceled' | 'scheduled';
+export type LatencyMetric = 'queueToSentLatency';
+
+export interface Metrics {
+  count(name: CountMetric, value?: number): void;
+  latency(name: LatencyMetric, milliseconds: number): void;
+}
+
+export const noMetrics: Metrics = { count: () => undefined, latency: () => undefined };

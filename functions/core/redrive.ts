@@ -1,0 +1,63 @@
+import type { Clock } from './ports.js';
+import type { MessageControl } from './schedule-ports.js';
+
+export interface DeadLetter {
+  body: string;
+  receiptHandle: string;
+}
+
+export interface DeadLetterQueue {
+  /** Messages waiting in the DLQ (SQS gives an estimate). */
+  approximateCount(): Promise<number>;
+  receive(max: number): Promise<DeadLetter[]>;
+  /** Sends them back to the send queue, then deletes them from the DLQ. Returns how many made it. */
+  moveBack(letters: DeadLetter[]): Promise<number>;
+}
+
+export interface RedriveReport {
+  /** Queue messages moved back to the send queue. */
+  moved: number;
+  /** Of those, records put back from `failed` (retries exhausted) to `queued`. */
+  requeued: number;
+  /** Left in the DLQ because sending them back failed. */
+  failed: number;
+}
+
+const idOf = (body: string): string | undefined => {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Moves dead letters back to the send queue. A message whose status was closed as
+ * `failed` because its retries ran out is reset to `queued` first; otherwise the deliver
+ * worker would see a finished message and drop the redriven copy.
+ */
+export async function redriveDeadLetters(
+  deps: { dlq: DeadLetterQueue; control: MessageControl; clock: Clock },
+  options: { limit?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<RedriveReport> {
+  const report: RedriveReport = { moved: 0, requeued: 0, failed: 0 };
+  let total = await deps.dlq.approximateCount();
+  if (options.limit !== undefined) total = Math.min(total, options.limit);
+  options.onProgress?.(0, total);
+  while (options.limit === undefined || report.moved + report.failed < options.limit) {
+    const room = options.limit === undefined ? 10 : Math.min(10, options.limit - report.moved - report.failed);
+    const letters = await deps.dlq.receive(room);
+    if (letters.length === 0) break;
+    for (const letter of letters) {
+      const id = idOf(letter.body);
+      if (id !== undefined && (await deps.control.requeueExhausted(id, deps.clock.now()))) report.requeued++;
+    }
+    const moved = await deps.dlq.moveBack(letters);
+    report.moved += moved;
+    report.failed += letters.length - moved;
+    total = Math.max(total, report.moved + report.failed);
+    options.onProgress?.(report.moved + report.failed, total);
+  }
+  return report;
+}

@@ -1,0 +1,98 @@
+import type { Log } from './log.js';
+import type { Clock, MessageStore } from './ports.js';
+import { delaySecondsUntil, MAX_DELAY_SECONDS } from './schedule.js';
+import type { EmailBatchQueue, PayloadStash, QueueEntry, ScheduleStore } from './schedule-ports.js';
+
+export interface SweepDeps {
+  schedule: ScheduleStore;
+  payloads: PayloadStash;
+  queue: EmailBatchQueue;
+  store: Pick<MessageStore, 'finish'>;
+  clock: Clock;
+  log: Log;
+  /**
+   * Messages due within this many seconds are queued now with an SQS delay that ends at
+   * their due time, so they leave on time even though the sweep runs once a minute.
+   * Must be at least the sweep interval (and at most 900, the SQS delay limit).
+   */
+  lookaheadSeconds: number;
+  /** A sweep that took a message and died before queueing it is taken over after this long. */
+  retrySeconds: number;
+  /** Stop taking new pages after this long (the Lambda's timeout, less a margin). */
+  budgetMs?: number;
+}
+
+export interface SweepReport {
+  /** Messages this sweep queued. */
+  enqueued: number;
+  /** Taken by another sweep or canceled between the read and the write. */
+  lost: number;
+  /** Could not be queued now; retried after retrySeconds. */
+  deferred: number;
+  /** Closed as failed: their stored request could not be read back. */
+  failed: number;
+}
+
+const PAGE = 100;
+
+/**
+ * Moves due scheduled messages to the queue. Every message is taken with a conditional
+ * write (scheduled → queued) before it is queued, so two sweeps running at once never
+ * queue it twice, and a cancel racing the sweep either wins (nothing is queued) or loses
+ * with a 409. The message leaves the schedule index only after the queue accepted it.
+ */
+export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
+  const started = deps.clock.now().getTime();
+  const report: SweepReport = { enqueued: 0, lost: 0, deferred: 0, failed: 0 };
+  const lookahead = Math.min(deps.lookaheadSeconds, MAX_DELAY_SECONDS) * 1000;
+  for (;;) {
+    const now = deps.clock.now();
+    const horizon = new Date(now.getTime() + lookahead);
+    // Past the horizon, so a taken message is not seen again by this sweep or the next.
+    const retryAt = new Date(horizon.getTime() + deps.retrySeconds * 1000);
+    const due = await deps.schedule.due(horizon, PAGE);
+    if (due.length === 0) break;
+
+    const entries: QueueEntry[] = [];
+    await Promise.all(
+      due.map(async (message) => {
+        const taken = await deps.schedule.take(message, now, retryAt);
+        if (!taken) {
+          report.lost++;
+          return;
+        }
+        try {
+          const request = await deps.payloads.restore(taken.payload);
+          const dueAt = new Date(taken.scheduledAt);
+          entries.push({ message: { v: 1, id: taken.id, request, dueAt: taken.scheduledAt }, delaySeconds: delaySecondsUntil(dueAt, now) });
+        } catch (error) {
+          report.failed++;
+          deps.log('error', 'scheduled message has no readable request; closed as failed', { messageId: taken.id, error: String(error) });
+          await deps.store.finish(taken.id, {
+            status: 'failed',
+            failureReason: 'scheduled request unreadable',
+            events: [{ type: 'failed', at: now.toISOString(), detail: 'the stored request could not be read back at its due time' }],
+          });
+          await deps.schedule.enqueued(taken.id, retryAt);
+        }
+      }),
+    );
+
+    const { failed } = entries.length > 0 ? await deps.queue.enqueueBatch(entries) : { failed: [] };
+    const refused = new Set(failed.map((f) => f.id));
+    for (const f of failed) deps.log('warn', 'could not queue a due message; the next sweep retries it', { messageId: f.id, reason: f.reason });
+    await Promise.all(
+      entries
+        .filter((e) => !refused.has(e.message.id))
+        .map(async (e) => {
+          await deps.schedule.enqueued(e.message.id, retryAt);
+          deps.log('info', 'scheduled message queued', { messageId: e.message.id, dueAt: e.message.dueAt, delaySeconds: e.delaySeconds });
+        }),
+    );
+    report.enqueued += entries.length - refused.size;
+    report.deferred += refused.size;
+    if (due.length < PAGE) break;
+    if (deps.budgetMs !== undefined && deps.clock.now().getTime() - started > deps.budgetMs) break;
+  }
+  return report;
+}

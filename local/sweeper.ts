@@ -1,0 +1,32 @@
+import { sweepScheduled, type SweepDeps, type SweepReport } from '../functions/core/sweep-scheduled.js';
+
+export interface Sweeper {
+  sweep(): Promise<SweepReport>;
+  stop(): Promise<void>;
+}
+
+/**
+ * What the EventBridge rule does in AWS: run the scheduler sweep on a timer. A sweep
+ * never overlaps the previous one from the same timer (in AWS two may overlap, which the
+ * store's conditional writes make safe; the tests run that case on purpose).
+ */
+export function startSweeper(deps: SweepDeps, intervalMs: number): Sweeper {
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  const sweep = () => sweepScheduled(deps);
+  const tick = () => {
+    if (stopped || running) return; // the previous sweep is still going: skip this tick
+    running = sweep()
+      .catch((error) => deps.log('warn', 'sweep failed', { error: String(error) }))
+      .finally(() => (running = undefined));
+  };
+  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;
+  return {
+    sweep,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
