@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod'; // namespace import keeps the bundle small (see send-request.ts)
 import { clientConfig, type AwsSettings } from './aws-clients.js';
 import { parseSmtpUrl, SmtpConfigError, type SmtpConfig } from './smtp-config.js';
 
