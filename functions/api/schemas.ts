@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_BATCH } from '../core/accept-batch.js';
 import { ERROR_CODES } from '../core/errors.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
