@@ -71,7 +71,7 @@ if (runs('accept')) {
 
 if (runs('bundles')) {
   progress('bundles…');
-  const bundles = await benchBundles({ imports: 10 });
+  const bundles = await benchBundles({ imports: 20 });
   results.bundles = bundles.functions;
   results.bundles_skipped = bundles.skipped;
   results.empty_import_ms = bundles.empty_import_ms;

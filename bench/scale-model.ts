@@ -13,6 +13,7 @@ export const PRICE_SOURCES = {
   apiGateway: 'https://aws.amazon.com/api-gateway/pricing/',
   sns: 'https://aws.amazon.com/sns/pricing/',
   cloudwatch: 'https://aws.amazon.com/cloudwatch/pricing/',
+  xray: 'https://aws.amazon.com/xray/pricing/',
 } as const;
 
 /** USD, us-east-1. */
@@ -27,6 +28,7 @@ export const PRICES = {
   restApiPerRequest: 3.50 / 1e6,
   snsPerPublish: 0.50 / 1e6,
   logsPerGb: 0.50,
+  xrayPerTrace: 5.0 / 1e6,
 };
 
 /**
@@ -49,6 +51,10 @@ export const USAGE = {
   sqsRequests: 1 + 0.1 + 0.1 + 0.1,
   snsPublishes: 1,
   logGb: 1.5e-6, // ~1.5 KB of structured logs per email over all functions
+  // Active tracing with the default sampling rule (first request each second, then 5%) on
+  // api, deliver and events at 1 M/day (11.6/s): ≈ 0.13 + 0.09 + 0.13 traces per email.
+  // At 10 M/day the 5 % dominates and this falls to ≈ 0.13 in all.
+  xrayTraces: 0.35,
 };
 
 export interface CostLine {
@@ -67,6 +73,7 @@ export function costPerMillion(ses: 'alaCarte' | 'essentials' = 'alaCarte'): Cos
     { item: 'SQS (≈1.3 requests)', perMillion: u.sqsRequests * p.sqsPerRequest },
     { item: 'SNS notification (1 publish)', perMillion: u.snsPublishes * p.snsPerPublish },
     { item: 'CloudWatch Logs (~1.5 KB)', perMillion: u.logGb * p.logsPerGb },
+    { item: 'X-Ray traces (default sampling, at 1 M/day)', perMillion: u.xrayTraces * p.xrayPerTrace },
     {
       item: 'Lambda (api, deliver, events)',
       perMillion: lambda(u.apiRequests, u.apiLambdaGbSeconds) + lambda(u.deliverInvocations, u.deliverLambdaGbSeconds) + lambda(u.eventsInvocations, u.eventsLambdaGbSeconds),
