@@ -173,6 +173,10 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
   }
 
   const everAccepted = record.acceptedRecipients.length + result.accepted.length > 0;
+  // Recipients still deferred on the last attempt: said in the history, never silently dropped.
+  const gaveUp = temporary.length > 0
+    ? [{ type: 'failed' as const, at: when, recipients: temporary.map((r) => r.recipient), response: temporary[0]!.failure.response, detail: `still deferred after ${attempt.receiveCount} attempts` }]
+    : [];
   if (everAccepted) {
     await store.finish(id, {
       status: 'sent',
@@ -180,9 +184,21 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
       rejected,
       relayResponse: result.response,
       ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}),
-      events: [...rejectionEvents, { type: 'sent', at: when, recipients: result.accepted, response: result.response }],
+      events: [...rejectionEvents, ...gaveUp, { type: 'sent', at: when, recipients: result.accepted, response: result.response }],
     });
     return { result: 'sent' };
+  }
+  if (temporary.length > 0) {
+    // Nobody got it and the relay only ever deferred: like any exhausted retry, the status
+    // says so and the queue message goes on to the DLQ, from where a redrive can revive it.
+    await store.finish(id, {
+      status: 'failed',
+      rejected,
+      failureReason: `retries exhausted: ${temporary[0]!.failure.response}`,
+      relayResponse: result.response,
+      events: [...rejectionEvents, ...gaveUp],
+    });
+    return { result: 'retry', reason: 'retries exhausted', failure: temporary[0]!.failure };
   }
   await store.finish(id, {
     status: 'failed',
