@@ -27,4 +27,6 @@ export const ESBUILD_OPTIONS = {
   banner: { js: ESM_REQUIRE_BANNER },
   // The SDK is bundled (not taken from the runtime) so versions are pinned and tree-shaken.
   external: [] as string[],
+  // Paths relative to the project root, where both the CDK and bench/ run esbuild.
+  alias: { 'mime-types': './infra/shims/mime-types.ts' } as Record<string, string>,
 } as const;

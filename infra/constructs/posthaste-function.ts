@@ -74,6 +74,7 @@ export class PosthasteFunction extends Construct {
         banner: ESBUILD_OPTIONS.banner.js,
         bundleAwsSDK: true,
         externalModules: [...ESBUILD_OPTIONS.external],
+        esbuildArgs: Object.fromEntries(Object.entries(ESBUILD_OPTIONS.alias).map(([from, to]) => [`--alias:${from}`, to])),
       },
     });
   }
