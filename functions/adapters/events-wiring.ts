@@ -1,4 +1,5 @@
 import type { Log } from '../core/log.js';
+import type { Metrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import type { NotificationDeps } from '../core/record-notification.js';
 import { dynamoClient, type AwsSettings } from './aws-clients.js';
@@ -7,12 +8,13 @@ import { required, type Env } from './env.js';
 import { feedbackStores } from './stores-from-env.js';
 
 /** The events function's dependencies from settings: the three tables, nothing else. */
-export function eventsDeps(env: Env, aws: AwsSettings, log: Log): NotificationDeps {
+export function eventsDeps(env: Env, aws: AwsSettings, log: Log, metrics?: Metrics): NotificationDeps {
   const dynamo = dynamoClient(aws);
   return {
     messages: new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE')),
     ...feedbackStores(env, dynamo),
     clock: systemClock,
     log,
+    ...(metrics ? { metrics } : {}),
   };
 }

@@ -1,17 +1,7 @@
-import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
+import { emfMetrics, METRICS_NAMESPACE } from './emf-metrics.js';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { powertoolsLog } from './logger.js';
-import type { Metrics } from '../core/metrics.js';
-
-export const METRICS_NAMESPACE = 'Posthaste';
-
-/** Our metrics port on Powertools Metrics: CloudWatch EMF lines, flushed by the logMetrics middleware. */
-export function emfMetrics(metrics: PowertoolsMetrics): Metrics {
-  return {
-    count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
-    latency: (name, milliseconds) => metrics.addMetric(name, MetricUnit.Milliseconds, milliseconds),
-  };
-}
 
 /** Logger, Metrics and Tracer for one function; handlers attach their middlewares. */
 export function lambdaObservability(serviceName: string) {

@@ -7,6 +7,7 @@ import { feedbackKey, suppressionFor, suppresses } from './feedback.js';
 import type { Log } from './log.js';
 import type { Clock, FeedbackRecord, FeedbackStore, MessageFeedbackStore, NotificationUpdate, SuppressionStore } from './ports.js';
 import { parseSesNotification, type SesNotification } from './ses-notification.js';
+import type { Metrics } from './metrics.js';
 
 export interface NotificationDeps {
   messages: MessageFeedbackStore;
@@ -14,6 +15,7 @@ export interface NotificationDeps {
   suppressions: SuppressionStore;
   clock: Clock;
   log: Log;
+  metrics?: Metrics;
 }
 
 export type NotificationOutcome =
@@ -152,7 +154,8 @@ export async function recordNotification(deps: NotificationDeps, message: string
     if (suppresses(record) && !(await deps.feedback.has(record.recipient, record.feedbackKey))) {
       if (await deps.suppressions.add(suppressionFor(record, at))) suppressed++;
     }
-    await deps.feedback.record(record);
+    // Counted once per recipient: a redelivered notification writes nothing and counts nothing.
+    if (await deps.feedback.record(record)) deps.metrics?.count(record.type === 'bounce' ? 'bounced' : 'complained');
   }
   // The message last: once its status moves, its feedback records are there to read.
   if (messageId !== undefined) await deps.messages.applyNotification(messageId, messageUpdate(n, at));

@@ -1,5 +1,6 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEvent, SQSEvent } from 'aws-lambda';
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEvent, SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../functions/adapters/aws-clients.js';
 import { silentLog } from '../../functions/core/log.js';
@@ -92,5 +93,21 @@ describe('Lambda observability', () => {
     expect(sent!.queueToSentLatency).toBeLessThan(10_000);
     expect(sent!._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'queueToSentLatency', Unit: 'Milliseconds' });
     expect(jsonLines().find((l) => l.message === 'sent')).toMatchObject({ service: 'posthaste-deliver', correlation_id: id, function_name: 'posthaste-deliver' });
+  });
+
+  it('counts a bounce once per recipient from the events function, and nothing for a redelivery', async () => {
+    const { handler: events } = await import('../../functions/events/handler.js');
+    const notification = JSON.parse(readFileSync('test/fixtures/ses/identity-bounce-with-dsn.json', 'utf8')) as { mail: { messageId: string } };
+    notification.mail.messageId = `obs-${Date.now()}`;
+    const snsEvent = { Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', Message: JSON.stringify(notification) } }] } as unknown as SNSEvent;
+    stdout = [];
+    await events(snsEvent, lambdaContext('posthaste-events'));
+    const first = emf().find((l) => metricNames(l).includes('bounced'));
+    expect(first).toBeDefined();
+    expect(first!.bounced).toBeGreaterThanOrEqual(1);
+    expect(first!.service).toBe('posthaste-events');
+    stdout = [];
+    await events(snsEvent, lambdaContext('posthaste-events'));
+    expect(emf().some((l) => metricNames(l).includes('bounced'))).toBe(false);
   });
 });
