@@ -143,6 +143,7 @@ export class StatelessStack extends Stack {
       environment: {
         MESSAGES_TABLE: tables.messages.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
+        PAYLOAD_BUCKET: bucketName,
         // The sweep runs every 60 s; looking 90 s ahead lets SQS delays release each message on time.
         SCHEDULE_LOOKAHEAD_SECONDS: '90',
         SCHEDULE_BUDGET_MS: '45000',
@@ -151,6 +152,8 @@ export class StatelessStack extends Stack {
     scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue')]);
     scheduler.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
     scheduler.allow(['sqs:SendMessage'], [data.sendQueue.queueArn]);
+    // A due message too large for the queue travels as a claim check, as single sends do.
+    scheduler.allow(['s3:PutObject'], [this.payloadObjects]);
     new events.Rule(this, 'ScheduleSweep', {
       description: 'Runs the Posthaste scheduler every minute',
       schedule: events.Schedule.rate(Duration.minutes(1)),

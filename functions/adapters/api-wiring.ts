@@ -17,10 +17,11 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
   const dynamo = dynamoClient(aws);
   const sqs = sqsClient(aws);
   const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  const queue = new SqsEmailQueue(sqs, required(env, 'QUEUE_URL'), payloadStore(env, aws));
+  const payloads = payloadStore(env, aws);
+  const queue = new SqsEmailQueue(sqs, required(env, 'QUEUE_URL'), payloads);
   return {
     accept: { store, queue, clock: systemClock, newId: uuidv7, metrics, allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS), ...(log ? { log } : {}) },
-    scheduling: schedulingDeps(env, dynamo, sqs),
+    scheduling: schedulingDeps(env, dynamo, sqs, payloads),
     store,
     idempotency: powertoolsIdempotency(dynamo, required(env, 'IDEMPOTENCY_TABLE')),
     ...feedbackStores(env, dynamo),

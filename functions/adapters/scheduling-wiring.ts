@@ -10,11 +10,13 @@ import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { DynamoDbScheduleStore } from './dynamodb-schedule-store.js';
 import { integer, required, type Env } from './env.js';
 import { SqsBatchQueue } from './sqs-batch-queue.js';
+import { payloadStore } from './stores-from-env.js';
+import type { PayloadStore } from '../core/claim-check.js';
 
 /** Scheduled sends, batches and cancellation for the API. */
-export function schedulingDeps(env: Env, dynamo: DynamoDBClient, sqs: SQSClient): SchedulingDeps {
+export function schedulingDeps(env: Env, dynamo: DynamoDBClient, sqs: SQSClient, payloads?: PayloadStore): SchedulingDeps {
   const store = new DynamoDbScheduleStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  return { schedule: store, control: store, payloads: inlinePayloads, batchQueue: new SqsBatchQueue(sqs, required(env, 'QUEUE_URL')) };
+  return { schedule: store, control: store, payloads: inlinePayloads, batchQueue: new SqsBatchQueue(sqs, required(env, 'QUEUE_URL'), {}, payloads) };
 }
 
 /**
@@ -27,7 +29,7 @@ export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SweepDeps {
   return {
     schedule: new DynamoDbScheduleStore(dynamo, table),
     payloads: inlinePayloads,
-    queue: new SqsBatchQueue(sqsClient(aws), required(env, 'QUEUE_URL')),
+    queue: new SqsBatchQueue(sqsClient(aws), required(env, 'QUEUE_URL'), {}, payloadStore(env, aws)),
     store: new DynamoDbMessageStore(dynamo, table),
     clock: systemClock,
     log,

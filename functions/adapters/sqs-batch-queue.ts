@@ -1,8 +1,10 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { checkIn, type PayloadStore } from '../core/claim-check.js';
 import type { EmailBatchQueue, QueueEntry } from '../core/schedule-ports.js';
 
-/** SQS takes at most 10 messages per SendMessageBatch. */
+/** SQS takes at most 10 messages per SendMessageBatch, and 1 MiB in all. */
 const SQS_BATCH = 10;
+const SQS_BATCH_BYTES = 1_000_000;
 
 export interface BatchQueueOptions {
   /** Calls per group of 10, the first included. */
@@ -19,24 +21,54 @@ export class SqsBatchQueue implements EmailBatchQueue {
   private readonly attempts: number;
   private readonly backoffMs: number;
 
-  constructor(private readonly client: SQSClient, private readonly queueUrl: string, options: BatchQueueOptions = {}) {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+    options: BatchQueueOptions = {},
+    /** Large messages go here and the queue carries a ticket (claim check), as for single sends. */
+    private readonly payloads?: PayloadStore,
+  ) {
     this.attempts = options.attempts ?? 3;
     this.backoffMs = options.backoffMs ?? 100;
   }
 
   async enqueueBatch(entries: QueueEntry[]): Promise<{ failed: { id: string; reason: string }[] }> {
-    const groups: QueueEntry[][] = [];
-    for (let i = 0; i < entries.length; i += SQS_BATCH) groups.push(entries.slice(i, i + SQS_BATCH));
-    const failed = (await Promise.all(groups.map((group) => this.sendGroup(group)))).flat();
+    const failed: { id: string; reason: string }[] = [];
+    const bodies: { entry: QueueEntry; body: string }[] = [];
+    await Promise.all(
+      entries.map(async (entry) => {
+        try {
+          bodies.push({ entry, body: await checkIn(entry.message, this.payloads) });
+        } catch (error) {
+          failed.push({ id: entry.message.id, reason: `payload store: ${error instanceof Error ? error.message : String(error)}` });
+        }
+      }),
+    );
+    // Groups of at most 10 entries and 1 MiB, the two limits of one SendMessageBatch.
+    const groups: { entry: QueueEntry; body: string }[][] = [];
+    let group: { entry: QueueEntry; body: string }[] = [];
+    let bytes = 0;
+    for (const item of bodies) {
+      const size = Buffer.byteLength(item.body);
+      if (group.length === SQS_BATCH || (group.length > 0 && bytes + size > SQS_BATCH_BYTES)) {
+        groups.push(group);
+        group = [];
+        bytes = 0;
+      }
+      group.push(item);
+      bytes += size;
+    }
+    if (group.length > 0) groups.push(group);
+    failed.push(...(await Promise.all(groups.map((g) => this.sendGroup(g)))).flat());
     return { failed };
   }
 
-  private async sendGroup(group: QueueEntry[]): Promise<{ id: string; reason: string }[]> {
+  private async sendGroup(group: { entry: QueueEntry; body: string }[]): Promise<{ id: string; reason: string }[]> {
     const failed: { id: string; reason: string }[] = [];
-    let pending = group.map((entry, i): SendMessageBatchRequestEntry & { ownId: string } => ({
+    let pending = group.map(({ entry, body }, i): SendMessageBatchRequestEntry & { ownId: string } => ({
       Id: String(i),
       ownId: entry.message.id,
-      MessageBody: JSON.stringify(entry.message),
+      MessageBody: body,
       ...(entry.delaySeconds ? { DelaySeconds: entry.delaySeconds } : {}),
     }));
     for (let attempt = 1; pending.length > 0; attempt++) {

@@ -169,6 +169,7 @@ describe('least privilege', () => {
       'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'index:messages/byDue': ['dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
+      'objects:payload-bucket': ['s3:PutObject'],
     });
   });
 

@@ -114,3 +114,16 @@ describe('sender policy', () => {
     expect((await getJson(`${pipeline.apiUrl}/v1/emails/${sub.body.id}`)).body.from).toBe('news@mail.example.com');
   });
 });
+
+describe('large messages in batches', () => {
+  it('sends batch items beyond what one SQS batch call carries through the payload store', async () => {
+    const big = randomBytes(2 * 1024 * 1024);
+    const item = (n: number) => ({ from: 'a@example.com', to: `big${n}@example.org`, subject: `big ${n}`, text: 'x', attachments: [{ filename: 'b.bin', content: big.toString('base64') }] });
+    const res = await postJson(`${pipeline.apiUrl}/v1/emails/batch`, [item(1), item(2), { from: 'a@example.com', to: 'small@example.org', subject: 'small', text: 'x' }]);
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(3);
+    for (const result of res.body.results) expect((await waitForStatus(pipeline.apiUrl, result.id, ['sent', 'failed'], 30_000)).status).toBe('sent');
+    const received = pipeline.sink!.received.find((m) => m.envelope.to.includes('big2@example.org'))!;
+    expect((await simpleParser(received.raw)).attachments[0]!.content.equals(big)).toBe(true);
+  }, 60_000);
+});
