@@ -23,15 +23,15 @@ export function acknowledgeNagFindings(data: StatefulStack, service: StatelessSt
   ack(
     data.payloadBucket,
     'AwsSolutions-S1',
-    'Only the api and deliver function roles can reach the bucket (private, TLS-only, objects expire); server access logs would need a second bucket that holds recipient data in its log lines. Enable CloudTrail S3 data events if an audit trail of object access is required.',
+    'Only the api, deliver and scheduler function roles can reach the bucket (private, TLS-only, objects expire); server access logs would need a second bucket that holds recipient data in its log lines. Enable CloudTrail S3 data events if an audit trail of object access is required.',
   );
 
   for (const fn of Object.values(service.functions)) {
     ack(fn.fn, 'AwsSolutions-L1', 'Pinned to Node.js 22, the runtime the code and its dependencies are built and tested for (target node22); moving to a newer runtime is a deliberate change with its own test run.');
     ack(fn.role, 'AwsSolutions-IAM5[Resource::*]', 'Only for actions that have no resource type and can be granted on "*" alone: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for deliver with SES, ses:GetSendQuota.');
   }
-  for (const fn of [service.functions.api, service.functions.deliver]) {
-    ack(fn.role, wildcardFinding(fn.role, service.payloadObjects), 'Payload objects are named by message ids created at run time; api may only put them, deliver may only get and delete them, and only in the payload bucket.');
+  for (const fn of [service.functions.api, service.functions.deliver, service.functions.scheduler]) {
+    ack(fn.role, wildcardFinding(fn.role, service.payloadObjects), 'Payload objects are named by message ids created at run time; api may only put them, deliver may only get and delete them, the scheduler reads, hands on and removes scheduled requests — only in the payload bucket.');
   }
   const config = service.config;
   if (config.transport === 'ses' && config.allowedSenderDomains.length === 0) {

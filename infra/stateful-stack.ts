@@ -20,6 +20,8 @@ export const SEND_QUEUE_VISIBILITY = Duration.seconds(DELIVER_TIMEOUT.toSeconds(
 const DLQ_RETENTION = Duration.days(14);
 /** Payload objects outlive every queue message that can point at them (DLQ retention + a day to redrive). */
 const PAYLOAD_EXPIRY = Duration.days(DLQ_RETENTION.toDays() + 1);
+/** Scheduled requests wait up to 30 days for their time, then travel like any payload. */
+const SCHEDULED_EXPIRY = Duration.days(30 + PAYLOAD_EXPIRY.toDays());
 
 /**
  * The payload bucket's name, known to both stacks without a cross-stack reference so the
@@ -82,7 +84,10 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: false,
-      lifecycleRules: [{ id: 'expire-payloads', expiration: PAYLOAD_EXPIRY, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { id: 'expire-payloads', prefix: 'payloads/', expiration: PAYLOAD_EXPIRY, abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-scheduled', prefix: 'scheduled/', expiration: SCHEDULED_EXPIRY, abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
     });

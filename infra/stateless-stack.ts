@@ -152,8 +152,9 @@ export class StatelessStack extends Stack {
     scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue')]);
     scheduler.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
     scheduler.allow(['sqs:SendMessage'], [data.sendQueue.queueArn]);
-    // A due message too large for the queue travels as a claim check, as single sends do.
-    scheduler.allow(['s3:PutObject'], [this.payloadObjects]);
+    // Large scheduled requests wait in the bucket; a due one too large for the queue travels as a claim check.
+    scheduler.allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [this.payloadObjects]);
+    scheduler.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
     new events.Rule(this, 'ScheduleSweep', {
       description: 'Runs the Posthaste scheduler every minute',
       schedule: events.Schedule.rate(Duration.minutes(1)),

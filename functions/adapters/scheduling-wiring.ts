@@ -2,6 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SchedulingDeps } from '../core/accept-scheduled.js';
 import { inlinePayloads } from '../core/inline-payloads.js';
+import { claimCheckStash } from '../core/claim-check-stash.js';
+import type { PayloadStash } from '../core/schedule-ports.js';
 import type { Log } from '../core/log.js';
 import { systemClock } from '../core/ports.js';
 import type { SweepDeps } from '../core/sweep-scheduled.js';
@@ -13,10 +15,13 @@ import { SqsBatchQueue } from './sqs-batch-queue.js';
 import { payloadStore } from './stores-from-env.js';
 import type { PayloadStore } from '../core/claim-check.js';
 
+/** Large scheduled requests wait in the payload bucket when there is one; inline (≤ 300 KB) otherwise. */
+const stashFor = (payloads: PayloadStore | undefined): PayloadStash => (payloads ? claimCheckStash(payloads) : inlinePayloads);
+
 /** Scheduled sends, batches and cancellation for the API. */
 export function schedulingDeps(env: Env, dynamo: DynamoDBClient, sqs: SQSClient, payloads?: PayloadStore): SchedulingDeps {
   const store = new DynamoDbScheduleStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  return { schedule: store, control: store, payloads: inlinePayloads, batchQueue: new SqsBatchQueue(sqs, required(env, 'QUEUE_URL'), {}, payloads) };
+  return { schedule: store, control: store, payloads: stashFor(payloads), batchQueue: new SqsBatchQueue(sqs, required(env, 'QUEUE_URL'), {}, payloads) };
 }
 
 /**
@@ -26,10 +31,11 @@ export function schedulingDeps(env: Env, dynamo: DynamoDBClient, sqs: SQSClient,
 export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SweepDeps {
   const dynamo = dynamoClient(aws);
   const table = required(env, 'MESSAGES_TABLE');
+  const payloads = payloadStore(env, aws);
   return {
     schedule: new DynamoDbScheduleStore(dynamo, table),
-    payloads: inlinePayloads,
-    queue: new SqsBatchQueue(sqsClient(aws), required(env, 'QUEUE_URL'), {}, payloadStore(env, aws)),
+    payloads: stashFor(payloads),
+    queue: new SqsBatchQueue(sqsClient(aws), required(env, 'QUEUE_URL'), {}, payloads),
     store: new DynamoDbMessageStore(dynamo, table),
     clock: systemClock,
     log,

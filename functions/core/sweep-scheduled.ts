@@ -1,7 +1,7 @@
 import type { Log } from './log.js';
 import type { Clock, MessageStore } from './ports.js';
 import { delaySecondsUntil, MAX_DELAY_SECONDS } from './schedule.js';
-import type { EmailBatchQueue, PayloadStash, QueueEntry, ScheduleStore } from './schedule-ports.js';
+import type { EmailBatchQueue, PayloadStash, QueueEntry, ScheduleStore, StashedPayload } from './schedule-ports.js';
 
 export interface SweepDeps {
   schedule: ScheduleStore;
@@ -54,6 +54,7 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
     if (due.length === 0) break;
 
     const entries: QueueEntry[] = [];
+    const stashedById = new Map<string, StashedPayload>();
     await Promise.all(
       due.map(async (message) => {
         const taken = await deps.schedule.take(message, now, retryAt);
@@ -63,6 +64,7 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
         }
         try {
           const request = await deps.payloads.restore(taken.payload);
+          stashedById.set(taken.id, taken.payload);
           const dueAt = new Date(taken.scheduledAt);
           entries.push({ message: { v: 1, id: taken.id, request, dueAt: taken.scheduledAt }, delaySeconds: delaySecondsUntil(dueAt, now) });
         } catch (error) {
@@ -86,6 +88,9 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
         .filter((e) => !refused.has(e.message.id))
         .map(async (e) => {
           await deps.schedule.enqueued(e.message.id, retryAt);
+          // The queue message carries the request now; a stored copy is no longer needed (lifecycle expiry backs this up).
+          const stashed = stashedById.get(e.message.id);
+          if (stashed) await deps.payloads.discard?.(stashed).catch((error) => deps.log('warn', 'could not remove a stored scheduled request', { messageId: e.message.id, error: String(error) }));
           deps.log('info', 'scheduled message queued', { messageId: e.message.id, dueAt: e.message.dueAt, delaySeconds: e.delaySeconds });
         }),
     );

@@ -108,9 +108,18 @@ describe('payload bucket', () => {
   });
 
   it('expires payloads after the DLQ retention, so a redriven message still finds its body', () => {
-    const rule = bucket()[1].Properties!.LifecycleConfiguration.Rules[0];
+    const rules = bucket()[1].Properties!.LifecycleConfiguration.Rules as { Prefix: string; Status: string; ExpirationInDays: number }[];
+    const rule = rules.find((r) => r.Prefix === 'payloads/')!;
     expect(rule.Status).toBe('Enabled');
     expect(rule.ExpirationInDays).toBeGreaterThan(14);
+  });
+
+  it('keeps scheduled requests past the longest schedule (30 days) plus the DLQ retention', () => {
+    const rules = bucket()[1].Properties!.LifecycleConfiguration.Rules as { Prefix: string; Status: string; ExpirationInDays: number }[];
+    const rule = rules.find((r) => r.Prefix === 'scheduled/')!;
+    expect(rule.Status).toBe('Enabled');
+    expect(rule.ExpirationInDays).toBeGreaterThan(30 + 14);
+    expect(rules.every((r) => r.Prefix)).toBe(true);
   });
 
   it('is retained on stack deletion', () => {

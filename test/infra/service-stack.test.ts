@@ -169,7 +169,8 @@ describe('least privilege', () => {
       'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'index:messages/byDue': ['dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
-      'objects:payload-bucket': ['s3:PutObject'],
+      'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+      'bucket:payload-bucket': ['s3:ListBucket'],
     });
   });
 

@@ -21,6 +21,7 @@ beforeAll(async () => {
     retryBaseSeconds: 0,
     leaseSeconds: 5,
     allowedSenderDomains: 'example.com',
+    scheduleSweepMs: 500,
     log: () => silentLog,
   });
 });
@@ -125,5 +126,34 @@ describe('large messages in batches', () => {
     for (const result of res.body.results) expect((await waitForStatus(pipeline.apiUrl, result.id, ['sent', 'failed'], 30_000)).status).toBe('sent');
     const received = pipeline.sink!.received.find((m) => m.envelope.to.includes('big2@example.org'))!;
     expect((await simpleParser(received.raw)).attachments[0]!.content.equals(big)).toBe(true);
+  }, 60_000);
+});
+
+describe('large scheduled messages', () => {
+  it('keeps a large scheduled request in the payload store until it is due, delivers it, then removes it', async () => {
+    const big = randomBytes(1024 * 1024);
+    const scheduledAt = new Date(Date.now() + 2500).toISOString();
+    const res = await postJson(`${pipeline.apiUrl}/v1/emails`, {
+      from: 'a@example.com',
+      to: 'later@example.org',
+      subject: 'big and later',
+      text: 'x',
+      scheduledAt,
+      attachments: [{ filename: 'b.bin', content: big.toString('base64') }],
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('scheduled');
+    const s3 = s3Client(pipeline.aws);
+    const stored = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads', Prefix: 'scheduled/' }));
+    expect(stored.Contents?.map((o) => o.Key)).toEqual([`scheduled/${res.body.id}.json`]);
+    const record = await waitForStatus(pipeline.apiUrl, res.body.id, ['sent', 'failed'], 30_000);
+    expect(record.status).toBe('sent');
+    const received = pipeline.sink!.received.find((m) => m.envelope.to.includes('later@example.org'))!;
+    expect(received.at).toBeGreaterThanOrEqual(Date.parse(scheduledAt));
+    expect((await simpleParser(received.raw)).attachments[0]!.content.equals(big)).toBe(true);
+    await waitFor(async () => {
+      const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads', Prefix: 'scheduled/' }));
+      return (out.KeyCount ?? 0) === 0 ? true : undefined;
+    }, 5000, 'the stored scheduled request to be removed');
   }, 60_000);
 });
