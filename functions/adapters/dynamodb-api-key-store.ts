@@ -1,14 +1,15 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyStore } from '../core/api-key-admin.js';
 import type { ApiKeyRecord } from '../core/api-key.js';
+import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 
 /** The apiKeys table: one item per key, keyed by `keyId`; the secret exists only as `secretHash`. */
 export class DynamoDbApiKeyStore implements ApiKeyStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(client: DynamoDBClient, private readonly tableName: string) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async get(keyId: string): Promise<ApiKeyRecord | undefined> {
@@ -29,8 +30,8 @@ export class DynamoDbApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(keyId: string, at: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const out = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { keyId },
@@ -39,11 +40,8 @@ export class DynamoDbApiKeyStore implements ApiKeyStore {
           ConditionExpression: 'attribute_exists(keyId)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return out !== undefined;
   }
 }

@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptUpdate, ClaimResult, FinishUpdate, MessageFeedbackStore, MessageRecord, MessageStore, NotificationUpdate } from '../core/ports.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
+import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 
 /**
  * Messages table: one item per message, keyed by `id`, with plain attribute names so the
@@ -12,7 +13,7 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(client: DynamoDBClient, private readonly tableName: string) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async create(record: MessageRecord): Promise<void> {
@@ -31,8 +32,8 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
   }
 
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
-    try {
-      const out = await this.doc.send(
+    const out = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -42,11 +43,9 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
           ExpressionAttributeValues: { ':until': leaseUntil.getTime(), ':now': now.getTime(), ':queued': 'queued', ':zero': 0, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return { outcome: 'claimed', record: toRecord(out.Attributes!) };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (out) return { outcome: 'claimed', record: toRecord(out.Attributes!) };
     const record = await this.get(id);
     if (!record) return { outcome: 'missing' };
     return DONE_DELIVERING.has(record.status) ? { outcome: 'done', record } : { outcome: 'busy', record };
@@ -85,8 +84,8 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
         values[`:${key}`] = update[key];
       }
     }
-    try {
-      await this.doc.send(
+    const moved = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -95,17 +94,15 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (moved) return true;
     // The status is already past this one (a notification overtook the deliver worker's
     // write): keep the history, the recipients and the SES MessageId anyway.
     const kept = sets.filter((set) => !/^(#status|statusRank|failureReason) =/.test(set));
     for (const key of [':status', ':rank', ':failureReason']) delete values[key];
-    await this.doc
-      .send(
+    await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -113,10 +110,8 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
           ConditionExpression: 'attribute_exists(id)',
           ExpressionAttributeValues: values,
         }),
-      )
-      .catch((error) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      ),
+    );
     return false;
   }
 
@@ -146,9 +141,8 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
    */
   async applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'> {
     const at = new Date().toISOString();
-    let outcome: 'applied' | 'duplicate' = 'applied';
-    try {
-      await this.doc.send(
+    const appended = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -156,12 +150,10 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
           ConditionExpression: 'attribute_exists(id) AND NOT contains(notificationKeys, :key)',
           ExpressionAttributeValues: { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      if (!(await this.exists(id))) return 'missing';
-      outcome = 'duplicate';
-    }
+      ),
+    );
+    if (!appended && !(await this.exists(id))) return 'missing';
+    const outcome = appended ? 'applied' : 'duplicate';
     if (update.status) {
       const values: Record<string, unknown> = { ':status': update.status, ':rank': STATUS_RANK[update.status], ':at': at };
       const sets = ['#status = :status', 'statusRank = :rank', 'updatedAt = :at'];
@@ -169,8 +161,8 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
         sets.push('failureReason = :failureReason');
         values[':failureReason'] = update.failureReason;
       }
-      try {
-        await this.doc.send(
+      await ifConditionHolds(
+        this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { id },
@@ -179,10 +171,8 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: values,
           }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     }
     return outcome;
   }

@@ -1,8 +1,9 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageRecord } from '../core/ports.js';
 import type { CancelResult, DueMessage, MessageControl, ScheduleStore, StashedPayload, TakenMessage } from '../core/schedule-ports.js';
 import { STATUS_RANK } from '../core/status.js';
+import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 import { toRecord } from './dynamodb-message-store.js';
 import { SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
 
@@ -12,8 +13,6 @@ export function scheduleBucket(id: string): string {
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return `due#${hash % SCHEDULE_BUCKETS}`;
 }
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /**
  * Scheduled sends and the lifecycle's backward moves (cancel, redrive) on the messages
@@ -25,7 +24,7 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(client: DynamoDBClient, private readonly tableName: string) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void> {
@@ -61,8 +60,8 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
 
   async take(message: DueMessage, at: Date, retryAt: Date): Promise<TakenMessage | undefined> {
     const when = at.toISOString();
-    try {
-      const out = await this.doc.send(
+    const out = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: message.id },
@@ -83,16 +82,16 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
+      ),
+    );
+    if (out) {
       const item = out.Attributes!;
       return { id: message.id, scheduledAt: String(item.scheduledAt), payload: item.payload as StashedPayload };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
     }
     // Lost to another sweep or a cancel, or a worker already has it: in the last case the
     // index entry is stale (its enqueue was never confirmed) and is dropped here.
-    await this.doc
-      .send(
+    await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: message.id },
@@ -101,16 +100,15 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':seen': message.dueAt, ':scheduled': 'scheduled', ':queued': 'queued', ':zero': 0 },
         }),
-      )
-      .catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+      ),
+    );
     return undefined;
   }
 
   async enqueued(id: string, retryAt: Date): Promise<void> {
-    await this.doc
-      .send(
+    // A false condition means canceled meanwhile (the cancel removed the keys itself): nothing left to do.
+    await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -118,17 +116,14 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
           ConditionExpression: 'dueAt = :retry',
           ExpressionAttributeValues: { ':retry': retryAt.toISOString() },
         }),
-      )
-      .catch((error) => {
-        // Canceled meanwhile (the cancel removed the keys itself): nothing left to do.
-        if (!isConditionFailure(error)) throw error;
-      });
+      ),
+    );
   }
 
   async cancel(id: string, at: Date): Promise<CancelResult> {
     const when = at.toISOString();
-    try {
-      const out = await this.doc.send(
+    const canceled = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -148,11 +143,9 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return { outcome: 'canceled', record: toRecord(out.Attributes!) };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (canceled) return { outcome: 'canceled', record: toRecord(canceled.Attributes!) };
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
     if (!out.Item) return { outcome: 'missing' };
     const record = toRecord(out.Item);
@@ -161,8 +154,8 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
 
   async requeueExhausted(id: string, at: Date): Promise<boolean> {
     const when = at.toISOString();
-    try {
-      await this.doc.send(
+    const requeued = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -180,11 +173,8 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
             ':events': [{ type: 'requeued', at: when, detail: 'redriven from the dead-letter queue' }],
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return false;
-    }
+      ),
+    );
+    return requeued !== undefined;
   }
 }
