@@ -91,6 +91,8 @@ export interface Pipeline {
   gateway: Gateway;
   queueArn: string;
   smtpUrl: string;
+  /** Every message body the send queue or its DLQ holds (ready, delayed and in flight). */
+  queueBodies(queue: 'send' | 'dlq'): string[];
   /** One sweep of the scheduler, as the timer runs it. */
   sweep(): Promise<SweepReport>;
   stop(): Promise<void>;
@@ -112,14 +114,19 @@ function snapshotPath(dataDir: string | undefined) {
   return dataDir ? join(dataDir, 'queues.json') : undefined;
 }
 
+/** Every message body a queue holds: ready, delayed and in flight. */
+function queueBodies(fauxqs: FauxqsServer, name: string): string[] {
+  const state = fauxqs.inspectQueue(name);
+  if (!state) return [];
+  return [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
+}
+
 async function saveQueues(fauxqs: FauxqsServer, file: string | undefined, payloads: PayloadStore): Promise<number> {
   if (!file) return 0;
   const snapshot: Record<string, string[]> = {};
   let count = 0;
   for (const name of [QUEUE, DLQ]) {
-    const state = fauxqs.inspectQueue(name);
-    if (!state) continue;
-    const bodies = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
+    const bodies = queueBodies(fauxqs, name);
     // The stand-in's S3 is in memory too: a claim ticket is saved as the full message it points to.
     snapshot[name] = await Promise.all(
       bodies.map(async (body) => {
@@ -265,6 +272,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     gateway,
     queueArn: queue.queueArn,
     smtpUrl,
+    queueBodies: (which) => queueBodies(fauxqs, which === 'dlq' ? DLQ : QUEUE),
     sweep: sweeper.sweep,
     async stop() {
       await sweeper.stop();

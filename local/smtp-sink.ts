@@ -40,6 +40,9 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
+/** Our X-Posthaste-Id header in a raw message (headers only: the first 16 KB is plenty). */
+export const posthasteIdOf = (raw: Buffer): string | undefined => /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 16_384).toString('latin1'))?.[1];
+
 const safeName = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
 
 /** A local relay that keeps what it receives: `.eml` files in an outbox, and in memory. */
@@ -82,7 +85,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
         };
         const message: ReceivedMessage = { raw, envelope, at: Date.now(), ...(fault === 'accept-then-drop' ? { replyLost: true } : {}) };
         if (options.outbox && !options.skipOutbox?.(envelope)) {
-          const id = /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 16_384).toString('latin1'))?.[1] ?? `${Date.now()}`;
+          const id = posthasteIdOf(raw) ?? `${Date.now()}`;
           const file = join(options.outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeName(id)}.eml`);
           writeFileSync(file, raw);
           writeFileSync(file.replace(/\.eml$/, '.envelope.json'), JSON.stringify(envelope, null, 2));

@@ -1,3 +1,4 @@
+import { idOf } from './claim-check.js';
 import type { Clock } from './ports.js';
 import type { MessageControl } from './schedule-ports.js';
 
@@ -22,15 +23,6 @@ export interface RedriveReport {
   /** Left in the DLQ because sending them back failed. */
   failed: number;
 }
-
-const idOf = (body: string): string | undefined => {
-  try {
-    const id = (JSON.parse(body) as { id?: unknown }).id;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Moves dead letters back to the send queue. A message whose status was closed as

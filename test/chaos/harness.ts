@@ -6,7 +6,7 @@ import { silentLog } from '../../functions/core/log.js';
 import type { MessageRecord } from '../../functions/core/ports.js';
 import { DONE_DELIVERING } from '../../functions/core/status.js';
 import { startPipeline, type Pipeline } from '../../local/pipeline.js';
-import type { SinkFaults } from '../../local/smtp-sink.js';
+import { posthasteIdOf, type SinkFaults } from '../../local/smtp-sink.js';
 import { startSesThrottleProxy, type AcceptedSend } from './ses-throttle-proxy.js';
 import { startWorker } from '../helpers/worker.js';
 
@@ -49,7 +49,6 @@ function mulberry32(seed: number) {
   };
 }
 
-const idInRaw = (raw: Buffer) => /^X-Posthaste-Id: *(\S+)/im.exec(raw.subarray(0, 8192).toString('latin1'))?.[1];
 
 async function scanMessages(pipeline: Pipeline): Promise<Map<string, MessageRecord>> {
   const doc = DynamoDBDocumentClient.from(dynamoClient(pipeline.aws));
@@ -64,9 +63,7 @@ async function scanMessages(pipeline: Pipeline): Promise<Map<string, MessageReco
 }
 
 function dlqIds(pipeline: Pipeline): Set<string> {
-  const q = pipeline.fauxqs.inspectQueue('posthaste-send-dlq')!;
-  const bodies = [...q.messages.ready, ...q.messages.delayed, ...q.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
-  return new Set(bodies.map(idOf).filter((id): id is string => id !== undefined));
+  return new Set(pipeline.queueBodies('dlq').map(idOf).filter((id): id is string => id !== undefined));
 }
 
 /**
@@ -143,7 +140,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
         // Whatever the relay kept but the dead worker had not recorded is in doubt: a resend is unavoidable.
         const records = await scanMessages(pipeline);
         for (const message of received) {
-          const id = idInRaw(message.raw);
+          const id = posthasteIdOf(message.raw);
           const record = id ? records.get(id) : undefined;
           if (!id || !record) continue;
           for (const rcpt of message.envelope.to) {
@@ -176,7 +173,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
 
     const copies = new Map<string, AcceptedSend[]>();
     for (const message of received) {
-      const id = idInRaw(message.raw);
+      const id = posthasteIdOf(message.raw);
       if (!id) continue;
       for (const rcpt of message.envelope.to) {
         const key = `${id} ${rcpt}`;

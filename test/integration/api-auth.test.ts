@@ -14,10 +14,7 @@ let apiKey: string;
 let revokedKey: string;
 
 const email = { from: 'app@example.com', to: 'someone@example.org', subject: 'auth', text: 'x' };
-const queued = () => {
-  const q = pipeline.fauxqs.inspectQueue('posthaste-send')!;
-  return q.messages.ready.length + q.messages.delayed.length + q.messages.inflight.length;
-};
+const queued = () => pipeline.queueBodies('send').length;
 
 beforeAll(async () => {
   pipeline = await startPipeline({ requireApiKeys: true, log: capture });

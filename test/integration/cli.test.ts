@@ -158,10 +158,7 @@ describe('npx posthaste', () => {
     const sent = JSON.parse((await cli(['--json', 'send', '--from', 'app@example.com', '--to', 'flaky@example.org', '--subject', 'redrive me', '--text', 't'])).stdout);
     const failed = await waitForStatus(pipeline.apiUrl, sent.id, ['failed'], 20_000);
     expect(failed.failureReason).toMatch(/^retries exhausted/);
-    const dlqDepth = () => {
-      const q = pipeline.fauxqs.inspectQueue('posthaste-send-dlq')!;
-      return q.messages.ready.length + q.messages.delayed.length + q.messages.inflight.length;
-    };
+    const dlqDepth = () => pipeline.queueBodies('dlq').length;
     await waitFor(() => (dlqDepth() === 1 ? true : undefined), 15_000, 'the message to reach the DLQ');
 
     deferred.delete('flaky@example.org');

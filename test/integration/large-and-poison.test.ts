@@ -30,10 +30,7 @@ afterAll(async () => {
   await pipeline?.stop();
 });
 
-const dlqBodies = () => {
-  const q = pipeline.fauxqs.inspectQueue('posthaste-send-dlq')!;
-  return [...q.messages.ready, ...q.messages.delayed, ...q.messages.inflight.map((m) => m.message)].map((m) => (m as { body: string }).body);
-};
+const dlqBodies = () => pipeline.queueBodies('dlq');
 
 describe('large messages travel through the payload store', () => {
   it('delivers a 7 MB attachment end to end with bounded memory, then removes the stored body', async () => {

@@ -180,6 +180,5 @@ describe('scheduled send', () => {
 });
 
 function queueIsEmpty(): boolean {
-  const q = pipeline.fauxqs.inspectQueue('posthaste-send')!;
-  return q.messages.ready.length + q.messages.delayed.length + q.messages.inflight.length === 0;
+  return pipeline.queueBodies('send').length === 0;
 }

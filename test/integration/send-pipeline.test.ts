@@ -32,10 +32,7 @@ const pixel = Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex');
 const report = Buffer.from('%PDF-1.7 quarterly report \u00e9'.repeat(50));
 
 const countFor = (id: string) => pipeline.sink!.received.filter((m) => m.raw.toString('latin1').includes(`X-Posthaste-Id: ${id}`)).length;
-const queueDepth = () => {
-  const q = pipeline.fauxqs.inspectQueue('posthaste-send')!;
-  return q.messages.ready.length + q.messages.delayed.length + q.messages.inflight.length;
-};
+const queueDepth = () => pipeline.queueBodies('send').length;
 
 beforeAll(async () => {
   outbox = mkdtempSync(join(tmpdir(), 'posthaste-outbox-'));
