@@ -114,6 +114,16 @@ function snapshotPath(dataDir: string | undefined) {
   return dataDir ? join(dataDir, 'queues.json') : undefined;
 }
 
+/** The payload key of a claim ticket; undefined for anything else, unreadable bodies in the DLQ included. */
+function claimTicketKey(body: string): string | undefined {
+  try {
+    const key = (JSON.parse(body) as { payloadKey?: unknown }).payloadKey;
+    return typeof key === 'string' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every message body a queue holds: ready, delayed and in flight. */
 function queueBodies(fauxqs: FauxqsServer, name: string): string[] {
   const state = fauxqs.inspectQueue(name);
@@ -130,7 +140,7 @@ async function saveQueues(fauxqs: FauxqsServer, file: string | undefined, payloa
     // The stand-in's S3 is in memory too: a claim ticket is saved as the full message it points to.
     snapshot[name] = await Promise.all(
       bodies.map(async (body) => {
-        const key = (JSON.parse(body) as { payloadKey?: string }).payloadKey;
+        const key = claimTicketKey(body);
         return (key && (await payloads.get(key))) || body;
       }),
     );
