@@ -17,18 +17,19 @@ export function powertoolsIdempotency(client: DynamoDBClient, tableName: string,
     payloadValidationJmesPath: 'fingerprint',
     expiresAfterSeconds: ttlSeconds,
   });
+  // Wrapped once: the key and body are the hashed first argument; the work rides along as the second.
+  const once = makeIdempotent(async (_input: { key: string; fingerprint: unknown }, work: () => Promise<object>) => work(), {
+    persistenceStore,
+    config,
+    keyPrefix: 'posthaste',
+  });
   return {
     useInvocation(context) {
       config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
     },
     async run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T> {
-      const once = makeIdempotent(async (_input: { key: string; fingerprint: unknown }) => work(), {
-        persistenceStore,
-        config,
-        keyPrefix: 'posthaste',
-      });
       try {
-        return (await once({ key, fingerprint })) as T;
+        return (await once({ key, fingerprint }, work)) as T;
       } catch (error) {
         if (error instanceof IdempotencyValidationError) throw new PosthasteError('idempotency_key_conflict');
         if (error instanceof IdempotencyAlreadyInProgressError) throw new PosthasteError('idempotency_key_in_use');
