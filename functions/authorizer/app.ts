@@ -1,13 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { checkApiKey, type ApiKeyStore } from '../core/api-key-admin.js';
+import { headerIn } from '../core/http.js';
 import type { Log } from '../core/log.js';
 
 /** API Gateway answers 401 when a REQUEST authorizer fails with exactly this message. */
 export const UNAUTHORIZED = 'Unauthorized';
-
-const headerValue = (headers: Record<string, string | undefined> | null, name: string): string | undefined =>
-  Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
 /**
  * Everything in this API and stage (`<api>/<stage>/*`): the answer is cached per key for
@@ -26,7 +24,7 @@ export function stageWildcard(methodArn: string): string {
  */
 export function createAuthorizerHandler(store: Pick<ApiKeyStore, 'get'>, log: Log) {
   return middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>().handler(async (event) => {
-    const result = await checkApiKey(store, headerValue(event.headers, 'authorization'));
+    const result = await checkApiKey(store, headerIn(event.headers, 'authorization'));
     if (!result.ok) {
       log('info', 'API key refused', { reason: result.reason, requestId: event.requestContext?.requestId });
       throw new Error(UNAUTHORIZED);

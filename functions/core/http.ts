@@ -32,11 +32,14 @@ export function problemResponse(error: PosthasteError, instance?: string): HttpR
   };
 }
 
-export const header = (req: HttpRequest, name: string): string | undefined => {
+/** A header by name, whatever its case (API Gateway passes them as the client sent them). */
+export const headerIn = (headers: Record<string, string | undefined> | null | undefined, name: string): string | undefined => {
   const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(req.headers)) if (key.toLowerCase() === lower) return value;
+  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === lower) return value;
   return undefined;
 };
+
+export const header = (req: HttpRequest, name: string): string | undefined => headerIn(req.headers, name);
 
 /** JSON body or a 400/415 naming what is wrong with it. */
 export function readJsonBody(req: HttpRequest): unknown {
