@@ -6,11 +6,11 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { v7 as uuidv7 } from 'uuid';
 import { createApiHandler } from '../functions/api/app.js';
 import { silentLog } from '../functions/core/log.js';
+import type { IdempotencyGuard } from '../functions/core/ports.js';
 import { systemClock } from '../functions/core/ports.js';
 import { startPipeline } from '../local/pipeline.js';
-import { startChild } from './lib/child.js';
 import { MemoryMessageStore, MemoryQueue, unreachable } from '../test/helpers/memory-ports.js';
-import type { IdempotencyGuard } from '../functions/core/ports.js';
+import { startChild } from './lib/child.js';
 import { TRANSACTIONAL } from './lib/messages.js';
 import { median, round } from './lib/stats.js';
 

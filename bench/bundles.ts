@@ -20,7 +20,15 @@ export const MUST_NOT_CARRY: Partial<Record<FunctionName, string[]>> = {
   deliver: ['@aws-lambda-powertools/idempotency'],
   events: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-sqs'],
   scheduler: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2'],
-  authorizer: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2'],
+  authorizer: [
+    'nodemailer',
+    'mimetext',
+    'mime-types',
+    '@aws-lambda-powertools/idempotency',
+    '@aws-sdk/client-sqs',
+    '@aws-sdk/client-ses',
+    '@aws-sdk/client-sesv2',
+  ],
 };
 
 export interface BundleResult {
@@ -89,7 +97,9 @@ function clientsOnlySource(clients: Map<string, string[]>): string {
   const made: string[] = [];
   packages.forEach((pkg, i) => {
     if (pkg === '@aws-sdk/lib-dynamodb') return;
-    const className = readdirSync(join(ROOT, 'node_modules', pkg, 'dist-es')).map((f) => /^(\w+Client)\.js$/.exec(f)?.[1]).find(Boolean);
+    const className = readdirSync(join(ROOT, 'node_modules', pkg, 'dist-es'))
+      .map((f) => /^(\w+Client)\.js$/.exec(f)?.[1])
+      .find(Boolean);
     if (!className) throw new Error(`no client class in ${pkg}`);
     lines.push(`const client${i} = new sdk${i}.${className}({ region: process.env.AWS_REGION });`);
     made.push(`client${i}`);
@@ -120,14 +130,22 @@ async function bundle(options: { entry: string } | { source: string }, outfile: 
 /** Milliseconds to import `file` in a fresh Node process, measured inside that process. */
 function importMs(timer: string, file: string): number {
   const out = spawnSync(process.execPath, [timer, file], { env: { ...process.env, ...IMPORT_ENV }, encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`importing ${file} failed: ${out.stderr.trim().split('\n').map((l) => l.slice(0, 200)).slice(-4).join(' | ')}`);
+  if (out.status !== 0)
+    throw new Error(
+      `importing ${file} failed: ${out.stderr
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(0, 200))
+        .slice(-4)
+        .join(' | ')}`,
+    );
   return Number(out.stdout.trim());
 }
 
 export async function benchBundles(options: { imports: number }): Promise<BundlesResult> {
   const dir = mkdtempSync(join(tmpdir(), 'posthaste-bench-bundles-'));
   const timer = join(dir, 'import-timer.mjs');
-  writeFileSync(timer, "const t = performance.now(); await import(process.argv[2]); process.stdout.write(String(performance.now() - t)); process.exit(0);\n");
+  writeFileSync(timer, 'const t = performance.now(); await import(process.argv[2]); process.stdout.write(String(performance.now() - t)); process.exit(0);\n');
   const empty = join(dir, 'empty.mjs');
   writeFileSync(empty, 'export {};\n');
   const result: BundlesResult = { functions: {}, skipped: [], empty_import_ms: 0 };
@@ -154,7 +172,12 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
       const pkg = packageOf(file) ?? file.split('/').slice(0, 2).join('/');
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytesInOutput);
     }
-    const largest = Object.fromEntries([...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([pkg, bytes]) => [pkg, Math.round(bytes / 1024)]));
+    const largest = Object.fromEntries(
+      [...byPackage]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([pkg, bytes]) => [pkg, Math.round(bytes / 1024)]),
+    );
     const importMedian = median(fnTimes);
     const onlyMedian = median(onlyTimes);
     result.functions[name] = {

@@ -8,7 +8,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import nodemailer from 'nodemailer';
 import { v7 as uuidv7 } from 'uuid';
-import { dynamoClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
+import { type AwsSettings, dynamoClient } from '../functions/adapters/aws-clients.js';
 import { parseSmtpUrl } from '../functions/adapters/smtp-config.js';
 import { poolOptions, SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { LOCAL_TABLES, TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
@@ -211,7 +211,11 @@ export async function benchDeliver(setup: DeliverSetup): Promise<DeliverResult> 
     await runBaseline(200);
     ourRuns.length = 0;
     baselineRuns.length = 0;
-    const paired = await alternate(setup.rounds, () => runOurs(setup.messages), () => runBaseline(setup.messages));
+    const paired = await alternate(
+      setup.rounds,
+      () => runOurs(setup.messages),
+      () => runBaseline(setup.messages),
+    );
     const serverCpu = ourRuns.map((r) => r.serverCpuMsPerMessage).filter((v): v is number => v !== undefined);
     return {
       ours_msg_s: round(median(paired.ours)),

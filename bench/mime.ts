@@ -2,12 +2,12 @@
  * MIME building: our builder against nodemailer's MailComposer on the same messages, and a
  * check with mailparser that both outputs mean the same thing.
  */
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { EmailRequest } from '../functions/core/send-request.js';
-import { buildMime } from '../functions/core/mime.js';
 import type { Mailbox } from '../functions/core/address.js';
-import { LARGE, SMALL, request } from './lib/messages.js';
+import { buildMime } from '../functions/core/mime.js';
+import type { EmailRequest } from '../functions/core/send-request.js';
+import { LARGE, request, SMALL } from './lib/messages.js';
 import { alternate, median, round } from './lib/stats.js';
 
 export interface MimeResult {
@@ -42,7 +42,8 @@ function composerOptions(req: EmailRequest) {
 }
 
 const ours = (req: EmailRequest) => buildMime(req, { id: ID, date: DATE }).raw;
-const theirs = (options: ReturnType<typeof composerOptions>) => new MailComposer({ ...options, attachments: options.attachments.map((a) => ({ ...a })) }).compile().build();
+const theirs = (options: ReturnType<typeof composerOptions>) =>
+  new MailComposer({ ...options, attachments: options.attachments.map((a) => ({ ...a })) }).compile().build();
 
 const addresses = (value: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value).map((a) => `${a.name ?? ''} <${a.address}>`);
@@ -63,7 +64,9 @@ function meaning(mail: ParsedMail) {
 export async function compareMeaning(req: EmailRequest): Promise<string[]> {
   const a = meaning(await simpleParser(ours(req)));
   const b = meaning(await simpleParser(await theirs(composerOptions(req))));
-  return (Object.keys(a) as (keyof typeof a)[]).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k}: ${JSON.stringify(a[k])?.slice(0, 120)} vs ${JSON.stringify(b[k])?.slice(0, 120)}`);
+  return (Object.keys(a) as (keyof typeof a)[])
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k}: ${JSON.stringify(a[k])?.slice(0, 120)} vs ${JSON.stringify(b[k])?.slice(0, 120)}`);
 }
 
 async function timeFor(ms: number, once: () => unknown): Promise<number> {

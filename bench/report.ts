@@ -1,7 +1,8 @@
 /** The table printed by `npm run bench` and the RESULTS.md it writes. */
+
+import type { FunctionName } from '../infra/bundling.js';
 import type { AcceptResult } from './accept.js';
 import type { BundleResult } from './bundles.js';
-import type { FunctionName } from '../infra/bundling.js';
 import type { DeliverResult } from './deliver.js';
 import type { MimeResult } from './mime.js';
 import { scaleModelMarkdown } from './scale-model.js';
@@ -42,17 +43,40 @@ export function summaryRows(r: BenchResults): string[][] {
   const rows: string[][] = [['section', 'Posthaste', 'baseline', 'ratio', 'target', '']];
   for (const key of ['deliver', 'deliver_tls'] as const) {
     const d = r[key];
-    if (d) rows.push([key, `${d.ours_msg_s} msg/s`, `nodemailer ${d.nodemailer_msg_s} msg/s`, `${d.ratio}×`, `≥ ${TARGETS[key]}×`, verdict(d.ratio >= TARGETS[key])]);
+    if (d)
+      rows.push([
+        key,
+        `${d.ours_msg_s} msg/s`,
+        `nodemailer ${d.nodemailer_msg_s} msg/s`,
+        `${d.ratio}×`,
+        `≥ ${TARGETS[key]}×`,
+        verdict(d.ratio >= TARGETS[key]),
+      ]);
   }
   const m = r.deliver_memory_store;
   if (m) rows.push(['deliver, store in memory (diagnostic)', `${m.ours_msg_s} msg/s`, `nodemailer ${m.nodemailer_msg_s} msg/s`, `${m.ratio}×`, '—', '']);
   for (const key of ['mime_large', 'mime_small'] as const) {
     const x = r[key];
-    if (x) rows.push([key, `${x.ours_msg_s} msg/s`, `MailComposer ${x.nodemailer_msg_s} msg/s`, `${x.ratio}×`, `≥ ${TARGETS[key]}×`, `${verdict(x.ratio >= TARGETS[key])}${x.same_meaning ? '' : ' (outputs differ!)'}`]);
+    if (x)
+      rows.push([
+        key,
+        `${x.ours_msg_s} msg/s`,
+        `MailComposer ${x.nodemailer_msg_s} msg/s`,
+        `${x.ratio}×`,
+        `≥ ${TARGETS[key]}×`,
+        `${verdict(x.ratio >= TARGETS[key])}${x.same_meaning ? '' : ' (outputs differ!)'}`,
+      ]);
   }
   const a = r.accept;
   if (a) {
-    rows.push(['accept (local gateway + stand-ins)', `${a.rps} req/s, p99 ${a.p99_ms} ms`, `${a.connections} connections, ${a.seconds} s`, '', '', a.non2xx || a.errors ? `${a.non2xx} non-2xx, ${a.errors} errors` : '']);
+    rows.push([
+      'accept (local gateway + stand-ins)',
+      `${a.rps} req/s, p99 ${a.p99_ms} ms`,
+      `${a.connections} connections, ${a.seconds} s`,
+      '',
+      '',
+      a.non2xx || a.errors ? `${a.non2xx} non-2xx, ${a.errors} errors` : '',
+    ]);
     rows.push(['accept handler CPU (in-memory ports)', `${a.handler_cpu_us} µs/req`, `with Idempotency-Key ${a.handler_cpu_us_idempotent} µs/req`, '', '', '']);
   }
   for (const [name, b] of Object.entries(r.bundles ?? {})) {
@@ -71,7 +95,14 @@ export function summaryRows(r: BenchResults): string[][] {
 
 export function textTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const markdownTable = (rows: string[][]) => [rows[0]!, rows[0]!.map(() => '---'), ...rows.slice(1)].map((r) => `| ${r.join(' | ')} |`).join('\n');
@@ -80,7 +111,12 @@ export function resultsMarkdown(r: BenchResults, notes: string): string {
   const m = r.machine;
   const d = r.deliver;
   const bundleDetails = Object.entries(r.bundles ?? {})
-    .map(([name, b]) => `- **${name}**: clients ${b.clients.join(', ')}; largest parts (KB): ${Object.entries(b.largest).map(([p, kb]) => `${p} ${kb}`).join(', ')}`)
+    .map(
+      ([name, b]) =>
+        `- **${name}**: clients ${b.clients.join(', ')}; largest parts (KB): ${Object.entries(b.largest)
+          .map(([p, kb]) => `${p} ${kb}`)
+          .join(', ')}`,
+    )
     .join('\n');
   return `# Benchmarks
 
@@ -117,20 +153,30 @@ export function closingNotes(r: BenchResults): string {
     const store = d.store_server_cpu_ms_per_msg;
     out.push(
       `- **deliver ${d.ratio}×${d.ratio >= TARGETS.deliver ? ' (met)' : ` (target ${TARGETS.deliver}×)`}**: besides the SMTP send, every message costs two conditional DynamoDB writes (the claim that takes the delivery lease, and the forward-only status write) and its share of one suppression read per batch. Here that is ${d.ours_cpu_ms_per_msg} ms of CPU per message in the handler's process (nodemailer alone: ${d.nodemailer_cpu_ms_per_msg} ms)${store !== undefined ? ` plus ${store} ms in dynalite` : ''}: the AWS SDK's per-request work (signing, middleware, HTTP) dominates ours, dynalite's the server side, and with one batch in flight the handler also waits for dynalite, which runs one request at a time.` +
-        (mem ? ` With every store in memory the same handler runs at ${mem.ratio}× nodemailer (${mem.ours_cpu_ms_per_msg} vs ${mem.nodemailer_cpu_ms_per_msg} ms CPU per message: re-validating the queued request, building the MIME, the lease bookkeeping).` : '') +
+        (mem
+          ? ` With every store in memory the same handler runs at ${mem.ratio}× nodemailer (${mem.ours_cpu_ms_per_msg} vs ${mem.nodemailer_cpu_ms_per_msg} ms CPU per message: re-validating the queued request, building the MIME, the lease bookkeeping).`
+          : '') +
         ' Two writes is the floor for "one sender at a time" plus "status only moves forward", and dynalite has no batched conditional write (no TransactWriteItems, no PartiQL) to amortise them. On AWS the store\'s server CPU is not the function\'s, and the writes cost latency (≈ 5–10 ms each) more than CPU.',
     );
   }
   const t = r.deliver_tls;
-  if (t) out.push(`- **deliver_tls ${t.ratio}×**: the same two writes; TLS makes each SMTP send dearer (nodemailer ${t.nodemailer_cpu_ms_per_msg} ms CPU/msg), so the ratio moves a little closer to 1.`);
+  if (t)
+    out.push(
+      `- **deliver_tls ${t.ratio}×**: the same two writes; TLS makes each SMTP send dearer (nodemailer ${t.nodemailer_cpu_ms_per_msg} ms CPU/msg), so the ratio moves a little closer to 1.`,
+    );
   for (const key of ['mime_large', 'mime_small'] as const) {
     const x = r[key];
-    if (x) out.push(`- **${key} ${x.ratio}×** (target ${TARGETS[key]}×, ${x.ratio >= TARGETS[key] ? `${Math.round((x.ratio / TARGETS[key] - 1) * 100)}% past it` : 'missed'}); ${x.bytes} vs ${x.nodemailer_bytes} bytes; ${x.same_meaning ? 'mailparser reads the same message from both' : 'OUTPUTS DIFFER: ' + (x as MimeResult & { differences?: string[] }).differences?.join('; ')}.`);
+    if (x)
+      out.push(
+        `- **${key} ${x.ratio}×** (target ${TARGETS[key]}×, ${x.ratio >= TARGETS[key] ? `${Math.round((x.ratio / TARGETS[key] - 1) * 100)}% past it` : 'missed'}); ${x.bytes} vs ${x.nodemailer_bytes} bytes; ${x.same_meaning ? 'mailparser reads the same message from both' : `OUTPUTS DIFFER: ${(x as MimeResult & { differences?: string[] }).differences?.join('; ')}`}.`,
+      );
   }
   for (const [name, b] of Object.entries(r.bundles ?? {})) {
     const extra = Object.entries(b.largest).filter(([pkg]) => !pkg.startsWith('@aws-sdk/') && !pkg.startsWith('@smithy/'));
     const ok = b.bytes_ratio <= TARGETS.bundle_ratio && b.import_ratio <= TARGETS.bundle_ratio && b.unexpected.length === 0;
-    out.push(`- **bundle ${name} ${b.bytes_ratio}× bytes, ${b.import_ratio}× import** (${ok ? 'met' : 'missed'}): beyond the SDK it carries ${extra.map(([pkg, kb]) => `${pkg} ${kb} KB`).join(', ') || 'nothing large'}${b.unexpected.length ? `; it should not carry ${b.unexpected.join(', ')}` : ''}.`);
+    out.push(
+      `- **bundle ${name} ${b.bytes_ratio}× bytes, ${b.import_ratio}× import** (${ok ? 'met' : 'missed'}): beyond the SDK it carries ${extra.map(([pkg, kb]) => `${pkg} ${kb} KB`).join(', ') || 'nothing large'}${b.unexpected.length ? `; it should not carry ${b.unexpected.join(', ')}` : ''}.`,
+    );
   }
   return out.join('\n');
 }

@@ -6,18 +6,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform } from 'node:os';
+import { selfSignedCertificate } from '../test/helpers/certificate.js';
 import { benchAccept } from './accept.js';
 import { benchBundles } from './bundles.js';
 import { benchDeliver, type DeliverSetup } from './deliver.js';
 import { startChild } from './lib/child.js';
-import { selfSignedCertificate } from '../test/helpers/certificate.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
-import { closingNotes, resultsMarkdown, summaryRows, textTable, type BenchResults } from './report.js';
+import { type BenchResults, closingNotes, resultsMarkdown, summaryRows, textTable } from './report.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const runs = (section: string) => !only || only.includes(section);
 const progress = (message: string) => (json ? process.stderr : process.stdout).write(`${message}\n`);
 
@@ -47,10 +50,19 @@ if (runs('deliver')) {
   const cert = selfSignedCertificate();
   const user = 'bench';
   const pass = `p-${process.pid}`;
-  const smtp = await startChild<{ plainPort: number; tlsPort: number }>('smtp-discard.ts', [user, pass], { BENCH_TLS_KEY: cert.key, BENCH_TLS_CERT: cert.cert });
+  const smtp = await startChild<{ plainPort: number; tlsPort: number }>('smtp-discard.ts', [user, pass], {
+    BENCH_TLS_KEY: cert.key,
+    BENCH_TLS_CERT: cert.cert,
+  });
   const dynamo = await startChild<{ endpoint: string }>('dynamodb.ts');
   try {
-    const base: Omit<DeliverSetup, 'smtpUrl'> = { dynamoEndpoint: dynamo.info.endpoint, dynamoPid: dynamo.process.pid, messages: 2000, rounds: 3, batchesInFlight: 1 };
+    const base: Omit<DeliverSetup, 'smtpUrl'> = {
+      dynamoEndpoint: dynamo.info.endpoint,
+      dynamoPid: dynamo.process.pid,
+      messages: 2000,
+      rounds: 3,
+      batchesInFlight: 1,
+    };
     const plain = `smtp://127.0.0.1:${smtp.info.plainPort}?tls=none&pool=5`;
     progress('deliver…');
     results.deliver = await benchDeliver({ ...base, smtpUrl: plain });
@@ -85,6 +97,8 @@ if (json) {
   process.stdout.write(`${JSON.stringify(results)}\n`);
 } else {
   progress(`\n${textTable(summaryRows(results))}\n\n${closingNotes(results)}\n`);
-  progress(`${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; load ${results.machine.load_before} → ${results.machine.load_after}; ${results.machine.seconds} s${only ? '' : '; wrote bench/RESULTS.md'}`);
+  progress(
+    `${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; load ${results.machine.load_before} → ${results.machine.load_after}; ${results.machine.seconds} s${only ? '' : '; wrote bench/RESULTS.md'}`,
+  );
 }
 process.exit(0);

@@ -18,16 +18,16 @@ export const PRICE_SOURCES = {
 
 /** USD, us-east-1. */
 export const PRICES = {
-  sesPerEmailALaCarte: 0.10 / 1000,
+  sesPerEmailALaCarte: 0.1 / 1000,
   sesPerEmailEssentials: 0.16 / 1000,
-  lambdaPerRequest: 0.20 / 1e6,
+  lambdaPerRequest: 0.2 / 1e6,
   lambdaPerGbSecondArm: 0.0000133334,
-  sqsPerRequest: 0.40 / 1e6,
+  sqsPerRequest: 0.4 / 1e6,
   dynamoPerWriteUnit: 0.625 / 1e6,
   dynamoPerReadUnit: 0.125 / 1e6,
-  restApiPerRequest: 3.50 / 1e6,
-  snsPerPublish: 0.50 / 1e6,
-  logsPerGb: 0.50,
+  restApiPerRequest: 3.5 / 1e6,
+  snsPerPublish: 0.5 / 1e6,
+  logsPerGb: 0.5,
   xrayPerTrace: 5.0 / 1e6,
 };
 
@@ -67,7 +67,10 @@ export function costPerMillion(ses: 'alaCarte' | 'essentials' = 'alaCarte'): Cos
   const u = USAGE;
   const lambda = (invocations: number, gbSeconds: number) => invocations * p.lambdaPerRequest + gbSeconds * p.lambdaPerGbSecondArm;
   const lines: CostLine[] = [
-    { item: ses === 'alaCarte' ? 'SES (à la carte, $0.10 per 1,000)' : 'SES (Essentials plan, $0.16 per 1,000)', perMillion: ses === 'alaCarte' ? p.sesPerEmailALaCarte : p.sesPerEmailEssentials },
+    {
+      item: ses === 'alaCarte' ? 'SES (à la carte, $0.10 per 1,000)' : 'SES (Essentials plan, $0.16 per 1,000)',
+      perMillion: ses === 'alaCarte' ? p.sesPerEmailALaCarte : p.sesPerEmailEssentials,
+    },
     { item: 'API Gateway REST ($3.50 per million)', perMillion: u.apiRequests * p.restApiPerRequest },
     { item: 'DynamoDB on-demand (4 writes, 2 reads)', perMillion: u.dynamoWrites * p.dynamoPerWriteUnit + u.dynamoReads * p.dynamoPerReadUnit },
     { item: 'SQS (≈1.3 requests)', perMillion: u.sqsRequests * p.sqsPerRequest },
@@ -76,7 +79,10 @@ export function costPerMillion(ses: 'alaCarte' | 'essentials' = 'alaCarte'): Cos
     { item: 'X-Ray traces (default sampling, at 1 M/day)', perMillion: u.xrayTraces * p.xrayPerTrace },
     {
       item: 'Lambda (api, deliver, events)',
-      perMillion: lambda(u.apiRequests, u.apiLambdaGbSeconds) + lambda(u.deliverInvocations, u.deliverLambdaGbSeconds) + lambda(u.eventsInvocations, u.eventsLambdaGbSeconds),
+      perMillion:
+        lambda(u.apiRequests, u.apiLambdaGbSeconds) +
+        lambda(u.deliverInvocations, u.deliverLambdaGbSeconds) +
+        lambda(u.eventsInvocations, u.eventsLambdaGbSeconds),
     },
   ];
   return lines.map((l) => ({ ...l, perMillion: l.perMillion * 1e6 }));

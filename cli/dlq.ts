@@ -1,9 +1,9 @@
 import { awsSettingsFromEnv, dynamoClient, sqsClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbScheduleStore } from '../functions/adapters/dynamodb-schedule-store.js';
-import { ConfigError, required, type Env } from '../functions/adapters/env.js';
+import { ConfigError, type Env, required } from '../functions/adapters/env.js';
 import { SqsDeadLetters } from '../functions/adapters/sqs-dead-letters.js';
 import { systemClock } from '../functions/core/ports.js';
-import { redriveDeadLetters, type RedriveReport } from '../functions/core/redrive.js';
+import { type RedriveReport, redriveDeadLetters } from '../functions/core/redrive.js';
 
 export const DLQ_ENV_HELP = `Environment (stack outputs): QUEUE_URL, DLQ_URL, MESSAGES_TABLE, AWS_REGION and the
 usual AWS credentials. Locally also POSTHASTE_SQS_ENDPOINT and POSTHASTE_DYNAMODB_ENDPOINT.`;

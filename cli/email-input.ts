@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { type AddressObject, simpleParser } from 'mailparser';
 import type { SendEmailInput } from '../client/index.js';
 import { UsageError } from './output.js';
 
@@ -30,8 +30,16 @@ const read = (file: string, encoding?: BufferEncoding): string | Buffer => {
 };
 
 const CONTENT_TYPES: Record<string, string> = {
-  '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',
-  '.txt': 'text/plain', '.csv': 'text/csv', '.html': 'text/html', '.json': 'application/json', '.zip': 'application/zip',
+  '.pdf': 'application/pdf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+  '.html': 'text/html',
+  '.json': 'application/json',
+  '.zip': 'application/zip',
   '.ics': 'text/calendar',
 };
 
@@ -76,7 +84,10 @@ export function fromFlags(flags: SendFlags): Partial<SendEmailInput> {
 }
 
 const addresses = (value: AddressObject | AddressObject[] | undefined) =>
-  (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value).filter((m) => m.address).map((m) => (m.name ? { name: m.name, email: m.address! } : m.address!));
+  (Array.isArray(value) ? value : value ? [value] : [])
+    .flatMap((a) => a.value)
+    .filter((m) => m.address)
+    .map((m) => (m.name ? { name: m.name, email: m.address! } : m.address!));
 
 /** Headers an .eml file may carry through; the rest are written by Posthaste itself. */
 const PASSED_HEADER = /^(x-(?!posthaste-id$)|list-unsubscribe|list-unsubscribe-post|in-reply-to|references)/i;
@@ -87,7 +98,12 @@ export async function fromEml(file: string): Promise<SendEmailInput> {
   const email: Record<string, unknown> = {};
   const from = addresses(parsed.from)[0];
   if (from) email.from = from;
-  for (const [field, value] of [['to', parsed.to], ['cc', parsed.cc], ['bcc', parsed.bcc], ['replyTo', parsed.replyTo]] as const) {
+  for (const [field, value] of [
+    ['to', parsed.to],
+    ['cc', parsed.cc],
+    ['bcc', parsed.bcc],
+    ['replyTo', parsed.replyTo],
+  ] as const) {
     const list = addresses(value);
     if (list.length) email[field] = list;
   }
@@ -102,7 +118,11 @@ export async function fromEml(file: string): Promise<SendEmailInput> {
       ...(a.contentId && a.related ? { contentId: a.contentId.replace(/^<|>$/g, '') } : {}),
     }));
   }
-  const headers = Object.fromEntries(parsed.headerLines.filter((h) => PASSED_HEADER.test(h.key)).map((h) => [h.line.slice(0, h.line.indexOf(':')), h.line.slice(h.line.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    parsed.headerLines
+      .filter((h) => PASSED_HEADER.test(h.key))
+      .map((h) => [h.line.slice(0, h.line.indexOf(':')), h.line.slice(h.line.indexOf(':') + 1).trim()]),
+  );
   if (Object.keys(headers).length) email.headers = headers;
   return email as unknown as SendEmailInput;
 }

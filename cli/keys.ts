@@ -1,10 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createApiKey, KeyAdminError, listApiKeys, revokeApiKey } from '../functions/core/api-key-admin.js';
 import { awsSettingsFromEnv } from '../functions/adapters/aws-clients.js';
 import { ConfigError, type Env } from '../functions/adapters/env.js';
 import { keyAdminDeps } from '../functions/adapters/key-admin-wiring.js';
+import { createApiKey, KeyAdminError, listApiKeys, revokeApiKey } from '../functions/core/api-key-admin.js';
 
 export const KEYS_USAGE = `Usage: keys <command> [options]
 
@@ -26,15 +26,25 @@ export interface Io {
   err: (line: string) => void;
 }
 
+function parseKeyArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      table: { type: 'string' },
+      'usage-plan': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 /** The key-management command; returns the process exit code. */
 export async function runKeys(argv: string[], env: Env, io: Io): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseKeyArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { name: { type: 'string' }, table: { type: 'string' }, 'usage-plan': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-    });
+    parsed = parseKeyArgs(argv);
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${KEYS_USAGE}`);
     return 2;
@@ -81,7 +91,12 @@ export async function runKeys(argv: string[], env: Env, io: Io): Promise<number>
         const rows = keys.map((k) => [k.keyId, k.status, k.createdAt, k.revokedAt ?? '', k.name]);
         const widths = [16, 7, 24, 24];
         const line = (cells: string[]) => cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]!) : c)).join('  ');
-        print(keys, keys.length ? [line(['KEY ID', 'STATUS', 'CREATED', 'REVOKED', 'NAME']), ...rows.map(line)].join('\n') : 'No keys yet: create one with `keys create --name <name>`.');
+        print(
+          keys,
+          keys.length
+            ? [line(['KEY ID', 'STATUS', 'CREATED', 'REVOKED', 'NAME']), ...rows.map(line)].join('\n')
+            : 'No keys yet: create one with `keys create --name <name>`.',
+        );
         return 0;
       }
       case 'revoke': {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { Posthaste, PosthasteApiError, type BatchResult, type Email, type SendEmailInput } from '../client/index.js';
+import { type BatchResult, type Email, Posthaste, PosthasteApiError, type SendEmailInput } from '../client/index.js';
 import { ConfigError, type Env } from '../functions/adapters/env.js';
 import { DLQ_ENV_HELP, redrive } from './dlq.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
-import { details, EXIT, progressBar, table, UsageError, type Io } from './output.js';
+import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
 
 interface GlobalOptions {
   url?: string;
@@ -44,7 +44,10 @@ function describeEmail(email: Email): string {
     ['relay', email.relayResponse],
     ['failure', email.failureReason],
   ]);
-  const events = table(['at', 'event', 'detail'], email.events.map((e) => [e.at, e.type, [e.recipients?.join(','), e.response, e.detail].filter(Boolean).join(' — ')]));
+  const events = table(
+    ['at', 'event', 'detail'],
+    email.events.map((e) => [e.at, e.type, [e.recipients?.join(','), e.response, e.detail].filter(Boolean).join(' — ')]),
+  );
   return `${head}\n\n${events}`;
 }
 
@@ -70,7 +73,11 @@ export async function run(argv: string[], io: Io, env: Env): Promise<number> {
     .description('Send email through Posthaste and look after what happens to it.')
     .addOption(new Option('--url <url>', 'API base URL (default: $POSTHASTE_URL)'))
     .addOption(new Option('--api-key <key>', 'API key (default: $POSTHASTE_API_KEY)'))
-    .addOption(new Option('--api-key-header <header>', 'send the key as a Bearer token or in x-api-key').choices(['authorization', 'x-api-key']).default('authorization'))
+    .addOption(
+      new Option('--api-key-header <header>', 'send the key as a Bearer token or in x-api-key')
+        .choices(['authorization', 'x-api-key'])
+        .default('authorization'),
+    )
     .option('--sigv4', 'sign requests with AWS SigV4 (IAM endpoint; default AWS credential chain)')
     .option('--region <region>', 'AWS region for --sigv4 (default: $AWS_REGION)')
     .option('--json', 'print JSON instead of tables (for scripts)')
@@ -127,7 +134,13 @@ Examples:
       const key = flags.idempotencyKey ? { idempotencyKey: flags.idempotencyKey } : {};
       if (!Array.isArray(input)) {
         const accepted = await client.send(input as SendEmailInput, key);
-        print(command, accepted, () => details([['id', accepted.id], ['status', accepted.status], ['scheduled', accepted.scheduledAt]]));
+        print(command, accepted, () =>
+          details([
+            ['id', accepted.id],
+            ['status', accepted.status],
+            ['scheduled', accepted.scheduledAt],
+          ]),
+        );
         return;
       }
       const emails = input as SendEmailInput[];
@@ -144,7 +157,11 @@ Examples:
       }
       bar.done();
       const failed = results.filter((r) => 'error' in r).length;
-      print(command, { results, accepted: results.length - failed, failed }, () => `${table(['#', 'status', 'id', 'detail'], batchRows(results))}\n\n${results.length - failed} accepted, ${failed} refused`);
+      print(
+        command,
+        { results, accepted: results.length - failed, failed },
+        () => `${table(['#', 'status', 'id', 'detail'], batchRows(results))}\n\n${results.length - failed} accepted, ${failed} refused`,
+      );
       if (failed > 0) exitCode = EXIT.refused;
     });
 
@@ -173,10 +190,23 @@ Examples:
     .option('--limit <n>', 'page size (1-100)', (v) => Number(v))
     .option('--cursor <cursor>', 'continue from a previous page')
     .action(async (opts: { recipient: string; limit?: number; cursor?: string }, command: Command) => {
-      const page = await clientFor(globals(command), env).bounces.list({ recipient: opts.recipient, ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+      const page = await clientFor(globals(command), env).bounces.list({
+        recipient: opts.recipient,
+        ...(opts.limit ? { limit: opts.limit } : {}),
+        ...(opts.cursor ? { cursor: opts.cursor } : {}),
+      });
       print(command, page, () =>
         [
-          table(['when', 'type', 'bounce', 'message', 'diagnostic'], page.data.map((b) => [b.timestamp, b.type, [b.bounceType, b.bounceSubType].filter(Boolean).join('/'), b.messageId, b.diagnosticCode ?? b.complaintFeedbackType])),
+          table(
+            ['when', 'type', 'bounce', 'message', 'diagnostic'],
+            page.data.map((b) => [
+              b.timestamp,
+              b.type,
+              [b.bounceType, b.bounceSubType].filter(Boolean).join('/'),
+              b.messageId,
+              b.diagnosticCode ?? b.complaintFeedbackType,
+            ]),
+          ),
           ...(page.nextCursor ? [`\nmore: --cursor ${page.nextCursor}`] : []),
         ].join('\n'),
       );
@@ -189,9 +219,18 @@ Examples:
     .option('--limit <n>', 'page size (1-100)', (v) => Number(v))
     .option('--cursor <cursor>', 'continue from a previous page')
     .action(async (opts: { limit?: number; cursor?: string }, command: Command) => {
-      const page = await clientFor(globals(command), env).suppressions.list({ ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+      const page = await clientFor(globals(command), env).suppressions.list({
+        ...(opts.limit ? { limit: opts.limit } : {}),
+        ...(opts.cursor ? { cursor: opts.cursor } : {}),
+      });
       print(command, page, () =>
-        [table(['address', 'reason', 'since', 'detail'], page.data.map((s) => [s.address, s.reason, s.createdAt, s.diagnosticCode ?? s.bounceType])), ...(page.nextCursor ? [`\nmore: --cursor ${page.nextCursor}`] : [])].join('\n'),
+        [
+          table(
+            ['address', 'reason', 'since', 'detail'],
+            page.data.map((s) => [s.address, s.reason, s.createdAt, s.diagnosticCode ?? s.bounceType]),
+          ),
+          ...(page.nextCursor ? [`\nmore: --cursor ${page.nextCursor}`] : []),
+        ].join('\n'),
       );
     });
   suppressions
@@ -234,7 +273,12 @@ Examples:
       const bar = progressBar(io, 'redriving');
       const report = await redrive(env, { ...(opts.limit ? { limit: opts.limit } : {}), onProgress: (done, total) => bar.update(done, total) });
       bar.done();
-      print(command, report, () => `moved ${report.moved} message(s) back to the send queue (${report.requeued} reset from failed to queued)${report.failed ? `; ${report.failed} could not be moved and stay in the DLQ` : ''}`);
+      print(
+        command,
+        report,
+        () =>
+          `moved ${report.moved} message(s) back to the send queue (${report.requeued} reset from failed to queued)${report.failed ? `; ${report.failed} could not be moved and stay in the DLQ` : ''}`,
+      );
       if (report.failed > 0) exitCode = EXIT.refused;
     });
 

@@ -10,9 +10,9 @@
  */
 import type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, Suppression, SuppressionList } from '../functions/api/schemas.js';
 import type { SendRequestInput } from '../functions/core/send-request.js';
-import { sigV4Signer, type SigV4Options } from './sigv4.js';
+import { type SigV4Options, sigV4Signer } from './sigv4.js';
 
-export type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, Suppression, SuppressionList, SigV4Options };
+export type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, SigV4Options, Suppression, SuppressionList };
 export type Bounce = BounceList['data'][number];
 export type BatchItemResult = BatchResult['results'][number];
 /** The body of `POST /v1/emails`, as the API accepts it. */
@@ -108,7 +108,8 @@ export class Posthaste {
 
   readonly bounces = {
     list: (options: PageOptions & { recipient: string }): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
-    all: (recipient: string, limit = 100): AsyncGenerator<Bounce> => paginate((cursor) => this.bounces.list({ recipient, limit, ...(cursor ? { cursor } : {}) })),
+    all: (recipient: string, limit = 100): AsyncGenerator<Bounce> =>
+      paginate((cursor) => this.bounces.list({ recipient, limit, ...(cursor ? { cursor } : {}) })),
   };
 
   /** The OpenAPI document the server runs with. */

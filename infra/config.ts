@@ -60,7 +60,8 @@ function int(get: Lookup, key: string, fallback: number, min: number, max: numbe
   const raw = get(key);
   if (raw === undefined || raw === null || raw === '') return fallback;
   const value = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`context ${key} must be an integer from ${min} to ${max}, not ${String(raw)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`context ${key} must be an integer from ${min} to ${max}, not ${String(raw)}`);
   return value;
 }
 

@@ -19,7 +19,11 @@ function ack(scope: IConstruct, id: string, reason: string): void {
  * any finding not listed here.
  */
 export function acknowledgeNagFindings(data: StatefulStack, service: StatelessStack): void {
-  ack(data.eventsDlq, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue: of the events function (failed asynchronous invocations) and of its SNS subscription.');
+  ack(
+    data.eventsDlq,
+    'AwsSolutions-SQS3',
+    'This queue is itself a dead-letter queue: of the events function (failed asynchronous invocations) and of its SNS subscription.',
+  );
   ack(
     data.payloadBucket,
     'AwsSolutions-S1',
@@ -27,11 +31,23 @@ export function acknowledgeNagFindings(data: StatefulStack, service: StatelessSt
   );
 
   for (const fn of Object.values(service.functions)) {
-    ack(fn.fn, 'AwsSolutions-L1', 'Pinned to Node.js 22, the runtime the code and its dependencies are built and tested for (target node22); moving to a newer runtime is a deliberate change with its own test run.');
-    ack(fn.role, 'AwsSolutions-IAM5[Resource::*]', 'Only for actions that have no resource type and can be granted on "*" alone: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for deliver with SES, ses:GetSendQuota.');
+    ack(
+      fn.fn,
+      'AwsSolutions-L1',
+      'Pinned to Node.js 22, the runtime the code and its dependencies are built and tested for (target node22); moving to a newer runtime is a deliberate change with its own test run.',
+    );
+    ack(
+      fn.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only for actions that have no resource type and can be granted on "*" alone: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for deliver with SES, ses:GetSendQuota.',
+    );
   }
   for (const fn of [service.functions.api, service.functions.deliver, service.functions.scheduler]) {
-    ack(fn.role, wildcardFinding(fn.role, service.payloadObjects), 'Payload objects are named by message ids created at run time; api may only put them, deliver may only get and delete them, the scheduler reads, hands on and removes scheduled requests — only in the payload bucket.');
+    ack(
+      fn.role,
+      wildcardFinding(fn.role, service.payloadObjects),
+      'Payload objects are named by message ids created at run time; api may only put them, deliver may only get and delete them, the scheduler reads, hands on and removes scheduled requests — only in the payload bucket.',
+    );
   }
   const config = service.config;
   if (config.transport === 'ses' && config.allowedSenderDomains.length === 0) {
@@ -43,7 +59,11 @@ export function acknowledgeNagFindings(data: StatefulStack, service: StatelessSt
     );
   }
   for (const arn of service.iamApi.routeArns.filter((a) => a.includes('*'))) {
-    ack(service.invokePolicy, wildcardFinding(service, arn), 'The wildcard stands for the path parameter of one route ({id} or {address}); method, path and stage are fixed.');
+    ack(
+      service.invokePolicy,
+      wildcardFinding(service, arn),
+      'The wildcard stands for the path parameter of one route ({id} or {address}); method, path and stage are fixed.',
+    );
   }
   ack(
     service.node.findChild('ApiGatewayCloudWatchRole'),
@@ -56,6 +76,10 @@ export function acknowledgeNagFindings(data: StatefulStack, service: StatelessSt
       'AwsSolutions-APIG3',
       'A WAF web ACL is left to the operator (it has a monthly cost and rules depend on the caller base); abuse is bounded by authentication on every method, stage throttling and, for API keys, per-key usage plan throttling. Associate a web ACL with the stage to add one.',
     );
-    ack(api.api, 'AwsSolutions-COG4', 'Callers authenticate with IAM (SigV4) on the IAM API, or with API keys checked by a Lambda authorizer on the key API; there is no end-user pool, so Cognito does not apply.');
+    ack(
+      api.api,
+      'AwsSolutions-COG4',
+      'Callers authenticate with IAM (SigV4) on the IAM API, or with API keys checked by a Lambda authorizer on the key API; there is no end-user pool, so Cognito does not apply.',
+    );
   }
 }

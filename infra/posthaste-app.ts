@@ -1,4 +1,4 @@
-import { App, Tags, type AppProps } from 'aws-cdk-lib';
+import { App, type AppProps, Tags } from 'aws-cdk-lib';
 import { configFromNode, type PosthasteConfig } from './config.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { StatefulStack } from './stateful-stack.js';

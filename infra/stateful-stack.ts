@@ -115,7 +115,8 @@ export class StatefulStack extends Stack {
     this.ses = new SesSending(this, 'Ses', { config, eventsTopic: this.sesEventsTopic });
 
     const out = (name: string, value: string, description: string) => new CfnOutput(this, name, { value, description });
-    for (const [name, table] of Object.entries(this.tables)) out(`${name[0]!.toUpperCase()}${name.slice(1)}TableName`, table.tableName, `DynamoDB table ${name}`);
+    for (const [name, table] of Object.entries(this.tables))
+      out(`${name[0]!.toUpperCase()}${name.slice(1)}TableName`, table.tableName, `DynamoDB table ${name}`);
     out('SendQueueUrl', this.sendQueue.queueUrl, 'Send queue');
     out('SendDlqUrl', this.sendDlq.queueUrl, 'Send dead-letter queue: messages that failed every attempt');
     out('EventsDlqUrl', this.eventsDlq.queueUrl, 'SES events the events function could not record');

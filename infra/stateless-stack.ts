@@ -110,7 +110,10 @@ export class StatelessStack extends Stack {
       }),
     );
     if (config.transport === 'ses') {
-      deliver.allow(['ses:SendRawEmail', 'ses:SendEmail'], [...this.sesIdentityArns(config), this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.configurationSetName })]);
+      deliver.allow(
+        ['ses:SendRawEmail', 'ses:SendEmail'],
+        [...this.sesIdentityArns(config), this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: config.configurationSetName })],
+      );
       // GetSendQuota has no resource type: it can only be granted on "*".
       deliver.allow(['ses:GetSendQuota'], ['*']);
     }
@@ -184,7 +187,13 @@ export class StatelessStack extends Stack {
     const apiCommon = { handler: api.fn, rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit, cloudWatchAccount: account, ...common };
     this.keyApi = new EmailApi(this, 'KeyApi', {
       ...apiCommon,
-      auth: { kind: 'apiKey', authorizer: authorizer.fn, cacheSeconds: config.authorizerCacheSeconds, keyRateLimit: config.keyRateLimit, keyBurstLimit: config.keyBurstLimit },
+      auth: {
+        kind: 'apiKey',
+        authorizer: authorizer.fn,
+        cacheSeconds: config.authorizerCacheSeconds,
+        keyRateLimit: config.keyRateLimit,
+        keyBurstLimit: config.keyBurstLimit,
+      },
     });
     this.iamApi = new EmailApi(this, 'IamApi', { ...apiCommon, auth: { kind: 'iam' } });
     this.invokePolicy = new iam.ManagedPolicy(this, 'InvokePolicy', {
@@ -203,7 +212,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.keyApi.api.urlForPath('/v1'), description: 'API for API-key callers (Authorization: Bearer ph_…)' });
     new CfnOutput(this, 'IamApiUrl', { value: this.iamApi.api.urlForPath('/v1'), description: 'API for AWS callers (SigV4, execute-api:Invoke)' });
     new CfnOutput(this, 'UsagePlanId', { value: this.keyApi.usagePlan!.usagePlanId, description: 'Usage plan the keys tool registers new keys with' });
-    new CfnOutput(this, 'InvokePolicyArn', { value: this.invokePolicy.managedPolicyArn, description: 'Managed policy granting execute-api:Invoke on the IAM API' });
+    new CfnOutput(this, 'InvokePolicyArn', {
+      value: this.invokePolicy.managedPolicyArn,
+      description: 'Managed policy granting execute-api:Invoke on the IAM API',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn, description: 'Alarm notifications' });
   }
 

@@ -32,7 +32,7 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, principalId: st
     const name = req.rawHeaders[i]!;
     const value = req.rawHeaders[i + 1]!;
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
   const query = Object.fromEntries(url.searchParams);
   const isText = body.length === 0 || !body.includes(0);

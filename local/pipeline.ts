@@ -1,39 +1,39 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
-import { createApiHandler } from '../functions/api/app.js';
-import { createDeliverHandler } from '../functions/deliver/app.js';
-import { dynamoClient, s3Client, sqsClient, type AwsSettings } from '../functions/adapters/aws-clients.js';
-import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
-import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
-import type { PayloadStore } from '../functions/core/claim-check.js';
-import { parseQueuedEmail } from '../functions/core/queued-email.js';
-import { createEventsHandler } from '../functions/events/app.js';
-import { createAuthorizerHandler } from '../functions/authorizer/app.js';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { apiDeps } from '../functions/adapters/api-wiring.js';
+import { type AwsSettings, dynamoClient, s3Client, sqsClient } from '../functions/adapters/aws-clients.js';
 import { DynamoDbApiKeyStore } from '../functions/adapters/dynamodb-api-key-store.js';
+import { eventsDeps } from '../functions/adapters/events-wiring.js';
 import { consoleLog } from '../functions/adapters/logger.js';
+import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
+import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
 import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
-import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
-import { apiDeps } from '../functions/adapters/api-wiring.js';
-import { eventsDeps } from '../functions/adapters/events-wiring.js';
-import { deliverDeps } from '../functions/adapters/wiring.js';
-import type { Log } from '../functions/core/log.js';
-import type { Transport } from '../functions/core/ports.js';
-import { startGateway, type Gateway, type GatewayOptions } from './http-gateway.js';
-import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
-import { startSesStandIn, type SesStandIn } from './ses-stand-in.js';
-import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
-import { lambdaContext, startPoller, type Poller } from './sqs-poller.js';
-import { ensureTables, LOCAL_TABLES } from './tables.js';
-import { startSweeper } from './sweeper.js';
-import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
-import { noMetrics } from '../functions/core/metrics.js';
-import type { SweepReport } from '../functions/core/sweep-scheduled.js';
+import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
+import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
+import { deliverDeps } from '../functions/adapters/wiring.js';
+import { createApiHandler } from '../functions/api/app.js';
+import { createAuthorizerHandler } from '../functions/authorizer/app.js';
+import type { PayloadStore } from '../functions/core/claim-check.js';
+import type { Log } from '../functions/core/log.js';
+import { noMetrics } from '../functions/core/metrics.js';
+import type { Transport } from '../functions/core/ports.js';
+import { parseQueuedEmail } from '../functions/core/queued-email.js';
+import type { SweepReport } from '../functions/core/sweep-scheduled.js';
+import { createDeliverHandler } from '../functions/deliver/app.js';
+import { createEventsHandler } from '../functions/events/app.js';
+import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
+import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
+import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
+import { type SinkOptions, type SmtpSink, startSmtpSink } from './smtp-sink.js';
+import { lambdaContext, type Poller, startPoller } from './sqs-poller.js';
+import { startSweeper } from './sweeper.js';
+import { ensureTables, LOCAL_TABLES } from './tables.js';
 
 export interface PipelineOptions {
   /** Folder for DynamoDB data and the queue snapshot; omit to keep everything in memory. */
@@ -253,15 +253,22 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 
   const authorize = options.authorize ?? (options.requireApiKeys ? localAuthorizer(env, aws, makeLog('authorizer')) : undefined);
-  const gateway = await startGateway({ handler: api, ...(options.apiPort !== undefined ? { port: options.apiPort } : {}), ...(authorize ? { authorize } : {}) });
-  const poller = options.inProcessDelivery === false ? undefined : startPoller({
-    client: sqs,
-    queueUrl: queue.queueUrl,
-    queueArn: queue.queueArn,
-    handler: deliver,
-    concurrency: options.deliverConcurrency ?? 2,
-    log: makeLog('poller'),
+  const gateway = await startGateway({
+    handler: api,
+    ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
+    ...(authorize ? { authorize } : {}),
   });
+  const poller =
+    options.inProcessDelivery === false
+      ? undefined
+      : startPoller({
+          client: sqs,
+          queueUrl: queue.queueUrl,
+          queueArn: queue.queueArn,
+          handler: deliver,
+          concurrency: options.deliverConcurrency ?? 2,
+          log: makeLog('poller'),
+        });
 
   const sweepMs = options.scheduleSweepMs ?? 1000;
   const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
@@ -312,7 +319,11 @@ function localAuthorizer(env: Record<string, string>, aws: AwsSettings, log: Log
     if (!authorization) return { status: 401, message: 'Unauthorized' };
     try {
       const result = await authorizer(
-        { type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/v1/emails', headers: { Authorization: authorization } } as never,
+        {
+          type: 'REQUEST',
+          methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/v1/emails',
+          headers: { Authorization: authorization },
+        } as never,
         lambdaContext('posthaste-authorizer'),
       );
       return { principalId: result.principalId };

@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Log } from '../functions/core/log.js';
 
@@ -6,7 +6,7 @@ export interface PollerOptions {
   client: SQSClient;
   queueUrl: string;
   queueArn: string;
-  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   /** Parallel pollers, like Lambda's concurrency for an SQS event source. */
   concurrency?: number;
   batchSize?: number;

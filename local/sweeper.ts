@@ -1,4 +1,4 @@
-import { sweepScheduled, type SweepDeps, type SweepReport } from '../functions/core/sweep-scheduled.js';
+import { type SweepDeps, type SweepReport, sweepScheduled } from '../functions/core/sweep-scheduled.js';
 
 export interface Sweeper {
   sweep(): Promise<SweepReport>;

@@ -1,6 +1,6 @@
 /** The messages every section works on, validated as the API validates them. */
 import { randomBytes } from 'node:crypto';
-import { parseSendRequest, type EmailRequest, type SendRequestInput } from '../../functions/core/send-request.js';
+import { type EmailRequest, parseSendRequest, type SendRequestInput } from '../../functions/core/send-request.js';
 
 /** A password-reset style message: what most transactional traffic looks like. */
 export const TRANSACTIONAL: SendRequestInput = {
@@ -26,7 +26,10 @@ export const ATTACHMENT_BYTES = randomBytes(100 * 1024);
 /** text + html + a 100 KB attachment; non-ASCII subject, display names and filename. */
 export const LARGE: SendRequestInput = {
   from: { name: 'Zoë Ångström', email: 'zoe@acme.example' },
-  to: [{ name: 'Jürgen Müller', email: 'juergen@example.com' }, { name: '山田 太郎', email: 'taro@example.jp' }],
+  to: [
+    { name: 'Jürgen Müller', email: 'juergen@example.com' },
+    { name: '山田 太郎', email: 'taro@example.jp' },
+  ],
   subject: 'Ihre Rechnung für März — 請求書 №42',
   text: 'Grüße!\n\nIm Anhang finden Sie die Rechnung für März.\n\n'.repeat(20),
   html: `<h1>Grüße!</h1>${'<p>Im Anhang finden Sie die <b>Rechnung</b> für März. 請求書を添付します。</p>'.repeat(40)}`,

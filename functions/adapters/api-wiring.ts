@@ -1,12 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { ApiDeps } from '../api/routes.js';
 import type { Log } from '../core/log.js';
-import { noMetrics, type Metrics } from '../core/metrics.js';
+import { type Metrics, noMetrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import { parseDomainList } from '../core/sender-policy.js';
-import { dynamoClient, sqsClient, type AwsSettings } from './aws-clients.js';
+import { type AwsSettings, dynamoClient, sqsClient } from './aws-clients.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
-import { required, type Env } from './env.js';
+import { type Env, required } from './env.js';
 import { powertoolsIdempotency } from './powertools-idempotency.js';
 import { schedulingDeps } from './scheduling-wiring.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
@@ -20,7 +20,15 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
   const payloads = payloadStore(env, aws);
   const queue = new SqsEmailQueue(sqs, required(env, 'QUEUE_URL'), payloads);
   return {
-    accept: { store, queue, clock: systemClock, newId: uuidv7, metrics, allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS), ...(log ? { log } : {}) },
+    accept: {
+      store,
+      queue,
+      clock: systemClock,
+      newId: uuidv7,
+      metrics,
+      allowedSenderDomains: parseDomainList(env.ALLOWED_SENDER_DOMAINS),
+      ...(log ? { log } : {}),
+    },
     scheduling: schedulingDeps(env, dynamo, sqs, payloads),
     store,
     idempotency: powertoolsIdempotency(dynamo, required(env, 'IDEMPOTENCY_TABLE')),

@@ -1,4 +1,4 @@
-import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import { type APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import type { UsagePlanRegistry } from '../core/api-key-admin.js';
 
 /**
@@ -7,7 +7,10 @@ import type { UsagePlanRegistry } from '../core/api-key-admin.js';
  * so it is a meter, not a credential.
  */
 export class ApiGatewayUsagePlan implements UsagePlanRegistry {
-  constructor(private readonly client: APIGatewayClient, private readonly usagePlanId: string) {}
+  constructor(
+    private readonly client: APIGatewayClient,
+    private readonly usagePlanId: string,
+  ) {}
 
   async register(keyId: string, name: string): Promise<{ usageKey: string; usageKeyId: string }> {
     const key = await this.client.send(new CreateApiKeyCommand({ name: `posthaste-${keyId}`, description: name, enabled: true, generateDistinctId: true }));

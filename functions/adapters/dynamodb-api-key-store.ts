@@ -1,14 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyStore } from '../core/api-key-admin.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../core/api-key.js';
+import type { ApiKeyStore } from '../core/api-key-admin.js';
 import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 
 /** The apiKeys table: one item per key, keyed by `keyId`; the secret exists only as `secretHash`. */
 export class DynamoDbApiKeyStore implements ApiKeyStore {
   private readonly doc: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
@@ -24,7 +27,10 @@ export class DynamoDbApiKeyStore implements ApiKeyStore {
   async list(): Promise<ApiKeyRecord[]> {
     const records: ApiKeyRecord[] = [];
     // Never read the hash back out for a listing.
-    const pages = paginateScan({ client: this.doc }, { TableName: this.tableName, ProjectionExpression: 'keyId, #n, createdAt, revokedAt', ExpressionAttributeNames: { '#n': 'name' } });
+    const pages = paginateScan(
+      { client: this.doc },
+      { TableName: this.tableName, ProjectionExpression: 'keyId, #n, createdAt, revokedAt', ExpressionAttributeNames: { '#n': 'name' } },
+    );
     for await (const page of pages) records.push(...((page.Items ?? []) as ApiKeyRecord[]));
     return records;
   }

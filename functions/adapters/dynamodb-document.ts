@@ -21,7 +21,14 @@ export async function ifConditionHolds<T>(write: Promise<T>): Promise<T | undefi
 /** Writes `item` unless an item with its key exists; false when one did. */
 export async function putIfAbsent(doc: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>, keyAttribute: string): Promise<boolean> {
   const out = await ifConditionHolds(
-    doc.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } })),
+    doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': keyAttribute },
+      }),
+    ),
   );
   return out !== undefined;
 }

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, putIfAbsent } from './dynamodb-document.js';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackRecord, FeedbackStore, Page, PageRequest } from '../core/ports.js';
+import { documentClient, putIfAbsent } from './dynamodb-document.js';
 
 /**
  * Feedback table: one item per bounced or complaining recipient and report, keyed by
@@ -11,7 +11,10 @@ import type { FeedbackRecord, FeedbackStore, Page, PageRequest } from '../core/p
 export class DynamoDbFeedbackStore implements FeedbackStore {
   private readonly doc: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
@@ -20,7 +23,9 @@ export class DynamoDbFeedbackStore implements FeedbackStore {
   }
 
   async has(recipient: string, feedbackKey: string): Promise<boolean> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { recipient, feedbackKey }, ProjectionExpression: 'recipient', ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { recipient, feedbackKey }, ProjectionExpression: 'recipient', ConsistentRead: true }),
+    );
     return out.Item !== undefined;
   }
 
@@ -41,7 +46,12 @@ export class DynamoDbFeedbackStore implements FeedbackStore {
   /** A message's reports, oldest first. */
   async listByMessage(messageId: string): Promise<FeedbackRecord[]> {
     const out = await this.doc.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'byMessage', KeyConditionExpression: 'messageId = :m', ExpressionAttributeValues: { ':m': messageId } }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byMessage',
+        KeyConditionExpression: 'messageId = :m',
+        ExpressionAttributeValues: { ':m': messageId },
+      }),
     );
     return (out.Items ?? []) as FeedbackRecord[];
   }

@@ -12,7 +12,10 @@ import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore {
   private readonly doc: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 

@@ -23,7 +23,10 @@ export function scheduleBucket(id: string): string {
 export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
   private readonly doc: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
@@ -65,7 +68,8 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: message.id },
-          UpdateExpression: 'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events)',
+          UpdateExpression:
+            'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events)',
           // Scheduled, or queued by a sweep that never confirmed the enqueue (and no worker has it).
           ConditionExpression: 'attribute_exists(scheduledBucket) AND dueAt = :seen AND (#status = :scheduled OR (#status = :queued AND attempts = :zero))',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -160,7 +164,8 @@ export class DynamoDbScheduleStore implements ScheduleStore, MessageControl {
           TableName: this.tableName,
           Key: { id },
           // The one move backwards in the lifecycle: an operator's redrive after an outage.
-          UpdateExpression: 'SET #status = :queued, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE failureReason, leaseUntil',
+          UpdateExpression:
+            'SET #status = :queued, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE failureReason, leaseUntil',
           ConditionExpression: '#status = :failed AND begins_with(failureReason, :exhausted)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, putIfAbsent } from './dynamodb-document.js';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest, Suppression, SuppressionStore } from '../core/ports.js';
+import { documentClient, putIfAbsent } from './dynamodb-document.js';
 
 /** BatchGetItem reads at most 100 keys per request. */
 const BATCH = 100;
@@ -10,7 +10,10 @@ const BATCH = 100;
 export class DynamoDbSuppressionStore implements SuppressionStore {
   private readonly doc: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
@@ -30,7 +33,9 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
 
   /** Table order (a scan): the list is for reviewing, not for sorting. */
   async list(page: PageRequest): Promise<Page<Suppression>> {
-    const out = await this.doc.send(new ScanCommand({ TableName: this.tableName, Limit: page.limit, ...(page.after ? { ExclusiveStartKey: page.after } : {}) }));
+    const out = await this.doc.send(
+      new ScanCommand({ TableName: this.tableName, Limit: page.limit, ...(page.after ? { ExclusiveStartKey: page.after } : {}) }),
+    );
     return { items: (out.Items ?? []) as Suppression[], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Record<string, string> } : {}) };
   }
 
@@ -42,7 +47,9 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       // Unprocessed keys (throttling) are asked for again until none are left.
       for (let round = 0; keys?.length; round++) {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
-        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'address', ConsistentRead: true } } }));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'address', ConsistentRead: true } } }),
+        );
         for (const item of out.Responses?.[this.tableName] ?? []) found.add(item.address as string);
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
       }

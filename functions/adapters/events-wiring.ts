@@ -2,9 +2,9 @@ import type { Log } from '../core/log.js';
 import type { Metrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import type { NotificationDeps } from '../core/record-notification.js';
-import { dynamoClient, type AwsSettings } from './aws-clients.js';
+import { type AwsSettings, dynamoClient } from './aws-clients.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
-import { required, type Env } from './env.js';
+import { type Env, required } from './env.js';
 import { feedbackStores } from './stores-from-env.js';
 
 /** The events function's dependencies from settings: the three tables, nothing else. */

@@ -2,7 +2,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { KeyAdminDeps } from '../core/api-key-admin.js';
 import { systemClock } from '../core/ports.js';
 import { ApiGatewayUsagePlan } from './apigateway-usage-plan.js';
-import { clientConfig, dynamoClient, type AwsSettings } from './aws-clients.js';
+import { type AwsSettings, clientConfig, dynamoClient } from './aws-clients.js';
 import { DynamoDbApiKeyStore } from './dynamodb-api-key-store.js';
 import type { Env } from './env.js';
 

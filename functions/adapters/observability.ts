@@ -1,6 +1,6 @@
 import { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
-import { emfMetrics, METRICS_NAMESPACE } from './emf-metrics.js';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { emfMetrics, METRICS_NAMESPACE } from './emf-metrics.js';
 import { powertoolsLog } from './logger.js';
 
 /** Logger, Metrics and Tracer for one function; handlers attach their middlewares. */

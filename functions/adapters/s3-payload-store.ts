@@ -3,7 +3,10 @@ import type { PayloadStore } from '../core/claim-check.js';
 
 /** Claim-check payloads in a private bucket; the bucket's lifecycle rule expires leftovers. */
 export class S3PayloadStore implements PayloadStore {
-  constructor(private readonly client: S3Client, private readonly bucket: string) {}
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
 
   async put(key: string, body: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));

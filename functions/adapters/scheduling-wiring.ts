@@ -1,19 +1,19 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SchedulingDeps } from '../core/accept-scheduled.js';
-import { inlinePayloads } from '../core/inline-payloads.js';
+import type { PayloadStore } from '../core/claim-check.js';
 import { claimCheckStash } from '../core/claim-check-stash.js';
-import type { PayloadStash } from '../core/schedule-ports.js';
+import { inlinePayloads } from '../core/inline-payloads.js';
 import type { Log } from '../core/log.js';
 import { systemClock } from '../core/ports.js';
+import type { PayloadStash } from '../core/schedule-ports.js';
 import type { SweepDeps } from '../core/sweep-scheduled.js';
-import { dynamoClient, sqsClient, type AwsSettings } from './aws-clients.js';
+import { type AwsSettings, dynamoClient, sqsClient } from './aws-clients.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
 import { DynamoDbScheduleStore } from './dynamodb-schedule-store.js';
-import { integer, required, type Env } from './env.js';
+import { type Env, integer, required } from './env.js';
 import { SqsBatchQueue } from './sqs-batch-queue.js';
 import { payloadStore } from './stores-from-env.js';
-import type { PayloadStore } from '../core/claim-check.js';
 
 /** Large scheduled requests wait in the payload bucket when there is one; inline (≤ 300 KB) otherwise. */
 const stashFor = (payloads: PayloadStore | undefined): PayloadStash => (payloads ? claimCheckStash(payloads) : inlinePayloads);

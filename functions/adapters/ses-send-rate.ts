@@ -26,7 +26,10 @@ export class SesSendRate {
   private refreshAt = 0;
   private refreshing: Promise<void> | undefined;
 
-  constructor(private readonly client: SESClient, private readonly options: SendRateOptions) {
+  constructor(
+    private readonly client: SESClient,
+    private readonly options: SendRateOptions,
+  ) {
     this.now = options.now ?? (() => Date.now());
     this.bucket = new TokenBucket(this.partOf(options.fixedRate ?? options.fallbackRate ?? 1));
   }

@@ -1,4 +1,4 @@
-import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { classifySes, TransportError } from '../core/delivery-outcome.js';
 import type { OutgoingMessage, Transport, TransportResult } from '../core/ports.js';
 import type { SesSendRate } from './ses-send-rate.js';
@@ -17,7 +17,10 @@ export interface SesTransportOptions {
 export class SesTransport implements Transport {
   readonly name = 'ses';
 
-  constructor(private readonly client: SESClient, private readonly options: SesTransportOptions) {}
+  constructor(
+    private readonly client: SESClient,
+    private readonly options: SesTransportOptions,
+  ) {}
 
   async send(message: OutgoingMessage): Promise<TransportResult> {
     await this.options.rate.acquire(message.envelope.to.length);

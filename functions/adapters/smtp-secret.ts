@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod'; // namespace import keeps the bundle small (see send-request.ts)
-import { clientConfig, type AwsSettings } from './aws-clients.js';
-import { parseSmtpUrl, SmtpConfigError, type SmtpConfig } from './smtp-config.js';
+import { type AwsSettings, clientConfig } from './aws-clients.js';
+import { parseSmtpUrl, type SmtpConfig, SmtpConfigError } from './smtp-config.js';
 
 /**
  * SMTP relay credentials from Secrets Manager (SMTP_SECRET_ARN), never from plain

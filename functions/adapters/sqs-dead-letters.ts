@@ -3,7 +3,11 @@ import type { DeadLetter, DeadLetterQueue } from '../core/redrive.js';
 
 /** The send queue's DLQ, read by an operator's redrive. */
 export class SqsDeadLetters implements DeadLetterQueue {
-  constructor(private readonly client: SQSClient, private readonly dlqUrl: string, private readonly queueUrl: string) {}
+  constructor(
+    private readonly client: SQSClient,
+    private readonly dlqUrl: string,
+    private readonly queueUrl: string,
+  ) {}
 
   async approximateCount(): Promise<number> {
     const out = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
@@ -12,7 +16,9 @@ export class SqsDeadLetters implements DeadLetterQueue {
 
   async receive(max: number): Promise<DeadLetter[]> {
     // Hidden for a minute while they move, so a second redrive does not take them too.
-    const out = await this.client.send(new ReceiveMessageCommand({ QueueUrl: this.dlqUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
+    const out = await this.client.send(
+      new ReceiveMessageCommand({ QueueUrl: this.dlqUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 1, VisibilityTimeout: 60 }),
+    );
     return (out.Messages ?? []).map((m) => ({ body: m.Body ?? '', receiptHandle: m.ReceiptHandle! }));
   }
 

@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PayloadStore } from '../core/claim-check.js';
-import { s3Client, type AwsSettings } from './aws-clients.js';
+import { type AwsSettings, s3Client } from './aws-clients.js';
 import { DynamoDbFeedbackStore } from './dynamodb-feedback-store.js';
 import { DynamoDbSuppressionStore } from './dynamodb-suppression-store.js';
-import { required, type Env } from './env.js';
+import { type Env, required } from './env.js';
 import { S3PayloadStore } from './s3-payload-store.js';
 
 /** The suppressions and feedback tables: the API reads them, deliver and events write them. */

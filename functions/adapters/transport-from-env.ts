@@ -1,10 +1,10 @@
 import type { Log } from '../core/log.js';
 import type { Transport } from '../core/ports.js';
-import { sesClient, type AwsSettings } from './aws-clients.js';
-import { ConfigError, integer, oneOf, type Env } from './env.js';
-import { parseSmtpUrl } from './smtp-config.js';
+import { type AwsSettings, sesClient } from './aws-clients.js';
+import { ConfigError, type Env, integer, oneOf } from './env.js';
 import { SesSendRate } from './ses-send-rate.js';
 import { SesTransport } from './ses-transport.js';
+import { parseSmtpUrl } from './smtp-config.js';
 import { secretsManagerClient, smtpConfigFromSecret } from './smtp-secret.js';
 import { SmtpTransport } from './smtp-transport.js';
 

@@ -3,15 +3,16 @@
  * (api-wiring.ts, events-wiring.ts) so its bundle carries only what it uses: the API alone
  * needs Powertools idempotency, and events needs neither the queue nor the request schema.
  */
-import type { DeliverHandlerDeps } from '../deliver/app.js';
+
 import type { Log } from '../core/log.js';
+import { type Metrics, noMetrics } from '../core/metrics.js';
 import { systemClock, type Transport } from '../core/ports.js';
-import { dynamoClient, sqsClient, type AwsSettings } from './aws-clients.js';
+import type { DeliverHandlerDeps } from '../deliver/app.js';
+import { type AwsSettings, dynamoClient, sqsClient } from './aws-clients.js';
 import { DynamoDbMessageStore } from './dynamodb-message-store.js';
-import { integer, required, type Env } from './env.js';
+import { type Env, integer, required } from './env.js';
 import { SqsEmailQueue } from './sqs-email-queue.js';
 import { feedbackStores, payloadStore } from './stores-from-env.js';
-import { noMetrics, type Metrics } from '../core/metrics.js';
 
 export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
   const dynamo = dynamoClient(aws);

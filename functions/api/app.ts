@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PosthasteError } from '../core/errors.js';
-import { problemResponse, type HttpRequest } from '../core/http.js';
-import { route, type ApiDeps } from './routes.js';
+import { type HttpRequest, problemResponse } from '../core/http.js';
 import type { Log } from '../core/log.js';
+import { type ApiDeps, route } from './routes.js';
 
 export type { Log } from '../core/log.js';
 

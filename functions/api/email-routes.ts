@@ -1,6 +1,6 @@
 import { acceptBatch, readBatch } from '../core/accept-batch.js';
 import { cancelEmail } from '../core/cancel-email.js';
-import { json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
+import { type HttpRequest, type HttpResponse, json, readJsonBody } from '../core/http.js';
 import { withIdempotency } from './idempotency-key.js';
 import type { ApiDeps } from './routes.js';
 
@@ -18,5 +18,8 @@ export async function sendBatch(req: HttpRequest, _params: string[], deps: ApiDe
 
 /** DELETE /v1/emails/{id}: cancels a message not yet handed to delivery. */
 export async function cancel(_req: HttpRequest, [id]: string[], deps: ApiDeps): Promise<HttpResponse> {
-  return json(200, await cancelEmail({ control: deps.scheduling.control, clock: deps.accept.clock, ...(deps.accept.metrics ? { metrics: deps.accept.metrics } : {}) }, id!));
+  return json(
+    200,
+    await cancelEmail({ control: deps.scheduling.control, clock: deps.accept.clock, ...(deps.accept.metrics ? { metrics: deps.accept.metrics } : {}) }, id!),
+  );
 }

@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { apiDeps } from '../adapters/api-wiring.js';
 import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
 import { lambdaObservability } from '../adapters/observability.js';
-import { apiDeps } from '../adapters/api-wiring.js';
 import { createApiHandler } from './app.js';
 
 const { log, logger, metrics, powertoolsMetrics, tracer, instrument } = lambdaObservability('posthaste-api');

@@ -38,9 +38,13 @@ const problem = (description: string) => ({ description, content: { 'application
 
 const PROBLEMS = {
   400: problem('The body is not JSON'),
-  401: { description: 'No or unknown credentials (answered by API Gateway)', content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } } },
+  401: {
+    description: 'No or unknown credentials (answered by API Gateway)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
+  },
   403: {
-    description: 'Credentials not allowed here (answered by API Gateway, application/json), or a sender domain that is not allowed (sender_not_allowed, problem+json)',
+    description:
+      'Credentials not allowed here (answered by API Gateway, application/json), or a sender domain that is not allowed (sender_not_allowed, problem+json)',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } }, 'application/problem+json': { schema: ref('Problem') } },
   },
   404: problem('No such resource'),
@@ -53,7 +57,8 @@ const PROBLEMS = {
   503: problem('A dependency is unavailable; nothing was changed, try again'),
 } as const;
 
-const problems = (...codes: (keyof typeof PROBLEMS)[]) => Object.fromEntries([401, 403, 500, ...codes].sort().map((code) => [String(code), PROBLEMS[code as keyof typeof PROBLEMS]]));
+const problems = (...codes: (keyof typeof PROBLEMS)[]) =>
+  Object.fromEntries([401, 403, 500, ...codes].sort().map((code) => [String(code), PROBLEMS[code as keyof typeof PROBLEMS]]));
 
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -125,7 +130,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         delete: {
           operationId: 'cancelEmail',
           summary: 'Cancel an email that has not been handed to delivery',
-          description: 'A scheduled email, or a queued one no worker has picked up yet, becomes `canceled` and is never sent. Canceling twice answers the same; an email already handed to delivery is 409 `not_cancelable`.',
+          description:
+            'A scheduled email, or a queued one no worker has picked up yet, becomes `canceled` and is never sent. Canceling twice answers the same; an email already handed to delivery is 409 `not_cancelable`.',
           parameters: [pathParam('id', 'The id returned when the email was sent')],
           responses: { '200': jsonBody('Canceled', 'Canceled'), ...problems(404, 409) },
         },
@@ -174,7 +180,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same API key in `x-api-key`' },
-        sigv4: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS Signature Version 4 (service `execute-api`), for the IAM-authorized endpoint', 'x-amazon-apigateway-authtype': 'awsSigv4' },
+        sigv4: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'AWS Signature Version 4 (service `execute-api`), for the IAM-authorized endpoint',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
       },
     },
   };

@@ -1,14 +1,14 @@
-import { acceptEmail, type AcceptDeps } from '../core/accept-email.js';
+import { type AcceptDeps, acceptEmail } from '../core/accept-email.js';
+import { type AcceptedEmail, acceptScheduled, type SchedulingDeps } from '../core/accept-scheduled.js';
 import { normalizeEmail } from '../core/address.js';
 import { invalid, PosthasteError } from '../core/errors.js';
 import { addressKey } from '../core/feedback.js';
-import { json, readJsonBody, type HttpRequest, type HttpResponse } from '../core/http.js';
+import { type HttpRequest, type HttpResponse, json, readJsonBody } from '../core/http.js';
 import { encodeCursor, readPage } from '../core/paging.js';
 import type { FeedbackStore, IdempotencyGuard, MessageRecord, MessageStore, Page, SuppressionStore } from '../core/ports.js';
+import { readScheduledAt } from '../core/schedule.js';
 import { parseSendRequest } from '../core/send-request.js';
 import { checkSender } from '../core/sender-policy.js';
-import { acceptScheduled, type AcceptedEmail, type SchedulingDeps } from '../core/accept-scheduled.js';
-import { readScheduledAt } from '../core/schedule.js';
 import { cancel, sendBatch } from './email-routes.js';
 import { withIdempotency } from './idempotency-key.js';
 import { openApi } from './openapi-route.js';
@@ -29,7 +29,8 @@ async function sendEmail(req: HttpRequest, _params: string[], deps: ApiDeps): Pr
   const request = parseSendRequest(body);
   checkSender(request, deps.accept.allowedSenderDomains ?? []);
   const scheduledAt = readScheduledAt(body, deps.accept.clock.now());
-  const accept = (): Promise<AcceptedEmail> => (scheduledAt ? acceptScheduled(deps.accept, deps.scheduling, request, scheduledAt) : acceptEmail(deps.accept, request));
+  const accept = (): Promise<AcceptedEmail> =>
+    scheduledAt ? acceptScheduled(deps.accept, deps.scheduling, request, scheduledAt) : acceptEmail(deps.accept, request);
   const { result, headers } = await withIdempotency(req, deps.idempotency, body, accept);
   return json(202, result, headers);
 }

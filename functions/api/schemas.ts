@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { MAX_BATCH } from '../core/accept-batch.js';
 import { ERROR_CODES } from '../core/errors.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
-import { STATUS_RANK, type MessageStatus } from '../core/status.js';
+import { type MessageStatus, STATUS_RANK } from '../core/status.js';
 
 /**
  * The shapes the API answers with, as zod schemas: the OpenAPI document is generated from
@@ -20,7 +20,7 @@ export const problemSchema = z
     status: z.int(),
     code: z.enum(ERROR_CODES as [string, ...string[]]).describe('Stable error code'),
     detail: z.string(),
-    field: z.string().optional().describe("The first failing field, e.g. `to`, `attachments[0].content`, or `[3].to` in a batch"),
+    field: z.string().optional().describe('The first failing field, e.g. `to`, `attachments[0].content`, or `[3].to` in a batch'),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     instance: z.string().optional().describe('Request id'),
   })
@@ -66,10 +66,7 @@ export const batchRequestSchema = z.array(sendRequestSchema).min(1).max(MAX_BATC
 export const batchResultSchema = z
   .object({
     results: z.array(
-      z.union([
-        acceptedSchema.extend({ index: z.int().describe('Position of the item in the request') }),
-        z.object({ index: z.int(), error: problemSchema }),
-      ]),
+      z.union([acceptedSchema.extend({ index: z.int().describe('Position of the item in the request') }), z.object({ index: z.int(), error: problemSchema })]),
     ),
     accepted: z.int(),
     failed: z.int(),

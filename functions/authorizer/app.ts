@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { checkApiKey, type ApiKeyStore } from '../core/api-key-admin.js';
+import { type ApiKeyStore, checkApiKey } from '../core/api-key-admin.js';
 import { headerIn } from '../core/http.js';
 import type { Log } from '../core/log.js';
 

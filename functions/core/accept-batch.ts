@@ -1,8 +1,8 @@
-import { newRecord, type AcceptDeps } from './accept-email.js';
-import { acceptScheduled, type AcceptedEmail, type SchedulingDeps } from './accept-scheduled.js';
-import { invalid, PosthasteError, toProblem, type Problem } from './errors.js';
+import { type AcceptDeps, newRecord } from './accept-email.js';
+import { type AcceptedEmail, acceptScheduled, type SchedulingDeps } from './accept-scheduled.js';
+import { invalid, PosthasteError, type Problem, toProblem } from './errors.js';
 import { readScheduledAt } from './schedule.js';
-import { parseSendRequest, type EmailRequest } from './send-request.js';
+import { type EmailRequest, parseSendRequest } from './send-request.js';
 import { checkSender } from './sender-policy.js';
 
 export const MAX_BATCH = 100;
@@ -83,7 +83,8 @@ export async function acceptBatch(accept: AcceptDeps, scheduling: SchedulingDeps
     } catch (error) {
       return itemError(v.index, error);
     }
-  })) results.push(outcome);
+  }))
+    results.push(outcome);
 
   const at = now.toISOString();
   const recorded: { index: number; id: string; request: EmailRequest }[] = [];
@@ -111,7 +112,11 @@ export async function acceptBatch(accept: AcceptDeps, scheduling: SchedulingDeps
         return;
       }
       await accept.store
-        .finish(r.id, { status: 'failed', failureReason: 'enqueue_failed', events: [{ type: 'failed', at, detail: `the queue refused the message (${reason}); the batch reported it failed` }] })
+        .finish(r.id, {
+          status: 'failed',
+          failureReason: 'enqueue_failed',
+          events: [{ type: 'failed', at, detail: `the queue refused the message (${reason}); the batch reported it failed` }],
+        })
         .catch(() => undefined);
       results.push(itemError(r.index, new PosthasteError('service_unavailable', 'could not queue the message; nothing was sent, send it again')));
     });

@@ -1,8 +1,8 @@
 import { PosthasteError } from './errors.js';
+import type { Log } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { Clock, EmailQueue, MessageRecord, MessageStore } from './ports.js';
 import type { EmailRequest } from './send-request.js';
-import type { Metrics } from './metrics.js';
-import type { Log } from './log.js';
 
 export interface AcceptDeps {
   store: MessageStore;
@@ -49,14 +49,18 @@ export async function acceptEmail(deps: AcceptDeps, request: EmailRequest): Prom
   const at = deps.clock.now().toISOString();
   try {
     await deps.store.create(newRecord(id, request, at));
-  } catch (error) {
+  } catch (_error) {
     throw new PosthasteError('service_unavailable', 'could not record the message; nothing was queued, try again', []);
   }
   try {
     await deps.queue.enqueue({ v: 1, id, request });
-  } catch (error) {
+  } catch (_error) {
     await deps.store
-      .finish(id, { status: 'failed', failureReason: 'enqueue_failed', events: [{ type: 'failed', at, detail: 'the queue refused the message; the API answered 503' }] })
+      .finish(id, {
+        status: 'failed',
+        failureReason: 'enqueue_failed',
+        events: [{ type: 'failed', at, detail: 'the queue refused the message; the API answered 503' }],
+      })
       .catch(() => undefined);
     throw new PosthasteError('service_unavailable', 'could not queue the message; nothing was sent, try again', []);
   }

@@ -1,4 +1,4 @@
-import { newRecord, type AcceptDeps } from './accept-email.js';
+import { type AcceptDeps, newRecord } from './accept-email.js';
 import { PosthasteError } from './errors.js';
 import type { MessageRecord } from './ports.js';
 import type { EmailBatchQueue, MessageControl, PayloadStash, ScheduleStore } from './schedule-ports.js';

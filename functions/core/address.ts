@@ -46,7 +46,8 @@ export function parseMailbox(input: string | { name?: string | undefined; email:
     const checked = normalizeEmail(input.email);
     if (!checked.ok) return checked;
     const name = input.name?.trim();
-    if (name !== undefined && CONTROL.test(name)) return { ok: false, part: 'name', reason: 'must not contain control characters (CR, LF, NUL, …) or invalid Unicode' };
+    if (name !== undefined && CONTROL.test(name))
+      return { ok: false, part: 'name', reason: 'must not contain control characters (CR, LF, NUL, …) or invalid Unicode' };
     return { ok: true, mailbox: name ? { name, email: checked.mailbox.email } : checked.mailbox };
   }
   if (CONTROL.test(input)) return { ok: false, reason: 'must not contain control characters (CR, LF, NUL, …)' };

@@ -1,4 +1,4 @@
-import { formatApiKey, generateApiKey, hashSecret, isKeyId, parseApiKey, secretMatches, type ApiKeyRecord, type Random } from './api-key.js';
+import { type ApiKeyRecord, formatApiKey, generateApiKey, hashSecret, isKeyId, parseApiKey, type Random, secretMatches } from './api-key.js';
 import type { Clock } from './ports.js';
 
 /** Where key records live (the apiKeys table). */
@@ -52,7 +52,13 @@ export type KeySummary = Pick<ApiKeyRecord, 'keyId' | 'name' | 'createdAt' | 're
 export async function listApiKeys(deps: Pick<KeyAdminDeps, 'store'>): Promise<KeySummary[]> {
   const records = await deps.store.list();
   return records
-    .map(({ keyId, name, createdAt, revokedAt }) => ({ keyId, name, createdAt, ...(revokedAt ? { revokedAt } : {}), status: revokedAt ? ('revoked' as const) : ('active' as const) }))
+    .map(({ keyId, name, createdAt, revokedAt }) => ({
+      keyId,
+      name,
+      createdAt,
+      ...(revokedAt ? { revokedAt } : {}),
+      status: revokedAt ? ('revoked' as const) : ('active' as const),
+    }))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 

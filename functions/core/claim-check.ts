@@ -1,5 +1,5 @@
 import type { QueuedEmail } from './ports.js';
-import { parseQueuedEmail, PoisonMessageError } from './queued-email.js';
+import { PoisonMessageError, parseQueuedEmail } from './queued-email.js';
 
 /** Stores message bodies too large for the queue (S3 in AWS, fauxqs's S3 locally). */
 export interface PayloadStore {

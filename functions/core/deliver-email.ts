@@ -2,7 +2,7 @@ import { TransportError, type TransportFailure } from './delivery-outcome.js';
 import { smtpBounce, suppressionFor } from './feedback.js';
 import type { Log } from './log.js';
 import { buildMime } from './mime.js';
-import type { Clock, FeedbackStore, MessageRecord, MessageStore, QueuedEmail, SuppressionStore, Transport } from './ports.js';
+import type { Clock, FeedbackStore, MessageRecord, MessageStore, QueuedEmail, SuppressionStore, Transport, TransportResult } from './ports.js';
 import { allRecipients } from './send-request.js';
 import type { MessageEvent } from './status.js';
 
@@ -116,7 +116,7 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
   }
 
   const built = buildMime(queued.request, { id, date: new Date(record.createdAt), envelopeTo: remaining });
-  let result;
+  let result: TransportResult;
   try {
     result = await transport.send({ ...built, tags: queued.request.tags });
   } catch (error) {
@@ -144,7 +144,10 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
     }
     await store.recordAttempt(id, {
       rejected: suppressed,
-      events: [...suppressedEvents, { type: 'retry', at: at(), response: failure.response, detail: `attempt ${attempt.receiveCount} of ${attempt.maxReceives}` }],
+      events: [
+        ...suppressedEvents,
+        { type: 'retry', at: at(), response: failure.response, detail: `attempt ${attempt.receiveCount} of ${attempt.maxReceives}` },
+      ],
     });
     return { result: 'retry', reason: describe(failure), failure };
   }
@@ -166,7 +169,13 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
       rejected,
       events: [
         ...rejectionEvents,
-        { type: 'retry', at: when, recipients: temporary.map((r) => r.recipient), response: temporary[0]!.failure.response, detail: 'some recipients were deferred' },
+        {
+          type: 'retry',
+          at: when,
+          recipients: temporary.map((r) => r.recipient),
+          response: temporary[0]!.failure.response,
+          detail: 'some recipients were deferred',
+        },
       ],
     });
     return { result: 'retry', reason: 'recipients deferred', failure: temporary[0]!.failure };
@@ -174,9 +183,18 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
 
   const everAccepted = record.acceptedRecipients.length + result.accepted.length > 0;
   // Recipients still deferred on the last attempt: said in the history, never silently dropped.
-  const gaveUp = temporary.length > 0
-    ? [{ type: 'failed' as const, at: when, recipients: temporary.map((r) => r.recipient), response: temporary[0]!.failure.response, detail: `still deferred after ${attempt.receiveCount} attempts` }]
-    : [];
+  const gaveUp =
+    temporary.length > 0
+      ? [
+          {
+            type: 'failed' as const,
+            at: when,
+            recipients: temporary.map((r) => r.recipient),
+            response: temporary[0]!.failure.response,
+            detail: `still deferred after ${attempt.receiveCount} attempts`,
+          },
+        ]
+      : [];
   if (everAccepted) {
     await store.finish(id, {
       status: 'sent',

@@ -47,7 +47,8 @@ export function readJsonBody(req: HttpRequest): unknown {
   if (type !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
     throw new PosthasteError('unsupported_media_type', `content-type ${type} is not application/json`);
   }
-  if (req.body === null || req.body.trim() === '') throw new PosthasteError('invalid_json', 'the request has no body', [{ field: '(body)', message: 'is empty' }]);
+  if (req.body === null || req.body.trim() === '')
+    throw new PosthasteError('invalid_json', 'the request has no body', [{ field: '(body)', message: 'is empty' }]);
   try {
     return JSON.parse(req.body);
   } catch (error) {

@@ -1,7 +1,7 @@
-import { createMimeMessage, Mailbox as MimeMailbox, MIMEMessage, type MIMEMessageContent } from 'mimetext';
-import { allRecipients, type EmailRequest } from './send-request.js';
+import { createMimeMessage, MIMEMessage, type MIMEMessageContent } from 'mimetext';
 import { domainOf, type Mailbox } from './address.js';
 import { POSTHASTE_ID_HEADER } from './posthaste-id.js';
+import { allRecipients, type EmailRequest } from './send-request.js';
 
 export { POSTHASTE_ID_HEADER };
 
@@ -46,7 +46,8 @@ export function encodeWords(value: string): string {
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(`${CRLF} `);
 }
 
-const quoteIfNeeded = (name: string): string => (/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ .-]*$/.test(name) && !name.includes('.') ? name : `"${name.replace(/(["\\])/g, '\\$1')}"`);
+const quoteIfNeeded = (name: string): string =>
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ .-]*$/.test(name) && !name.includes('.') ? name : `"${name.replace(/(["\\])/g, '\\$1')}"`;
 
 export function formatMailbox(mailbox: Mailbox): string {
   if (!mailbox.name) return mailbox.email;

@@ -2,8 +2,9 @@
  * What the domain needs from the outside world. Adapters in functions/adapters implement
  * these; core never imports an adapter or an AWS SDK.
  */
-import type { BuiltMessage } from './mime.js';
+
 import type { TransportFailure } from './delivery-outcome.js';
+import type { BuiltMessage } from './mime.js';
 import type { EmailRequest } from './send-request.js';
 import type { MessageEvent, MessageStatus } from './status.js';
 

@@ -1,5 +1,5 @@
-import { sendRequestSchema, type EmailRequest } from './send-request.js';
 import type { QueuedEmail } from './ports.js';
+import { type EmailRequest, sendRequestSchema } from './send-request.js';
 
 export class PoisonMessageError extends Error {
   override name = 'PoisonMessageError';
@@ -17,7 +17,7 @@ export function parseQueuedEmail(body: string): QueuedEmail {
     throw new PoisonMessageError('queue message is not JSON');
   }
   const message = value as Partial<QueuedEmail> | null;
-  if (!message || message.v !== 1 || typeof message.id !== 'string' || typeof message.request !== 'object' || message.request === null) {
+  if (message?.v !== 1 || typeof message.id !== 'string' || typeof message.request !== 'object' || message.request === null) {
     throw new PoisonMessageError('queue message is not a Posthaste email (v1)');
   }
   const checked = sendRequestSchema.safeParse(message.request);

@@ -3,11 +3,11 @@
  * per bounced or complaining recipient, and suppressions. Every write is idempotent, so a
  * redelivered notification (SNS and Lambda both deliver at least once) changes nothing.
  */
-import { feedbackKey, suppressionFor, suppresses } from './feedback.js';
+import { feedbackKey, suppresses, suppressionFor } from './feedback.js';
 import type { Log } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { Clock, FeedbackRecord, FeedbackStore, MessageFeedbackStore, NotificationUpdate, SuppressionStore } from './ports.js';
 import { parseSesNotification, type SesNotification } from './ses-notification.js';
-import type { Metrics } from './metrics.js';
 
 export interface NotificationDeps {
   messages: MessageFeedbackStore;
@@ -31,7 +31,15 @@ function messageUpdate(n: SesNotification, at: string): NotificationUpdate {
       return {
         key: `bounce:${body.feedbackId}`,
         status: 'bounced',
-        events: [{ type: 'bounced', at: body.timestamp, recipients: body.recipients.map((r) => r.address), ...optional('response', body.recipients[0]?.diagnosticCode), detail: [body.bounceType, body.bounceSubType].filter(Boolean).join('/') }],
+        events: [
+          {
+            type: 'bounced',
+            at: body.timestamp,
+            recipients: body.recipients.map((r) => r.address),
+            ...optional('response', body.recipients[0]?.diagnosticCode),
+            detail: [body.bounceType, body.bounceSubType].filter(Boolean).join('/'),
+          },
+        ],
       };
     case 'complaint':
       return {
@@ -48,7 +56,15 @@ function messageUpdate(n: SesNotification, at: string): NotificationUpdate {
     case 'delay':
       return {
         key: `delay:${id}:${body.timestamp}:${body.recipients.map((r) => r.address).join(',')}`,
-        events: [{ type: 'delayed', at: body.timestamp, recipients: body.recipients.map((r) => r.address), ...optional('response', body.recipients[0]?.diagnosticCode), ...optional('detail', body.delayType) }],
+        events: [
+          {
+            type: 'delayed',
+            at: body.timestamp,
+            recipients: body.recipients.map((r) => r.address),
+            ...optional('response', body.recipients[0]?.diagnosticCode),
+            ...optional('detail', body.delayType),
+          },
+        ],
       };
     case 'reject':
       return {
@@ -60,7 +76,8 @@ function messageUpdate(n: SesNotification, at: string): NotificationUpdate {
   }
 }
 
-const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
+const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 
 function feedbackRecords(n: SesNotification, messageId: string | undefined, at: string): FeedbackRecord[] {
   const body = n.body;
@@ -159,6 +176,12 @@ export async function recordNotification(deps: NotificationDeps, message: string
   }
   // The message last: once its status moves, its feedback records are there to read.
   if (messageId !== undefined) await deps.messages.applyNotification(messageId, messageUpdate(n, at));
-  deps.log('info', 'SES notification recorded', { type: n.type, sesMessageId: n.mail.sesMessageId, ...optional('messageId', messageId), feedback: records.length, suppressed });
+  deps.log('info', 'SES notification recorded', {
+    type: n.type,
+    sesMessageId: n.mail.sesMessageId,
+    ...optional('messageId', messageId),
+    feedback: records.length,
+    suppressed,
+  });
   return { result: 'recorded', type: n.type, ...optional('messageId', messageId), feedback: records.length, suppressed };
 }

@@ -1,7 +1,7 @@
 // A namespace import lets esbuild drop the zod it does not use; `import { z }` bundles all of it (~440 KB).
 import * as z from 'zod';
-import { parseMailbox, type Mailbox } from './address.js';
-import { PosthasteError, type FieldIssue } from './errors.js';
+import { type Mailbox, parseMailbox } from './address.js';
+import { type FieldIssue, PosthasteError } from './errors.js';
 
 /** Limits a user can rely on; they match what SES and most relays accept. */
 export const LIMITS = {
@@ -19,9 +19,24 @@ export const LIMITS = {
  * envelope, break the MIME structure or hide a Bcc.
  */
 const RESERVED_HEADERS = new Set([
-  'from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'date', 'message-id', 'mime-version',
-  'content-type', 'content-transfer-encoding', 'content-disposition', 'content-id', 'return-path',
-  'x-posthaste-id', 'dkim-signature', 'received',
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'sender',
+  'subject',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'content-disposition',
+  'content-id',
+  'return-path',
+  'x-posthaste-id',
+  'dkim-signature',
+  'received',
 ]);
 
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/; // control characters except TAB
@@ -52,16 +67,19 @@ export const mailbox = z
 const mailboxList = z.array(mailbox).max(LIMITS.recipients);
 
 /** One address or a list; errors keep their exact path (`to` or `to[3]`), which a union would lose. */
-const mailboxes = z.unknown().transform((value, ctx): Mailbox[] => {
-  const result = Array.isArray(value) ? mailboxList.safeParse(value) : mailbox.safeParse(value);
-  if (result.success) return Array.isArray(result.data) ? result.data : [result.data];
-  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-  return z.NEVER;
-}).meta({
-  // The transform hides the accepted shapes from JSON Schema; the OpenAPI document reads this.
-  description: 'One address or a list of them',
-  anyOf: [{ $ref: '#/components/schemas/Mailbox' }, { type: 'array', items: { $ref: '#/components/schemas/Mailbox' }, maxItems: LIMITS.recipients }],
-});
+const mailboxes = z
+  .unknown()
+  .transform((value, ctx): Mailbox[] => {
+    const result = Array.isArray(value) ? mailboxList.safeParse(value) : mailbox.safeParse(value);
+    if (result.success) return Array.isArray(result.data) ? result.data : [result.data];
+    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  })
+  .meta({
+    // The transform hides the accepted shapes from JSON Schema; the OpenAPI document reads this.
+    description: 'One address or a list of them',
+    anyOf: [{ $ref: '#/components/schemas/Mailbox' }, { type: 'array', items: { $ref: '#/components/schemas/Mailbox' }, maxItems: LIMITS.recipients }],
+  });
 
 const checkedString = (what: string, max: number) =>
   z
@@ -86,19 +104,18 @@ const attachment = z.strictObject({
     .optional(),
 });
 
-const headers = z
-  .record(z.string(), z.string())
-  .superRefine((record, ctx) => {
-    const entries = Object.entries(record);
-    if (entries.length > LIMITS.headers) ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.headers} headers` });
-    for (const [name, value] of entries) {
-      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid header name' });
-      else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Posthaste and cannot be overridden' });
-      if (CONTROL.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'must not contain control characters (CR, LF, NUL, …)' });
-      else if (!wellFormed(value)) ctx.addIssue({ code: 'custom', path: [name], message: UNICODE_MESSAGE });
-      else if (value.length > LIMITS.headerValueChars) ctx.addIssue({ code: 'custom', path: [name], message: `must be at most ${LIMITS.headerValueChars} characters` });
-    }
-  });
+const headers = z.record(z.string(), z.string()).superRefine((record, ctx) => {
+  const entries = Object.entries(record);
+  if (entries.length > LIMITS.headers) ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.headers} headers` });
+  for (const [name, value] of entries) {
+    if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid header name' });
+    else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Posthaste and cannot be overridden' });
+    if (CONTROL.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'must not contain control characters (CR, LF, NUL, …)' });
+    else if (!wellFormed(value)) ctx.addIssue({ code: 'custom', path: [name], message: UNICODE_MESSAGE });
+    else if (value.length > LIMITS.headerValueChars)
+      ctx.addIssue({ code: 'custom', path: [name], message: `must be at most ${LIMITS.headerValueChars} characters` });
+  }
+});
 
 const tag = z.strictObject({
   name: z.string().regex(TAG_PART, 'must be 1-256 of A-Z a-z 0-9 _ -'),

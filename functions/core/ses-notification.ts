@@ -14,7 +14,10 @@ import { POSTHASTE_ID_HEADER } from './posthaste-id.js';
 z.config(en());
 
 const text = z.string();
-const optionalText = z.pipe(z.nullish(z.string()), z.transform((v) => v ?? undefined));
+const optionalText = z.pipe(
+  z.nullish(z.string()),
+  z.transform((v) => v ?? undefined),
+);
 
 const mailSchema = z.object({
   messageId: z.string().check(z.minLength(1)),
@@ -28,9 +31,7 @@ const mailSchema = z.object({
 const bounceSchema = z.object({
   bounceType: text,
   bounceSubType: optionalText,
-  bouncedRecipients: z.array(
-    z.object({ emailAddress: text, action: optionalText, status: optionalText, diagnosticCode: optionalText }),
-  ),
+  bouncedRecipients: z.array(z.object({ emailAddress: text, action: optionalText, status: optionalText, diagnosticCode: optionalText })),
   timestamp: text,
   feedbackId: text,
   reportingMTA: optionalText,
@@ -150,8 +151,12 @@ function readMail(value: unknown): { ok: true; mail: NotificationMail } | { ok: 
   return { ok: true, mail };
 }
 
-const recipientOf = (r: { emailAddress: string; action?: string | undefined; status?: string | undefined; diagnosticCode?: string | undefined }): BouncedRecipient =>
-  defined({ address: addressKey(r.emailAddress), action: r.action, status: r.status, diagnosticCode: r.diagnosticCode });
+const recipientOf = (r: {
+  emailAddress: string;
+  action?: string | undefined;
+  status?: string | undefined;
+  diagnosticCode?: string | undefined;
+}): BouncedRecipient => defined({ address: addressKey(r.emailAddress), action: r.action, status: r.status, diagnosticCode: r.diagnosticCode });
 
 const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 

@@ -90,7 +90,10 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
           await deps.schedule.enqueued(e.message.id, retryAt);
           // The queue message carries the request now; a stored copy is no longer needed (lifecycle expiry backs this up).
           const stashed = stashedById.get(e.message.id);
-          if (stashed) await deps.payloads.discard?.(stashed).catch((error) => deps.log('warn', 'could not remove a stored scheduled request', { messageId: e.message.id, error: String(error) }));
+          if (stashed)
+            await deps.payloads
+              .discard?.(stashed)
+              .catch((error) => deps.log('warn', 'could not remove a stored scheduled request', { messageId: e.message.id, error: String(error) }));
           deps.log('info', 'scheduled message queued', { messageId: e.message.id, dueAt: e.message.dueAt, delaySeconds: e.delaySeconds });
         }),
     );

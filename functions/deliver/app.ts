@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { checkOut, idOf, type PayloadStore } from '../core/claim-check.js';
-import { deliverEmail, type DeliverDeps, type DeliverOutcome } from '../core/deliver-email.js';
+import { type DeliverDeps, type DeliverOutcome, deliverEmail } from '../core/deliver-email.js';
 import { backoffSeconds } from '../core/delivery-outcome.js';
 import type { Metrics } from '../core/metrics.js';
 import type { QueuedEmail } from '../core/ports.js';
@@ -35,7 +35,12 @@ async function deliverRecord(deps: DeliverHandlerDeps, record: SQSRecord, checke
   } catch (error) {
     if (!(error instanceof PoisonMessageError)) throw error;
     const id = idOf(record.body);
-    deps.log('error', 'unreadable queue message; it goes to the DLQ after the receive limit', { sqsMessageId: record.messageId, ...(id ? { messageId: id } : {}), reason: error.message, receiveCount });
+    deps.log('error', 'unreadable queue message; it goes to the DLQ after the receive limit', {
+      sqsMessageId: record.messageId,
+      ...(id ? { messageId: id } : {}),
+      reason: error.message,
+      receiveCount,
+    });
     if (id && receiveCount >= deps.maxReceives) {
       const at = deps.clock.now().toISOString();
       await deps.store
@@ -67,7 +72,12 @@ function countOutcome(deps: DeliverHandlerDeps, queued: QueuedEmail, record: SQS
     deps.metrics?.count('retries');
     // Paused sending needs an operator; every other retry heals by itself.
     const level = outcome.failure?.needsOperator ? 'error' : 'info';
-    deps.log(level, 'delivery will be retried', { messageId, reason: outcome.reason, receiveCount, ...(outcome.failure?.code ? { code: outcome.failure.code } : {}) });
+    deps.log(level, 'delivery will be retried', {
+      messageId,
+      reason: outcome.reason,
+      receiveCount,
+      ...(outcome.failure?.code ? { code: outcome.failure.code } : {}),
+    });
   }
 }
 
@@ -103,7 +113,8 @@ export function createDeliverHandler(deps: DeliverHandlerDeps) {
         batchItemFailures.push({ itemIdentifier: record.messageId });
         const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
         const seconds = backoffSeconds(receiveCount, deps.retry.baseSeconds, deps.retry.maxSeconds);
-        if (seconds > 0) await deps.retry.delay(record.receiptHandle, seconds).catch((error) => deps.log('warn', 'could not set retry backoff', { error: String(error) }));
+        if (seconds > 0)
+          await deps.retry.delay(record.receiptHandle, seconds).catch((error) => deps.log('warn', 'could not set retry backoff', { error: String(error) }));
       }),
     );
     return { batchItemFailures };

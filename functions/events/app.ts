@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
-import { recordNotification, type NotificationDeps, type NotificationOutcome } from '../core/record-notification.js';
+import { type NotificationDeps, type NotificationOutcome, recordNotification } from '../core/record-notification.js';
 
 /**
  * SNS → the SES feedback loop. SNS hands Lambda one record per invocation; each is

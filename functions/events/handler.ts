@@ -10,4 +10,6 @@ import { createEventsHandler } from './app.js';
 const { log } = powertoolsLog('posthaste-events');
 const powertoolsMetrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName: 'posthaste-events' });
 
-export const handler = createEventsHandler(eventsDeps(process.env, awsSettingsFromEnv(process.env), log, emfMetrics(powertoolsMetrics))).use(logMetrics(powertoolsMetrics));
+export const handler = createEventsHandler(eventsDeps(process.env, awsSettingsFromEnv(process.env), log, emfMetrics(powertoolsMetrics))).use(
+  logMetrics(powertoolsMetrics),
+);

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { sweepScheduled, type SweepDeps, type SweepReport } from '../core/sweep-scheduled.js';
+import { type SweepDeps, type SweepReport, sweepScheduled } from '../core/sweep-scheduled.js';
 
 /**
  * The scheduler Lambda, run every minute by an EventBridge rule: queues the scheduled

@@ -1,5 +1,5 @@
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
 import { lambdaObservability } from '../adapters/observability.js';
 import { schedulerDeps } from '../adapters/scheduling-wiring.js';

@@ -16,9 +16,7 @@ export const STAGE_NAME = 'live';
  *    each key is metered and throttled by the usage plan (the authorizer names the key).
  *  - `iam`: SigV4-signed requests from AWS principals holding `execute-api:Invoke`.
  */
-export type ApiAuth =
-  | { kind: 'apiKey'; authorizer: lambda.IFunction; cacheSeconds: number; keyRateLimit: number; keyBurstLimit: number }
-  | { kind: 'iam' };
+export type ApiAuth = { kind: 'apiKey'; authorizer: lambda.IFunction; cacheSeconds: number; keyRateLimit: number; keyBurstLimit: number } | { kind: 'iam' };
 
 export interface EmailApiProps {
   auth: ApiAuth;
@@ -42,12 +40,30 @@ function problem(status: string, code: string, title: string, detail?: string): 
 }
 
 const GATEWAY_PROBLEMS: [apigw.ResponseType, string, string, string, string?][] = [
-  [apigw.ResponseType.UNAUTHORIZED, '401', 'unauthorized', 'Missing or invalid credentials', 'send Authorization: Bearer <api key>; the key may be unknown or revoked'],
+  [
+    apigw.ResponseType.UNAUTHORIZED,
+    '401',
+    'unauthorized',
+    'Missing or invalid credentials',
+    'send Authorization: Bearer <api key>; the key may be unknown or revoked',
+  ],
   [apigw.ResponseType.ACCESS_DENIED, '403', 'forbidden', 'Access denied'],
   [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '403', 'forbidden', 'Missing credentials or unknown route'],
   [apigw.ResponseType.INVALID_SIGNATURE, '403', 'forbidden', 'The request signature is invalid'],
-  [apigw.ResponseType.INVALID_API_KEY, '403', 'forbidden', 'The API key is not enabled for this API', 'the key is not registered with the usage plan (create it with the keys tool)'],
-  [apigw.ResponseType.BAD_REQUEST_BODY, '400', 'invalid_json', 'The request body must be JSON', 'the request body must be a JSON object or array (content-type: application/json)'],
+  [
+    apigw.ResponseType.INVALID_API_KEY,
+    '403',
+    'forbidden',
+    'The API key is not enabled for this API',
+    'the key is not registered with the usage plan (create it with the keys tool)',
+  ],
+  [
+    apigw.ResponseType.BAD_REQUEST_BODY,
+    '400',
+    'invalid_json',
+    'The request body must be JSON',
+    'the request body must be a JSON object or array (content-type: application/json)',
+  ],
   [apigw.ResponseType.BAD_REQUEST_PARAMETERS, '400', 'validation_failed', 'The request is invalid'],
   [apigw.ResponseType.THROTTLED, '429', 'rate_limited', 'Too many requests', 'slow down and retry with exponential backoff'],
   [apigw.ResponseType.QUOTA_EXCEEDED, '429', 'rate_limited', 'Quota exceeded'],

@@ -50,7 +50,12 @@ export class Monitoring extends Construct {
     };
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      alarm(`${name}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), 1, `${name}: messages are waiting in a dead-letter queue (depth > 0); inspect and redrive them`);
+      alarm(
+        `${name}Depth`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        1,
+        `${name}: messages are waiting in a dead-letter queue (depth > 0); inspect and redrive them`,
+      );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1, `${name} function: invocation errors`);
@@ -70,7 +75,11 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'API requests and errors',
-        left: Object.values(props.apis).flatMap((api) => [api.metricCount({ period: fiveMinutes }), api.metricClientError({ period: fiveMinutes }), api.metricServerError({ period: fiveMinutes })]),
+        left: Object.values(props.apis).flatMap((api) => [
+          api.metricCount({ period: fiveMinutes }),
+          api.metricClientError({ period: fiveMinutes }),
+          api.metricServerError({ period: fiveMinutes }),
+        ]),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
@@ -83,10 +92,18 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Function errors', left: fns.map(([n, f]) => f.metricErrors({ label: n, period: fiveMinutes })), width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Function throttles', left: fns.map(([n, f]) => f.metricThrottles({ label: n, period: fiveMinutes })), width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Function duration p99', left: fns.map(([n, f]) => f.metricDuration({ label: n, statistic: 'p99', period: fiveMinutes })), width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Function duration p99',
+        left: fns.map(([n, f]) => f.metricDuration({ label: n, statistic: 'p99', period: fiveMinutes })),
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Dead-letter queues', left: Object.entries(props.deadLetterQueues).map(([n, q]) => q.metricApproximateNumberOfMessagesVisible({ label: n })), width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queues',
+        left: Object.entries(props.deadLetterQueues).map(([n, q]) => q.metricApproximateNumberOfMessagesVisible({ label: n })),
+        width: 12,
+      }),
       new cloudwatch.GraphWidget({
         title: 'SES reputation (review at 5 % bounces, 0.1 % complaints)',
         left: [bounceRate],

@@ -66,7 +66,10 @@ export class SesSending extends Construct {
     );
     const labels = ['Dkim1', 'Dkim2', 'Dkim3', 'MailFromMx', 'MailFromSpf', 'Dmarc'];
     this.dnsRecords.forEach((record, i) => {
-      new CfnOutput(Stack.of(this), `Dns${labels[i]}`, { description: `DNS ${record.type} record to publish for ${config.domain}`, value: `${record.name} ${record.type} ${record.value}` });
+      new CfnOutput(Stack.of(this), `Dns${labels[i]}`, {
+        description: `DNS ${record.type} record to publish for ${config.domain}`,
+        value: `${record.name} ${record.type} ${record.value}`,
+      });
     });
   }
 }

@@ -2,7 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableDefinitions, TTL_ATTRIBUTE, type TableName } from '../../functions/adapters/tables.js';
+import { type TableName, TTL_ATTRIBUTE, tableDefinitions } from '../../functions/adapters/tables.js';
 
 const ATTRIBUTE_TYPES: Record<string, dynamodb.AttributeType> = {
   S: dynamodb.AttributeType.STRING,

@@ -1,14 +1,13 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { idOf } from '../../functions/core/claim-check.js';
 import { silentLog } from '../../functions/core/log.js';
 import type { MessageRecord } from '../../functions/core/ports.js';
 import { DONE_DELIVERING } from '../../functions/core/status.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { posthasteIdOf, type SinkFaults } from '../../local/smtp-sink.js';
-import { startSesThrottleProxy, type AcceptedSend } from './ses-throttle-proxy.js';
 import { startWorker } from '../helpers/worker.js';
+import { type AcceptedSend, startSesThrottleProxy } from './ses-throttle-proxy.js';
 
 export interface ChaosOptions {
   messages: number;
@@ -49,7 +48,6 @@ function mulberry32(seed: number) {
   };
 }
 
-
 async function scanMessages(pipeline: Pipeline): Promise<Map<string, MessageRecord>> {
   const doc = DynamoDBDocumentClient.from(dynamoClient(pipeline.aws));
   const records = new Map<string, MessageRecord>();
@@ -63,7 +61,12 @@ async function scanMessages(pipeline: Pipeline): Promise<Map<string, MessageReco
 }
 
 function dlqIds(pipeline: Pipeline): Set<string> {
-  return new Set(pipeline.queueBodies('dlq').map(idOf).filter((id): id is string => id !== undefined));
+  return new Set(
+    pipeline
+      .queueBodies('dlq')
+      .map(idOf)
+      .filter((id): id is string => id !== undefined),
+  );
 }
 
 /**
@@ -79,15 +82,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
   const sinkFaults: SinkFaults = {
     onRcpt() {
       const r = random();
-      if (r < 0.03) return faults.rcpt_550++, { responseCode: 550, message: '5.1.1 No such user' };
-      if (r < 0.08) return faults.rcpt_451++, { responseCode: 451, message: '4.3.0 Try again later' };
+      if (r < 0.03) {
+        faults.rcpt_550++;
+        return { responseCode: 550, message: '5.1.1 No such user' };
+      }
+      if (r < 0.08) {
+        faults.rcpt_451++;
+        return { responseCode: 451, message: '4.3.0 Try again later' };
+      }
       return undefined;
     },
     onData() {
       const r = random();
-      if (r < 0.05) return faults.data_421++, { responseCode: 421, message: '4.3.2 Service shutting down' };
-      if (r < 0.07) return faults.dropped_mid_data++, 'drop';
-      if (r < 0.075) return faults.reply_lost_after_accept++, 'accept-then-drop';
+      if (r < 0.05) {
+        faults.data_421++;
+        return { responseCode: 421, message: '4.3.2 Service shutting down' };
+      }
+      if (r < 0.07) {
+        faults.dropped_mid_data++;
+        return 'drop';
+      }
+      if (r < 0.075) {
+        faults.reply_lost_after_accept++;
+        return 'accept-then-drop';
+      }
       return undefined;
     },
   };
@@ -221,7 +239,9 @@ export function summary(counts: ChaosCounts, label = ''): string[] {
     `duplicated: ${counts.duplicated}`,
     `unavoidable duplicates: ${counts.unavoidableDuplicates} (the relay or SES kept the message but its reply never arrived, or the worker was killed after acceptance and before the status write; the sender cannot tell either from a failure, so at-least-once delivery sends again)`,
     `worker kills: ${counts.workerKills}`,
-    `faults injected: ${Object.entries(counts.faults).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `faults injected: ${Object.entries(counts.faults)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
     `seconds: ${counts.seconds}`,
   ];
   return label ? lines.map((line) => `${label} ${line}`) : lines;

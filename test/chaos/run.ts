@@ -3,7 +3,7 @@
  * relay that injects faults, then CHAOS_N / 2 through the SES API with throttling bursts; the
  * deliver worker is killed and restarted in both. CHAOS_SEED replays a run.
  */
-import { runChaos, summary, type ChaosCounts } from './harness.js';
+import { type ChaosCounts, runChaos, summary } from './harness.js';
 
 const n = Number(process.env.CHAOS_N ?? 2000);
 const seed = Number(process.env.CHAOS_SEED ?? 42);

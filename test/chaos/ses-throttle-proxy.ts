@@ -34,27 +34,29 @@ export async function startSesThrottleProxy(upstream: string, random: () => numb
       res.writeHead(400, { 'content-type': 'text/xml' }).end(THROTTLED);
       return;
     }
-    const forwarded = request(
-      { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (upstreamRes) => {
-        const parts: Buffer[] = [];
-        upstreamRes.on('data', (c: Buffer) => parts.push(c));
-        upstreamRes.on('end', () => {
-          const ok = (upstreamRes.statusCode ?? 500) < 300;
-          const loseReply = sending && ok && random() < 0.005;
-          if (sending && ok) {
-            const to = [...params.entries()].filter(([k]) => k.startsWith('Destinations.member.')).map(([, v]) => v);
-            accepted.push({ raw: Buffer.from(params.get('RawMessage.Data') ?? '', 'base64'), envelope: { to }, at: Date.now(), ...(loseReply ? { replyLost: true } : {}) });
-          }
-          if (loseReply) {
-            counts.ses_reply_lost++;
-            req.socket.destroy();
-            return;
-          }
-          res.writeHead(upstreamRes.statusCode ?? 500, upstreamRes.headers).end(Buffer.concat(parts));
-        });
-      },
-    );
+    const forwarded = request({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (upstreamRes) => {
+      const parts: Buffer[] = [];
+      upstreamRes.on('data', (c: Buffer) => parts.push(c));
+      upstreamRes.on('end', () => {
+        const ok = (upstreamRes.statusCode ?? 500) < 300;
+        const loseReply = sending && ok && random() < 0.005;
+        if (sending && ok) {
+          const to = [...params.entries()].filter(([k]) => k.startsWith('Destinations.member.')).map(([, v]) => v);
+          accepted.push({
+            raw: Buffer.from(params.get('RawMessage.Data') ?? '', 'base64'),
+            envelope: { to },
+            at: Date.now(),
+            ...(loseReply ? { replyLost: true } : {}),
+          });
+        }
+        if (loseReply) {
+          counts.ses_reply_lost++;
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(upstreamRes.statusCode ?? 500, upstreamRes.headers).end(Buffer.concat(parts));
+      });
+    });
     forwarded.on('error', () => res.writeHead(502).end());
     forwarded.end(body);
   });

@@ -1,4 +1,13 @@
-import type { AttemptUpdate, ClaimResult, EmailQueue, FinishUpdate, IdempotencyGuard, MessageRecord, MessageStore, QueuedEmail } from '../../functions/core/ports.js';
+import type {
+  AttemptUpdate,
+  ClaimResult,
+  EmailQueue,
+  FinishUpdate,
+  IdempotencyGuard,
+  MessageRecord,
+  MessageStore,
+  QueuedEmail,
+} from '../../functions/core/ports.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../../functions/core/status.js';
 
 /** In-memory ports for unit tests and fuzzing of pure logic; integration tests use the stand-ins. */

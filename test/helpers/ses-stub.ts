@@ -16,9 +16,11 @@ export async function startSesStub(answer: (params: URLSearchParams) => StubAnsw
     const reply = answer(params);
     if ('xml' in reply) return res.writeHead(200, { 'content-type': 'text/xml' }).end(reply.xml);
     const { status, code, message } = reply.error;
-    res.writeHead(status, { 'content-type': 'text/xml' }).end(
-      `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>stub</RequestId></ErrorResponse>`,
-    );
+    res
+      .writeHead(status, { 'content-type': 'text/xml' })
+      .end(
+        `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>stub</RequestId></ErrorResponse>`,
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {

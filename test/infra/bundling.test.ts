@@ -24,7 +24,9 @@ beforeAll(() => {
   });
   const assembly = app.synth();
   // The function's code asset is named by its hash: `asset.<hash>` beside the template.
-  const fn = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find((r) => r.Type === 'AWS::Lambda::Function')!;
+  const fn = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>).find(
+    (r) => r.Type === 'AWS::Lambda::Function',
+  )!;
   bundleDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
 });
 

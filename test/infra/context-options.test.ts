@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.js';
-import { grantsOf, resource, resources, synth, type Synthesized } from './synth.js';
+import { grantsOf, resource, resources, type Synthesized, synth } from './synth.js';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:posthaste/smtp-AbCdEf';
 
@@ -27,7 +27,11 @@ describe('transport smtp', () => {
   });
 
   it('deliver cannot send through SES', () => {
-    expect(Object.values(grantsOf(s.service, 'DeliverFunction')).flat().filter((a) => a.startsWith('ses:'))).toEqual([]);
+    expect(
+      Object.values(grantsOf(s.service, 'DeliverFunction'))
+        .flat()
+        .filter((a) => a.startsWith('ses:')),
+    ).toEqual([]);
   });
 
   it('deliver gets the secret ARN, never the credentials', () => {

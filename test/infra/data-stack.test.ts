@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinitions, TTL_ATTRIBUTE, type TableName } from '../../functions/adapters/tables.js';
-import { resource, resources, synth, type Synthesized } from './synth.js';
+import { type TableName, TTL_ATTRIBUTE, tableDefinitions } from '../../functions/adapters/tables.js';
+import { resource, resources, type Synthesized, synth } from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -22,8 +22,14 @@ describe('tables', () => {
     const def = definitions[name];
     const table = tableOf(name);
     expect(table.KeySchema).toEqual(def.KeySchema);
-    expect(sortBy(table.AttributeDefinitions, (a: { AttributeName: string }) => a.AttributeName)).toEqual(sortBy(def.AttributeDefinitions, (a) => a.AttributeName!));
-    const indexes = (table.GlobalSecondaryIndexes ?? []).map((i: Record<string, unknown>) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection }));
+    expect(sortBy(table.AttributeDefinitions, (a: { AttributeName: string }) => a.AttributeName)).toEqual(
+      sortBy(def.AttributeDefinitions, (a) => a.AttributeName!),
+    );
+    const indexes = (table.GlobalSecondaryIndexes ?? []).map((i: Record<string, unknown>) => ({
+      IndexName: i.IndexName,
+      KeySchema: i.KeySchema,
+      Projection: i.Projection,
+    }));
     expect(indexes).toEqual(def.GlobalSecondaryIndexes ?? []);
   });
 
@@ -60,7 +66,10 @@ describe('send queue', () => {
   const queue = () => resource(s.data, 'AWS::SQS::Queue', 'SendQueue')[1];
 
   it('moves a message to the DLQ after 5 receives', () => {
-    expect(queue().Properties!.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [resource(s.data, 'AWS::SQS::Queue', 'SendDlq')[0], 'Arn'] }, maxReceiveCount: 5 });
+    expect(queue().Properties!.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [resource(s.data, 'AWS::SQS::Queue', 'SendDlq')[0], 'Arn'] },
+      maxReceiveCount: 5,
+    });
   });
 
   it('has a visibility timeout of at least 6× the deliver function timeout', () => {
@@ -97,7 +106,12 @@ describe('payload bucket', () => {
   });
 
   it('blocks every kind of public access', () => {
-    expect(bucket()[1].Properties!.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket()[1].Properties!.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
   });
 
   it('refuses requests without TLS', () => {
@@ -131,7 +145,9 @@ describe('SES events', () => {
   it('the topic is encrypted with a rotating KMS key that SES may use', () => {
     const [keyId, key] = resource(s.data, 'AWS::KMS::Key', 'SesEventsKey');
     expect(key.Properties!.EnableKeyRotation).toBe(true);
-    expect(key.Properties!.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Principal: { Service: 'ses.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }));
+    expect(key.Properties!.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'ses.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+    );
     s.data.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
   });
 
@@ -139,17 +155,36 @@ describe('SES events', () => {
     const [topicId] = resource(s.data, 'AWS::SNS::Topic', 'SesEvents');
     const [, destination] = resource(s.data, 'AWS::SES::ConfigurationSetEventDestination', 'Ses');
     expect(destination.Properties!.EventDestination.SnsDestination).toEqual({ TopicARN: { Ref: topicId } });
-    expect([...destination.Properties!.EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject', 'send']);
+    expect([...destination.Properties!.EventDestination.MatchingEventTypes].sort()).toEqual([
+      'bounce',
+      'complaint',
+      'delivery',
+      'deliveryDelay',
+      'reject',
+      'send',
+    ]);
   });
 
   it('SES may publish to the topic, for this account only', () => {
     s.data.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'ses.amazonaws.com' }, Condition: Match.objectLike({ StringEquals: Match.objectLike({ 'AWS:SourceAccount': Match.anyValue() }) }) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: Match.objectLike({ 'AWS:SourceAccount': Match.anyValue() }) }),
+          }),
+        ]),
+      },
     });
   });
 
   it('the configuration set requires TLS and tracks reputation', () => {
-    s.data.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'posthaste', DeliveryOptions: { TlsPolicy: 'REQUIRE' }, ReputationOptions: { ReputationMetricsEnabled: true } });
+    s.data.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'posthaste',
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
   });
 
   it('creates no domain identity when no domain is configured', () => {
@@ -158,7 +193,17 @@ describe('SES events', () => {
 });
 
 describe('outputs', () => {
-  it.each(['MessagesTableName', 'IdempotencyTableName', 'FeedbackTableName', 'SuppressionsTableName', 'ApiKeysTableName', 'SendQueueUrl', 'SendDlqUrl', 'EventsDlqUrl', 'PayloadBucketName'])('%s', (name) => {
+  it.each([
+    'MessagesTableName',
+    'IdempotencyTableName',
+    'FeedbackTableName',
+    'SuppressionsTableName',
+    'ApiKeysTableName',
+    'SendQueueUrl',
+    'SendDlqUrl',
+    'EventsDlqUrl',
+    'PayloadBucketName',
+  ])('%s', (name) => {
     expect(Object.keys(s.data.findOutputs(name))).toEqual([name]);
   });
 });

@@ -22,7 +22,14 @@ describe('the mime-types stand-in in function bundles', () => {
          attachments: [{ filename: 'r.pdf', content: 'aGk=', contentType: 'application/pdf' }, { filename: 'l.png', content: 'aGk=', contentType: 'image/png', contentId: 'logo' }] }), { id: 'x' }).raw;`,
     );
     const out = join(dir, 'out.mjs');
-    const result = await build({ ...ESBUILD_OPTIONS, mainFields: [...ESBUILD_OPTIONS.mainFields], entryPoints: [entry], outfile: out, metafile: true, sourcemap: false });
+    const result = await build({
+      ...ESBUILD_OPTIONS,
+      mainFields: [...ESBUILD_OPTIONS.mainFields],
+      entryPoints: [entry],
+      outfile: out,
+      metafile: true,
+      sourcemap: false,
+    });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((i) => i.includes('mime-db'))).toBe(false);
     expect(inputs.some((i) => i.includes('infra/shims/mime-types'))).toBe(true);

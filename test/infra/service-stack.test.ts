@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/api-routes.js';
-import { grantsOf, resource, resources, synth, type Synthesized } from './synth.js';
+import { grantsOf, resource, resources, type Synthesized, synth } from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -37,11 +37,19 @@ describe('functions', () => {
   });
 
   it('there are exactly the five functions', () => {
-    expect(resources(s.service, 'AWS::Lambda::Function').map(([id]) => FUNCTIONS.find((f) => id.startsWith(f))).sort()).toEqual([...FUNCTIONS].sort());
+    expect(
+      resources(s.service, 'AWS::Lambda::Function')
+        .map(([id]) => FUNCTIONS.find((f) => id.startsWith(f)))
+        .sort(),
+    ).toEqual([...FUNCTIONS].sort());
   });
 
   it('no function environment carries an SMTP URL or credentials', () => {
-    for (const name of FUNCTIONS) expect(Object.keys(env(name)).filter((k) => /SMTP_URL|PASSWORD|SECRET$/.test(k)), name).toEqual([]);
+    for (const name of FUNCTIONS)
+      expect(
+        Object.keys(env(name)).filter((k) => /SMTP_URL|PASSWORD|SECRET$/.test(k)),
+        name,
+      ).toEqual([]);
   });
 });
 
@@ -103,7 +111,11 @@ describe('least privilege', () => {
   });
 
   it('api cannot send mail', () => {
-    expect(Object.values(grantsOf(s.service, 'ApiFunction')).flat().filter((a) => a.startsWith('ses:'))).toEqual([]);
+    expect(
+      Object.values(grantsOf(s.service, 'ApiFunction'))
+        .flat()
+        .filter((a) => a.startsWith('ses:')),
+    ).toEqual([]);
   });
 
   it('api cannot read the API keys table', () => {
@@ -175,19 +187,30 @@ describe('least privilege', () => {
   });
 
   it('scheduler runs every minute', () => {
-    const rule = resources(s.service, 'AWS::Events::Rule').map(([, r]) => r.Properties!).find((p) => p.ScheduleExpression === 'rate(1 minute)');
+    const rule = resources(s.service, 'AWS::Events::Rule')
+      .map(([, r]) => r.Properties!)
+      .find((p) => p.ScheduleExpression === 'rate(1 minute)');
     expect(rule).toBeDefined();
     expect(JSON.stringify(rule!.Targets)).toContain('SchedulerFunction');
   });
 
   it('no function may use a wildcard action', () => {
-    for (const name of FUNCTIONS) expect(Object.values(grantsOf(s.service, name)).flat().filter((a) => a.includes('*')), name).toEqual([]);
+    for (const name of FUNCTIONS)
+      expect(
+        Object.values(grantsOf(s.service, name))
+          .flat()
+          .filter((a) => a.includes('*')),
+        name,
+      ).toEqual([]);
   });
 
   it('each function writes logs only to its own log group', () => {
     for (const name of FUNCTIONS) {
       const logActions = Object.entries(grantsOf(s.service, name)).filter(([, actions]) => actions.some((a) => a.startsWith('logs:')));
-      expect(logActions.map(([target]) => target), name).toEqual(['logs:own']);
+      expect(
+        logActions.map(([target]) => target),
+        name,
+      ).toEqual(['logs:own']);
     }
   });
 });
@@ -202,7 +225,10 @@ describe('API', () => {
     const parent = r.Properties!.ParentId;
     return `${parent.Ref ? pathOf(parent.Ref) : ''}/${r.Properties!.PathPart}`;
   };
-  const routesOf = (apiId: string) => methodsOf(apiId).map(([, m]) => `${m.Properties!.HttpMethod} ${pathOf(m.Properties!.ResourceId.Ref)}`).sort();
+  const routesOf = (apiId: string) =>
+    methodsOf(apiId)
+      .map(([, m]) => `${m.Properties!.HttpMethod} ${pathOf(m.Properties!.ResourceId.Ref)}`)
+      .sort();
   const expectedRoutes = API_ROUTES.map((r) => `${r.method} ${r.path}`).sort();
 
   it('has two front doors: API keys and IAM', () => {
@@ -274,27 +300,41 @@ describe('API', () => {
     const [, stage] = resource(s.service, 'AWS::ApiGateway::Stage', name);
     const settings = stage.Properties!.AccessLogSetting;
     expect(JSON.stringify(settings.DestinationArn)).toContain(`${name}AccessLogs`);
-    expect(JSON.parse(settings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status', caller: '$context.authorizer.principalId' });
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      caller: '$context.authorizer.principalId',
+    });
   });
 
   it.each(['KeyApi', 'IamApi'])('%s throttles the stage, traces, and never logs bodies', (name) => {
     const [, stage] = resource(s.service, 'AWS::ApiGateway::Stage', name);
     expect(stage.Properties!.TracingEnabled).toBe(true);
     expect(stage.Properties!.MethodSettings).toEqual([
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DataTraceEnabled: false, LoggingLevel: 'ERROR' }),
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: 100,
+        ThrottlingBurstLimit: 200,
+        DataTraceEnabled: false,
+        LoggingLevel: 'ERROR',
+      }),
     ]);
   });
 
   it.each(['KeyApi', 'IamApi'])('%s answers gateway errors as problem+json', (name) => {
     const apiId = name === 'KeyApi' ? keyApi() : iamApi();
     const responses = resources(s.service, 'AWS::ApiGateway::GatewayResponse').filter(([, r]) => r.Properties!.RestApiId.Ref === apiId);
-    expect(responses.map(([, r]) => r.Properties!.ResponseType)).toEqual(expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED', 'BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX']));
+    expect(responses.map(([, r]) => r.Properties!.ResponseType)).toEqual(
+      expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED', 'BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX']),
+    );
     for (const [, r] of responses) expect(r.Properties!.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
   });
 
   it('API Gateway has its CloudWatch role before either stage is created', () => {
     const [accountId] = resource(s.service, 'AWS::ApiGateway::Account', 'ApiGatewayAccount');
-    for (const [id, stage] of resources(s.service, 'AWS::ApiGateway::Stage')) expect(s.service.toJSON().Resources[id].DependsOn ?? stage, id).toContain(accountId);
+    for (const [id, stage] of resources(s.service, 'AWS::ApiGateway::Stage'))
+      expect(s.service.toJSON().Resources[id].DependsOn ?? stage, id).toContain(accountId);
   });
 
   it('the invoke policy grants execute-api:Invoke on the IAM API routes only', () => {
@@ -328,7 +368,11 @@ describe('alarms', () => {
   });
 
   it('complaint rate at 0.1 % alarms', () => {
-    expect(alarm('Reputation.ComplaintRate', '')).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.001, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm('Reputation.ComplaintRate', '')).toMatchObject({
+      Namespace: 'AWS/SES',
+      Threshold: 0.001,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it('every alarm notifies the alarm topic', () => {

@@ -57,7 +57,11 @@ export function grantsOf(template: Template, functionPrefix: string): Record<str
   const add = (statement: { Effect: string; Action: string | string[]; Resource: unknown }) => {
     if (statement.Effect !== 'Allow') return;
     const targets = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-    for (const target of targets) for (const action of [statement.Action].flat()) (grants[label(target)] ??= new Set()).add(action);
+    for (const target of targets) {
+      const granted = grants[label(target)] ?? new Set<string>();
+      grants[label(target)] = granted;
+      for (const action of [statement.Action].flat()) granted.add(action);
+    }
   };
   for (const [, policy] of resources(template, 'AWS::IAM::Policy')) {
     if (!(policy.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === roleId)) continue;
@@ -65,6 +69,7 @@ export function grantsOf(template: Template, functionPrefix: string): Record<str
   }
   const [, role] = resource(template, 'AWS::IAM::Role', roleId);
   for (const inline of role.Properties!.Policies ?? []) for (const statement of inline.PolicyDocument.Statement) add(statement);
-  if (role.Properties!.ManagedPolicyArns?.length) grants['managed-policies'] = new Set(role.Properties!.ManagedPolicyArns.map((a: unknown) => JSON.stringify(a)));
+  if (role.Properties!.ManagedPolicyArns?.length)
+    grants['managed-policies'] = new Set(role.Properties!.ManagedPolicyArns.map((a: unknown) => JSON.stringify(a)));
   return Object.fromEntries(Object.entries(grants).map(([k, v]) => [k, [...v].sort()]));
 }

@@ -4,11 +4,14 @@ import { DynamoDbApiKeyStore } from '../../functions/adapters/dynamodb-api-key-s
 import { createApiKey, revokeApiKey } from '../../functions/core/api-key-admin.js';
 import type { Log } from '../../functions/core/log.js';
 import { systemClock } from '../../functions/core/ports.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { postJson, waitForStatus } from '../helpers/http.js';
 
 const lines: string[] = [];
-const capture = (component: string): Log => (level, message, fields) => lines.push(`${level} [${component}] ${message} ${JSON.stringify(fields ?? {})}`);
+const capture =
+  (component: string): Log =>
+  (level, message, fields) =>
+    lines.push(`${level} [${component}] ${message} ${JSON.stringify(fields ?? {})}`);
 let pipeline: Pipeline;
 let apiKey: string;
 let revokedKey: string;

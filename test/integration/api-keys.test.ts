@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
@@ -48,7 +48,10 @@ async function createKey(name: string, extraEnv: Record<string, string> = {}) {
 
 const authorizer = () => createAuthorizerHandler(new DynamoDbApiKeyStore(dynamoClient(awsSettingsFromEnv(env)), TABLE), silentLog);
 const authorize = (headers: Record<string, string>) =>
-  authorizer()({ type: 'REQUEST', methodArn: METHOD_ARN, headers, requestContext: { requestId: 'r1' } } as unknown as APIGatewayRequestAuthorizerEvent, {} as never);
+  authorizer()(
+    { type: 'REQUEST', methodArn: METHOD_ARN, headers, requestContext: { requestId: 'r1' } } as unknown as APIGatewayRequestAuthorizerEvent,
+    {} as never,
+  );
 
 describe('keys create', () => {
   it('prints the key once and stores only its hash', async () => {
@@ -75,19 +78,27 @@ describe('keys create', () => {
   });
 
   it('without a table it names both ways to give one', async () => {
-    const result = await runKeys(['list'], { POSTHASTE_DYNAMODB_ENDPOINT: env.POSTHASTE_DYNAMODB_ENDPOINT }, { out: () => undefined, err: (l) => expect(l).toContain('API_KEYS_TABLE') });
+    const result = await runKeys(
+      ['list'],
+      { POSTHASTE_DYNAMODB_ENDPOINT: env.POSTHASTE_DYNAMODB_ENDPOINT },
+      { out: () => undefined, err: (l) => expect(l).toContain('API_KEYS_TABLE') },
+    );
     expect(result).toBe(2);
   });
 });
 
 describe('the command line entry', () => {
   it('runs as a program: creates a key and exits 0', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keys.ts', 'create', '--name', 'from-shell', '--json'], { env: { ...process.env, ...env } });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keys.ts', 'create', '--name', 'from-shell', '--json'], {
+      env: { ...process.env, ...env },
+    });
     expect(JSON.parse(stdout)).toMatchObject({ name: 'from-shell', apiKey: expect.stringMatching(/^ph_/) });
   });
 
   it('exits 2 with the usage on an unknown command', async () => {
-    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keys.ts', 'rotate'], { env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keys.ts', 'rotate'], { env: { ...process.env, ...env } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command rotate') });
   });
 });
@@ -97,7 +108,9 @@ describe('authorizer against the table', () => {
     const created = await createKey('orders');
     const result = await authorize({ Authorization: `Bearer ${created.apiKey}` });
     expect(result.principalId).toBe(`key:${created.keyId}`);
-    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/live/*' }]);
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/live/*' },
+    ]);
     expect(result.context).toEqual({ keyId: created.keyId, keyName: 'orders' });
   });
 
@@ -175,7 +188,8 @@ describe('keys with a usage plan', () => {
       req.on('end', () => {
         calls.push({ method: req.method!, path: req.url!, body: body ? JSON.parse(body) : undefined });
         res.setHeader('content-type', 'application/json');
-        if (req.method === 'POST' && req.url === '/apikeys') return res.writeHead(201).end(JSON.stringify({ id: `gw${calls.length}`, value: `usage-value-${calls.length}-0123456789abcdef`, enabled: true }));
+        if (req.method === 'POST' && req.url === '/apikeys')
+          return res.writeHead(201).end(JSON.stringify({ id: `gw${calls.length}`, value: `usage-value-${calls.length}-0123456789abcdef`, enabled: true }));
         if (req.method === 'POST' && /^\/usageplans\/[^/]+\/keys$/.test(req.url!)) return res.writeHead(201).end(JSON.stringify({ id: 'x', type: 'API_KEY' }));
         if (req.method === 'PATCH' && req.url!.startsWith('/apikeys/')) return res.writeHead(200).end('{}');
         res.writeHead(404).end(JSON.stringify({ message: 'not stubbed' }));
@@ -198,7 +212,9 @@ describe('keys with a usage plan', () => {
     const created = await createKey('metered-revoked', usageEnv);
     calls.length = 0;
     expect((await keys(['revoke', created.keyId], usageEnv)).code).toBe(0);
-    expect(calls).toEqual([{ method: 'PATCH', path: expect.stringMatching(/^\/apikeys\/gw\d+$/), body: { patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] } }]);
+    expect(calls).toEqual([
+      { method: 'PATCH', path: expect.stringMatching(/^\/apikeys\/gw\d+$/), body: { patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] } },
+    ]);
   });
 
   it('a key made without the plan is flagged at creation', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { waitFor, waitForStatus } from '../helpers/http.js';
 
 const CLI = new URL('../../cli/posthaste.mjs', import.meta.url).pathname;
@@ -19,9 +19,14 @@ const deferred = new Set<string>();
 /** Runs the CLI as a user would, in its own process (async: the pipeline runs in this one). */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH!, POSTHASTE_URL: pipeline.apiUrl, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH!, POSTHASTE_URL: pipeline.apiUrl, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -35,7 +40,12 @@ beforeAll(async () => {
     visibilityTimeoutSeconds: 2,
     retryBaseSeconds: 0,
     leaseSeconds: 2,
-    sink: { faults: { onData: (_raw, session) => (session.envelope.rcptTo.some((r) => deferred.has(r.address)) ? { responseCode: 421, message: 'Try again later' } : undefined) } },
+    sink: {
+      faults: {
+        onData: (_raw, session) =>
+          session.envelope.rcptTo.some((r) => deferred.has(r.address)) ? { responseCode: 421, message: 'Try again later' } : undefined,
+      },
+    },
   });
 });
 
@@ -56,7 +66,22 @@ describe('npx posthaste', () => {
   });
 
   it('sends from flags, prints the id, and shows the status as a table or JSON', async () => {
-    const sent = await cli(['send', '--from', 'App <app@example.com>', '--to', 'flags@example.org', '--to', 'two@example.org', '--subject', 'From flags', '--text', 'hello', '--tag', 'kind=test', '--json']);
+    const sent = await cli([
+      'send',
+      '--from',
+      'App <app@example.com>',
+      '--to',
+      'flags@example.org',
+      '--to',
+      'two@example.org',
+      '--subject',
+      'From flags',
+      '--text',
+      'hello',
+      '--tag',
+      'kind=test',
+      '--json',
+    ]);
     expect(sent.code).toBe(0);
     const { id, status } = JSON.parse(sent.stdout);
     expect(status).toBe('queued');
@@ -110,7 +135,12 @@ describe('npx posthaste', () => {
 
   it('sends a JSON array as batches, prints a result per item, and exits 1 when some were refused', async () => {
     const file = join(dir, 'batch.json');
-    const emails = Array.from({ length: 120 }, (_, i) => ({ from: 'app@example.com', to: i === 105 ? 'broken' : `bulk${i}@example.org`, subject: `n${i}`, text: 'x' }));
+    const emails = Array.from({ length: 120 }, (_, i) => ({
+      from: 'app@example.com',
+      to: i === 105 ? 'broken' : `bulk${i}@example.org`,
+      subject: `n${i}`,
+      text: 'x',
+    }));
     writeFileSync(file, JSON.stringify(emails));
     const out = await cli(['send', file]);
     expect(out.code).toBe(1);
@@ -155,7 +185,9 @@ describe('npx posthaste', () => {
 
   it('redrives the DLQ so a message whose retries ran out is delivered after all', async () => {
     deferred.add('flaky@example.org');
-    const sent = JSON.parse((await cli(['--json', 'send', '--from', 'app@example.com', '--to', 'flaky@example.org', '--subject', 'redrive me', '--text', 't'])).stdout);
+    const sent = JSON.parse(
+      (await cli(['--json', 'send', '--from', 'app@example.com', '--to', 'flaky@example.org', '--subject', 'redrive me', '--text', 't'])).stdout,
+    );
     const failed = await waitForStatus(pipeline.apiUrl, sent.id, ['failed'], 20_000);
     expect(failed.failureReason).toMatch(/^retries exhausted/);
     const dlqDepth = () => pipeline.queueBodies('dlq').length;

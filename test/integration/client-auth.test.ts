@@ -46,14 +46,25 @@ describe('client authentication', () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
     await new Posthaste({ baseUrl, sigv4: { region: 'eu-west-1', credentials } }).send(email);
     const request = seen[0]!;
-    expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
+    expect(request.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
+    );
     const amzDate = request.headers['x-amz-date'] as string;
     const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
     const url = new URL(request.url, baseUrl);
     const signedNames = /SignedHeaders=([^,]+)/.exec(request.headers.authorization!)![1]!.split(';');
     const headers = Object.fromEntries(signedNames.map((name) => [name, String(request.headers[name])]));
     const expected = await new SignatureV4({ service: 'execute-api', region: 'eu-west-1', credentials, sha256: Sha256 }).sign(
-      { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers, body: request.body } as never,
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: url.pathname,
+        query: {},
+        headers,
+        body: request.body,
+      } as never,
       { signingDate },
     );
     expect(request.headers.authorization).toBe((expected as unknown as { headers: Record<string, string> }).headers.authorization);
@@ -72,7 +83,18 @@ describe('client authentication', () => {
   });
 
   it('throws PosthasteApiError with the problem document, or with what the gateway said', async () => {
-    answer = { status: 422, type: 'application/problem+json', body: { type: 'urn:posthaste:problem:validation_failed', title: 'The request is invalid', status: 422, code: 'validation_failed', detail: 'to: is not an email address', field: 'to' } };
+    answer = {
+      status: 422,
+      type: 'application/problem+json',
+      body: {
+        type: 'urn:posthaste:problem:validation_failed',
+        title: 'The request is invalid',
+        status: 422,
+        code: 'validation_failed',
+        detail: 'to: is not an email address',
+        field: 'to',
+      },
+    };
     const refused = await new Posthaste({ baseUrl }).send(email).catch((e) => e);
     expect(refused).toBeInstanceOf(PosthasteApiError);
     expect([refused.status, refused.code, refused.field, refused.message]).toEqual([422, 'validation_failed', 'to', 'to: is not an email address']);

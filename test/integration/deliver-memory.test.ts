@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { postJson, waitForStatus } from '../helpers/http.js';
 import { peakRssMb, startWorker } from '../helpers/worker.js';
 

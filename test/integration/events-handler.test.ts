@@ -17,7 +17,7 @@ import { parseSendRequest } from '../../functions/core/send-request.js';
 import { createEventsHandler } from '../../functions/events/app.js';
 import { snsEvent } from '../../local/sns-event.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/local-dynamodb.js';
+import { type LocalDynamo, startLocalDynamo } from '../helpers/local-dynamodb.js';
 
 type Json = Record<string, any>;
 const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/ses/${name}`, import.meta.url), 'utf8'));
@@ -35,9 +35,18 @@ const scan = async (table: string) => (await doc.send(new ScanCommand({ TableNam
 
 /** A message of ours, sent through SES with the notification's MessageId. */
 async function sentMessage(id: string, sesMessageId?: string): Promise<void> {
-  const request = parseSendRequest({ from: 'john@example.com', to: ['jane@example.com', 'mary@example.com', 'richard@example.com'], subject: 'Hello', text: 'Hi' });
+  const request = parseSendRequest({
+    from: 'john@example.com',
+    to: ['jane@example.com', 'mary@example.com', 'richard@example.com'],
+    subject: 'Hello',
+    text: 'Hi',
+  });
   await messages.create(newRecord(id, request, '2016-01-27T14:59:30.000Z'));
-  await messages.finish(id, { status: 'sent', ...(sesMessageId ? { providerMessageId: sesMessageId } : {}), events: [{ type: 'sent', at: '2016-01-27T14:59:37.000Z' }] });
+  await messages.finish(id, {
+    status: 'sent',
+    ...(sesMessageId ? { providerMessageId: sesMessageId } : {}),
+    events: [{ type: 'sent', at: '2016-01-27T14:59:37.000Z' }],
+  });
 }
 
 beforeEach(async () => {
@@ -84,8 +93,15 @@ describe('identity notifications (notificationType)', () => {
     });
     const message = await messages.get('msg-1');
     expect(message!.status).toBe('bounced');
-    expect(message!.events.at(-1)).toMatchObject({ type: 'bounced', recipients: ['jane@example.com'], response: 'smtp; 550 5.1.1 <jane@example.com>... User', detail: 'Permanent/General' });
-    expect(await scan('SUPPRESSIONS_TABLE')).toEqual([expect.objectContaining({ address: 'jane@example.com', reason: 'bounce', origin: 'ses', messageId: 'msg-1', bounceType: 'Permanent' })]);
+    expect(message!.events.at(-1)).toMatchObject({
+      type: 'bounced',
+      recipients: ['jane@example.com'],
+      response: 'smtp; 550 5.1.1 <jane@example.com>... User',
+      detail: 'Permanent/General',
+    });
+    expect(await scan('SUPPRESSIONS_TABLE')).toEqual([
+      expect.objectContaining({ address: 'jane@example.com', reason: 'bounce', origin: 'ses', messageId: 'msg-1', bounceType: 'Permanent' }),
+    ]);
   });
 
   it('records one item per recipient of a bounce without a DSN', async () => {
@@ -176,7 +192,12 @@ describe('event publishing (eventType)', () => {
     await deliver(fixture('event-delivery-delay.json'));
     const message = await messages.get('msg-8');
     expect(message!.status).toBe('sent');
-    expect(message!.events.at(-1)).toMatchObject({ type: 'delayed', recipients: ['recipient@example.com'], response: 'smtp; 421 4.4.1 Unable to connect to remote host', detail: 'TransientCommunicationFailure' });
+    expect(message!.events.at(-1)).toMatchObject({
+      type: 'delayed',
+      recipients: ['recipient@example.com'],
+      response: 'smtp; 421 4.4.1 Unable to connect to remote host',
+      detail: 'TransientCommunicationFailure',
+    });
   });
 
   it('gives a rejected message its reason', async () => {
@@ -187,17 +208,21 @@ describe('event publishing (eventType)', () => {
 });
 
 describe('what is skipped on purpose', () => {
-  it.each(['event-send.json', 'event-open.json', 'event-click.json', 'event-rendering-failure.json', 'event-subscription.json', 'identity-subscription-succeeded.json'])(
-    '%s is logged and changes nothing',
-    async (name) => {
-      await sentMessage('msg-10', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
-      const before = await messages.get('msg-10');
-      await expect(deliver(fixture(name))).resolves.toEqual([{ result: 'skipped', reason: expect.any(String) }]);
-      expect(await messages.get('msg-10')).toEqual(before);
-      expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
-      expect(logged.some((l) => l.message === 'SES notification not recorded')).toBe(true);
-    },
-  );
+  it.each([
+    'event-send.json',
+    'event-open.json',
+    'event-click.json',
+    'event-rendering-failure.json',
+    'event-subscription.json',
+    'identity-subscription-succeeded.json',
+  ])('%s is logged and changes nothing', async (name) => {
+    await sentMessage('msg-10', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
+    const before = await messages.get('msg-10');
+    await expect(deliver(fixture(name))).resolves.toEqual([{ result: 'skipped', reason: expect.any(String) }]);
+    expect(await messages.get('msg-10')).toEqual(before);
+    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
+    expect(logged.some((l) => l.message === 'SES notification not recorded')).toBe(true);
+  });
 
   it.each([
     ['an unknown event type', JSON.stringify({ eventType: 'Teleport', mail: { messageId: 'x' }, teleport: {} })],
@@ -257,7 +282,14 @@ describe('redelivery, order and matching', () => {
     const request = parseSendRequest({ from: 'sender@example.com', to: 'recipient@example.com', subject: 'Hi', text: 'Hi' });
     await messages.create(newRecord('msg-14', request, '2017-08-05T00:40:00.000Z'));
     await deliver(bounce);
-    expect(await messages.finish('msg-14', { status: 'sent', accepted: ['recipient@example.com'], providerMessageId: bounce.mail.messageId, events: [{ type: 'sent', at: '2017-08-05T00:40:02.012Z' }] })).toBe(false);
+    expect(
+      await messages.finish('msg-14', {
+        status: 'sent',
+        accepted: ['recipient@example.com'],
+        providerMessageId: bounce.mail.messageId,
+        events: [{ type: 'sent', at: '2017-08-05T00:40:02.012Z' }],
+      }),
+    ).toBe(false);
     const message = await messages.get('msg-14');
     expect(message).toMatchObject({ status: 'bounced', providerMessageId: bounce.mail.messageId, acceptedRecipients: ['recipient@example.com'] });
     expect((await scan('FEEDBACK_TABLE'))[0]).toMatchObject({ messageId: 'msg-14' });

@@ -3,13 +3,12 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3Client, sqsClient } from '../../functions/adapters/aws-clients.js';
-import { newRecord } from '../../functions/core/accept-email.js';
+import { dynamoClient, s3Client, sqsClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { newRecord } from '../../functions/core/accept-email.js';
 import { silentLog } from '../../functions/core/log.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
 
 let pipeline: Pipeline;
@@ -60,10 +59,14 @@ describe('large messages travel through the payload store', () => {
     console.log(`7 MB attachment: peak RSS growth ${growthMb.toFixed(0)} MB (API + deliver + stand-ins in one process)`);
     expect(growthMb).toBeLessThan(400);
     const s3 = s3Client(pipeline.aws);
-    const listed = await waitFor(async () => {
-      const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads' }));
-      return (out.KeyCount ?? 0) === 0 ? out : undefined;
-    }, 5000, 'the stored payload to be removed');
+    const listed = await waitFor(
+      async () => {
+        const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads' }));
+        return (out.KeyCount ?? 0) === 0 ? out : undefined;
+      },
+      5000,
+      'the stored payload to be removed',
+    );
     expect(listed.KeyCount ?? 0).toBe(0);
   }, 60_000);
 
@@ -116,8 +119,18 @@ describe('sender policy', () => {
 describe('large messages in batches', () => {
   it('sends batch items beyond what one SQS batch call carries through the payload store', async () => {
     const big = randomBytes(2 * 1024 * 1024);
-    const item = (n: number) => ({ from: 'a@example.com', to: `big${n}@example.org`, subject: `big ${n}`, text: 'x', attachments: [{ filename: 'b.bin', content: big.toString('base64') }] });
-    const res = await postJson(`${pipeline.apiUrl}/v1/emails/batch`, [item(1), item(2), { from: 'a@example.com', to: 'small@example.org', subject: 'small', text: 'x' }]);
+    const item = (n: number) => ({
+      from: 'a@example.com',
+      to: `big${n}@example.org`,
+      subject: `big ${n}`,
+      text: 'x',
+      attachments: [{ filename: 'b.bin', content: big.toString('base64') }],
+    });
+    const res = await postJson(`${pipeline.apiUrl}/v1/emails/batch`, [
+      item(1),
+      item(2),
+      { from: 'a@example.com', to: 'small@example.org', subject: 'small', text: 'x' },
+    ]);
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(3);
     for (const result of res.body.results) expect((await waitForStatus(pipeline.apiUrl, result.id, ['sent', 'failed'], 30_000)).status).toBe('sent');
@@ -148,9 +161,13 @@ describe('large scheduled messages', () => {
     const received = pipeline.sink!.received.find((m) => m.envelope.to.includes('later@example.org'))!;
     expect(received.at).toBeGreaterThanOrEqual(Date.parse(scheduledAt));
     expect((await simpleParser(received.raw)).attachments[0]!.content.equals(big)).toBe(true);
-    await waitFor(async () => {
-      const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads', Prefix: 'scheduled/' }));
-      return (out.KeyCount ?? 0) === 0 ? true : undefined;
-    }, 5000, 'the stored scheduled request to be removed');
+    await waitFor(
+      async () => {
+        const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads', Prefix: 'scheduled/' }));
+        return (out.KeyCount ?? 0) === 0 ? true : undefined;
+      },
+      5000,
+      'the stored scheduled request to be removed',
+    );
   }, 60_000);
 });

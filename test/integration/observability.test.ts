@@ -1,10 +1,10 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../functions/adapters/aws-clients.js';
 import { silentLog } from '../../functions/core/log.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
 
 /**
@@ -33,7 +33,7 @@ beforeAll(async () => {
     POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints!.sqs,
     SMTP_URL: `smtp://127.0.0.1:${pipeline.sink!.port}?tls=none`,
   });
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = ((chunk: string | Uint8Array, ..._rest: unknown[]) => {
     stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
     return true;
   }) as typeof process.stdout.write;
@@ -68,7 +68,9 @@ describe('Lambda observability', () => {
     expect(accepted!.service).toBe('posthaste-api');
     expect(jsonLines().find((l) => l.message === 'accepted')).toMatchObject({ level: 'INFO', service: 'posthaste-api', correlation_id: id, messageId: id });
 
-    const out = await sqsClient(pipeline.aws).send(new ReceiveMessageCommand({ QueueUrl: pipeline.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 2, MessageSystemAttributeNames: ['All'] }));
+    const out = await sqsClient(pipeline.aws).send(
+      new ReceiveMessageCommand({ QueueUrl: pipeline.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 2, MessageSystemAttributeNames: ['All'] }),
+    );
     const message = out.Messages![0]!;
     const sqsEvent = {
       Records: [
@@ -92,7 +94,11 @@ describe('Lambda observability', () => {
     expect(sent!.queueToSentLatency).toBeGreaterThanOrEqual(0);
     expect(sent!.queueToSentLatency).toBeLessThan(10_000);
     expect(sent!._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'queueToSentLatency', Unit: 'Milliseconds' });
-    expect(jsonLines().find((l) => l.message === 'sent')).toMatchObject({ service: 'posthaste-deliver', correlation_id: id, function_name: 'posthaste-deliver' });
+    expect(jsonLines().find((l) => l.message === 'sent')).toMatchObject({
+      service: 'posthaste-deliver',
+      correlation_id: id,
+      function_name: 'posthaste-deliver',
+    });
   });
 
   it('counts a bounce once per recipient from the events function, and nothing for a redelivery', async () => {

@@ -6,7 +6,7 @@ import { Posthaste } from '../../client/index.js';
 import { renderOpenApi } from '../../functions/api/openapi.js';
 import { ROUTES } from '../../functions/api/routes.js';
 import { silentLog } from '../../functions/core/log.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { OPENAPI_FILE, packageVersion } from '../../local/write-openapi.js';
 import { waitForStatus } from '../helpers/http.js';
 
@@ -28,7 +28,8 @@ function check(schema: object, value: unknown): string[] {
   const validate = ajv.compile({ $id: `https://posthaste.invalid/check-${Math.random()}`, ...rebase(schema) });
   return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
 }
-const rebase = (schema: object): object => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"https://posthaste.invalid/openapi.json#/components/'));
+const rebase = (schema: object): object =>
+  JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"https://posthaste.invalid/openapi.json#/components/'));
 
 const samplePath = (template: string) => template.replace('{id}', '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b').replace('{address}', 'someone%40example.org');
 
@@ -58,7 +59,10 @@ describe('the OpenAPI document', () => {
     for (const entry of documented) {
       if (NOT_YET_ROUTED.has(entry)) continue;
       const [method, path] = entry.split(' ') as [string, string];
-      expect(ROUTES.some((r) => r.method === method && r.pattern.test(samplePath(path))), `${entry} has no route`).toBe(true);
+      expect(
+        ROUTES.some((r) => r.method === method && r.pattern.test(samplePath(path))),
+        `${entry} has no route`,
+      ).toBe(true);
     }
   });
 
@@ -77,24 +81,53 @@ describe('requests and responses conform to the document', () => {
     const client = new Posthaste({ baseUrl: pipeline.apiUrl });
     sentId = (await client.send({ from: 'a@example.com', to: 'b@example.org', subject: 's', text: 't' })).id;
     await waitForStatus(pipeline.apiUrl, sentId, ['sent']);
-    scheduledId = (await client.send({ from: 'a@example.com', to: 'b@example.org', subject: 's', text: 't', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })).id;
+    scheduledId = (
+      await client.send({ from: 'a@example.com', to: 'b@example.org', subject: 's', text: 't', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })
+    ).id;
   });
 
   afterAll(async () => {
     await pipeline?.stop();
   });
 
-  const valid = { from: 'Ann <ann@example.com>', to: ['b@example.org', { name: 'Cy', email: 'cy@example.org' }], subject: 'Hi', text: 'Hello', html: '<p>Hello</p>', tags: [{ name: 'kind', value: 'welcome' }] };
+  const valid = {
+    from: 'Ann <ann@example.com>',
+    to: ['b@example.org', { name: 'Cy', email: 'cy@example.org' }],
+    subject: 'Hi',
+    text: 'Hello',
+    html: '<p>Hello</p>',
+    tags: [{ name: 'kind', value: 'welcome' }],
+  };
   const big = { ...valid, attachments: [{ filename: 'big.bin', content: 'A'.repeat(10_300_000), contentType: 'application/octet-stream' }] };
   const cases: { name: string; method: string; path: () => string; body?: unknown; raw?: string; headers?: Record<string, string>; status: number }[] = [
     { name: 'send', method: 'POST', path: () => '/v1/emails', body: valid, status: 202 },
-    { name: 'send with scheduledAt', method: 'POST', path: () => '/v1/emails', body: { ...valid, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() }, status: 202 },
+    {
+      name: 'send with scheduledAt',
+      method: 'POST',
+      path: () => '/v1/emails',
+      body: { ...valid, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() },
+      status: 202,
+    },
     { name: 'send, invalid field', method: 'POST', path: () => '/v1/emails', body: { ...valid, to: 'nope' }, status: 422 },
     { name: 'send, unknown field', method: 'POST', path: () => '/v1/emails', body: { ...valid, colour: 'red' }, status: 422 },
     { name: 'send, malformed JSON', method: 'POST', path: () => '/v1/emails', raw: '{"from":', status: 400 },
-    { name: 'send, form body', method: 'POST', path: () => '/v1/emails', raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 },
+    {
+      name: 'send, form body',
+      method: 'POST',
+      path: () => '/v1/emails',
+      raw: 'a=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 415,
+    },
     { name: 'send, too large', method: 'POST', path: () => '/v1/emails', body: big, status: 413 },
-    { name: 'send, idempotency conflict', method: 'POST', path: () => '/v1/emails', body: { ...valid, subject: 'other' }, headers: { 'idempotency-key': 'openapi-conflict' }, status: 409 },
+    {
+      name: 'send, idempotency conflict',
+      method: 'POST',
+      path: () => '/v1/emails',
+      body: { ...valid, subject: 'other' },
+      headers: { 'idempotency-key': 'openapi-conflict' },
+      status: 409,
+    },
     { name: 'batch, all accepted', method: 'POST', path: () => '/v1/emails/batch', body: [valid, valid], status: 202 },
     { name: 'batch, some refused', method: 'POST', path: () => '/v1/emails/batch', body: [valid, { ...valid, to: 'nope' }], status: 207 },
     { name: 'batch, not an array', method: 'POST', path: () => '/v1/emails/batch', body: valid, status: 422 },

@@ -3,7 +3,7 @@ import { Posthaste, PosthasteApiError } from '../../client/index.js';
 import { schedulerDeps } from '../../functions/adapters/scheduling-wiring.js';
 import { silentLog } from '../../functions/core/log.js';
 import { sweepScheduled } from '../../functions/core/sweep-scheduled.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { postJson, waitFor, waitForStatus } from '../helpers/http.js';
 
 let pipeline: Pipeline;

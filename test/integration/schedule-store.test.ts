@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient, type AwsSettings } from '../../functions/adapters/aws-clients.js';
+import { type AwsSettings, dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { DynamoDbScheduleStore } from '../../functions/adapters/dynamodb-schedule-store.js';
 import { scheduledRecord } from '../../functions/core/accept-scheduled.js';
@@ -9,7 +9,7 @@ import { inlinePayloads } from '../../functions/core/inline-payloads.js';
 import { silentLog } from '../../functions/core/log.js';
 import type { QueueEntry } from '../../functions/core/schedule-ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
-import { sweepScheduled, type SweepDeps } from '../../functions/core/sweep-scheduled.js';
+import { type SweepDeps, sweepScheduled } from '../../functions/core/sweep-scheduled.js';
 import { ensureTables, LOCAL_TABLES } from '../../local/tables.js';
 
 /** The schedule store's conditional writes on dynalite, with a clock the test moves. */
@@ -69,7 +69,10 @@ describe('schedule store and sweep', () => {
     const later = await schedule_(600);
     const report = await sweepScheduled(deps());
     expect(report.enqueued).toBe(1);
-    expect(queued.find((e) => e.message.id === id)).toMatchObject({ delaySeconds: 45, message: { id, dueAt: new Date(now.getTime() + 45_000).toISOString(), request } });
+    expect(queued.find((e) => e.message.id === id)).toMatchObject({
+      delaySeconds: 45,
+      message: { id, dueAt: new Date(now.getTime() + 45_000).toISOString(), request },
+    });
     expect(await inIndex(id)).toBe(false);
     expect(await inIndex(later)).toBe(true);
     expect((await sweepScheduled(deps())).enqueued).toBe(0);
@@ -135,7 +138,10 @@ describe('schedule store and sweep', () => {
   it('resets only a message whose retries ran out', async () => {
     const exhausted = await schedule_(1);
     const rejected = await schedule_(1);
-    for (const [id, reason] of [[exhausted, 'retries exhausted: 421 try later'], [rejected, '550 no such user']] as const) {
+    for (const [id, reason] of [
+      [exhausted, 'retries exhausted: 421 try later'],
+      [rejected, '550 no such user'],
+    ] as const) {
       await messages.finish(id, { status: 'failed', failureReason: reason, events: [{ type: 'failed', at: now.toISOString() }] });
     }
     expect(await schedule.requeueExhausted(exhausted, now)).toBe(true);

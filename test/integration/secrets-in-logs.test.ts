@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Log } from '../../functions/core/log.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
-import { startSmtpSink, type SmtpSink } from '../../local/smtp-sink.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
+import { type SmtpSink, startSmtpSink } from '../../local/smtp-sink.js';
 import { selfSignedCertificate } from '../helpers/certificate.js';
 import { postJson, waitForStatus } from '../helpers/http.js';
 
 const PASSWORD = 'S3cret-relay-pass-7f2c';
 const lines: string[] = [];
-const capture = (component: string): Log => (level, message, fields) => lines.push(`${level} [${component}] ${message} ${JSON.stringify(fields ?? {})}`);
+const capture =
+  (component: string): Log =>
+  (level, message, fields) =>
+    lines.push(`${level} [${component}] ${message} ${JSON.stringify(fields ?? {})}`);
 
 let relay: SmtpSink;
 let pipeline: Pipeline;
@@ -19,11 +22,19 @@ beforeAll(async () => {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
   }
   const cert = selfSignedCertificate();
-  relay = await startSmtpSink({ tls: cert, auth: { user: 'relay', pass: PASSWORD }, faults: { onRcpt: (a) => (a.startsWith('busy') ? { responseCode: 451, message: 'later' } : undefined) } });
+  relay = await startSmtpSink({
+    tls: cert,
+    auth: { user: 'relay', pass: PASSWORD },
+    faults: { onRcpt: (a) => (a.startsWith('busy') ? { responseCode: 451, message: 'later' } : undefined) },
+  });
   const common = { visibilityTimeoutSeconds: 1, retryBaseSeconds: 0, maxReceives: 2, leaseSeconds: 1, log: capture };
   pipeline = await startPipeline({ ...common, smtpUrl: `smtp://relay:${PASSWORD}@127.0.0.1:${relay.port}`, smtpOverrides: { ca: cert.cert, timeoutMs: 5000 } });
   // A relay that refuses the password: errors about AUTH must not echo it either.
-  badRelayPipeline = await startPipeline({ ...common, smtpUrl: `smtp://relay:${PASSWORD}x@127.0.0.1:${relay.port}`, smtpOverrides: { ca: cert.cert, timeoutMs: 5000 } });
+  badRelayPipeline = await startPipeline({
+    ...common,
+    smtpUrl: `smtp://relay:${PASSWORD}x@127.0.0.1:${relay.port}`,
+    smtpOverrides: { ca: cert.cert, timeoutMs: 5000 },
+  });
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../functions/adapters/aws-clients.js';
 import { silentLog } from '../../functions/core/log.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import type { SinkFaults } from '../../local/smtp-sink.js';
 import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
 
@@ -154,7 +154,18 @@ describe('send pipeline on loopback', () => {
   it('never sends a message again when its queue message is delivered twice', async () => {
     const { body } = await postJson(`${pipeline.apiUrl}/v1/emails`, { from: 'a@example.com', to: 'once@example.org', subject: 'once', text: 'x' });
     await waitForStatus(pipeline.apiUrl, body.id, ['sent']);
-    const request = { from: { email: 'a@example.com' }, to: [{ email: 'once@example.org' }], cc: [], bcc: [], replyTo: [], subject: 'once', text: 'x', attachments: [], headers: {}, tags: [] };
+    const request = {
+      from: { email: 'a@example.com' },
+      to: [{ email: 'once@example.org' }],
+      cc: [],
+      bcc: [],
+      replyTo: [],
+      subject: 'once',
+      text: 'x',
+      attachments: [],
+      headers: {},
+      tags: [],
+    };
     const sqs = sqsClient(pipeline.aws);
     await sqs.send(new SendMessageCommand({ QueueUrl: pipeline.queueUrl, MessageBody: JSON.stringify({ v: 1, id: body.id, request }) }));
     const batches = pipeline.poller!.batches;
@@ -168,15 +179,40 @@ describe('send pipeline on loopback', () => {
       ['an empty body', '', {}, 400, 'invalid_json'],
       ['a form body', 'from=a', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
       ['missing fields', { from: 'a@example.com' }, {}, 422, 'validation_failed', 'to'],
-      ['a header injection in the subject', { from: 'a@example.com', to: 'b@example.org', subject: 'x\r\nBcc: c@evil.test', text: 'x' }, {}, 422, 'validation_failed', 'subject'],
-      ['a header injection in an address', { from: 'a@example.com', to: 'b@example.org>\r\nRCPT TO:<c@evil.test', subject: 'x', text: 'x' }, {}, 422, 'validation_failed', 'to'],
-      ['a header injection in a custom header', { from: 'a@example.com', to: 'b@example.org', subject: 'x', text: 'x', headers: { 'X-A': '1\nBcc: c@evil.test' } }, {}, 422, 'validation_failed', 'headers.X-A'],
+      [
+        'a header injection in the subject',
+        { from: 'a@example.com', to: 'b@example.org', subject: 'x\r\nBcc: c@evil.test', text: 'x' },
+        {},
+        422,
+        'validation_failed',
+        'subject',
+      ],
+      [
+        'a header injection in an address',
+        { from: 'a@example.com', to: 'b@example.org>\r\nRCPT TO:<c@evil.test', subject: 'x', text: 'x' },
+        {},
+        422,
+        'validation_failed',
+        'to',
+      ],
+      [
+        'a header injection in a custom header',
+        { from: 'a@example.com', to: 'b@example.org', subject: 'x', text: 'x', headers: { 'X-A': '1\nBcc: c@evil.test' } },
+        {},
+        422,
+        'validation_failed',
+        'headers.X-A',
+      ],
       ['an invalid address', { from: 'a@example.com', to: 'not an address', subject: 'x', text: 'x' }, {}, 422, 'validation_failed', 'to'],
     ];
     it.each(cases)('%s', async (_name, body, headers, status, code, field) => {
       const before = await pipeline.fauxqs.inspectQueue('posthaste-send')!;
       const sentBefore = pipeline.sink!.received.length;
-      const res = await fetch(`${pipeline.apiUrl}/v1/emails`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(`${pipeline.apiUrl}/v1/emails`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
       const problem = (await res.json()) as any;

@@ -5,7 +5,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sesClient, type AwsSettings } from '../../functions/adapters/aws-clients.js';
+import { type AwsSettings, sesClient } from '../../functions/adapters/aws-clients.js';
 import { SesSendRate } from '../../functions/adapters/ses-send-rate.js';
 import { SesTransport } from '../../functions/adapters/ses-transport.js';
 import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
@@ -18,10 +18,10 @@ import { buildMime } from '../../functions/core/mime.js';
 import type { OutgoingMessage } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
 import { createDeliverHandler } from '../../functions/deliver/app.js';
-import { startSesStandIn, type SesStandIn } from '../../local/ses-stand-in.js';
+import { type SesStandIn, startSesStandIn } from '../../local/ses-stand-in.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/local-dynamodb.js';
-import { sendQuota, sendRawEmailOk, startSesStub, type StubAnswer } from '../helpers/ses-stub.js';
+import { type LocalDynamo, startLocalDynamo } from '../helpers/local-dynamodb.js';
+import { type StubAnswer, sendQuota, sendRawEmailOk, startSesStub } from '../helpers/ses-stub.js';
 
 const request = parseSendRequest({
   from: 'Sender <sender@example.com>',
@@ -30,7 +30,10 @@ const request = parseSendRequest({
   bcc: 'hidden@example.org',
   subject: 'Über SES',
   text: 'Grüße',
-  tags: [{ name: 'campaign', value: 'welcome-1' }, { name: 'tier', value: 'gold' }],
+  tags: [
+    { name: 'campaign', value: 'welcome-1' },
+    { name: 'tier', value: 'gold' },
+  ],
 });
 const outgoing = (id = 'msg-1'): OutgoingMessage => ({ ...buildMime(request, { id }), tags: request.tags });
 const settings = (endpoint: string): AwsSettings => ({ region: 'us-east-1', local: true, endpoints: { ses: endpoint } });
@@ -56,7 +59,9 @@ describe('against aws-ses-v2-local', () => {
     const result = await transport.send(outgoing());
     expect(result.providerMessageId).toMatch(/\S/);
     expect(result.accepted).toEqual(['rcpt@example.org', 'cc@example.org', 'hidden@example.org']);
-    const store = (await (await fetch(`${standIn.url}/store`)).json()) as { emails: { messageId: string; subject: string; body: { text: string }; destination: { bcc: string[] } }[] };
+    const store = (await (await fetch(`${standIn.url}/store`)).json()) as {
+      emails: { messageId: string; subject: string; body: { text: string }; destination: { bcc: string[] } }[];
+    };
     const email = store.emails.find((e) => e.messageId === result.providerMessageId)!;
     expect(email.subject).toBe('Über SES');
     expect(email.body.text.trim()).toBe('Grüße');
@@ -89,7 +94,12 @@ describe('against an SES stub', () => {
     expect([1, 2, 3].map((i) => params.get(`Destinations.member.${i}`))).toEqual(['rcpt@example.org', 'cc@example.org', 'hidden@example.org']);
     expect(params.get('Source')).toBe('sender@example.com');
     expect(params.get('ConfigurationSetName')).toBe('posthaste');
-    expect([params.get('Tags.member.1.Name'), params.get('Tags.member.1.Value'), params.get('Tags.member.2.Name'), params.get('Tags.member.2.Value')]).toEqual(['campaign', 'welcome-1', 'tier', 'gold']);
+    expect([params.get('Tags.member.1.Name'), params.get('Tags.member.1.Value'), params.get('Tags.member.2.Name'), params.get('Tags.member.2.Value')]).toEqual([
+      'campaign',
+      'welcome-1',
+      'tier',
+      'gold',
+    ]);
     expect(Buffer.from(params.get('RawMessage.Data')!, 'base64').toString('utf8')).toBe(message.raw);
   });
 
@@ -163,7 +173,14 @@ describe('the deliver function on SES', () => {
     const deps = deliverDeps(env, aws, await transportFromEnv(env, aws, log), log);
     await deps.store.create(newRecord(id, request, new Date().toISOString()));
     const event: SQSEvent = {
-      Records: [{ messageId: id, receiptHandle: id, body: JSON.stringify({ v: 1, id, request }), attributes: { ApproximateReceiveCount: '1' } } as SQSEvent['Records'][number]],
+      Records: [
+        {
+          messageId: id,
+          receiptHandle: id,
+          body: JSON.stringify({ v: 1, id, request }),
+          attributes: { ApproximateReceiveCount: '1' },
+        } as SQSEvent['Records'][number],
+      ],
     };
     const response = await createDeliverHandler(deps)(event, lambdaContext('posthaste-deliver'));
     return { response, record: await deps.store.get(id) };

@@ -2,11 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSettings } from '../../functions/adapters/aws-clients.js';
-import { secretsManagerClient, smtpConfigFromSecret, smtpConfigFromSecretString, SmtpSecretError } from '../../functions/adapters/smtp-secret.js';
-import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
+import { SmtpSecretError, secretsManagerClient, smtpConfigFromSecret, smtpConfigFromSecretString } from '../../functions/adapters/smtp-secret.js';
 import type { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
+import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
 import { silentLog } from '../../functions/core/log.js';
-import { startSmtpSink, type SmtpSink } from '../../local/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '../../local/smtp-sink.js';
 
 /**
  * Secrets Manager has no npm stand-in: this loopback stub answers GetSecretValue in the
@@ -30,9 +30,11 @@ beforeAll(async () => {
       requests++;
       res.setHeader('content-type', 'application/x-amz-json-1.1');
       const { SecretId } = JSON.parse(body) as { SecretId: string };
-      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') return res.writeHead(400).end(JSON.stringify({ __type: 'InvalidRequestException', message: 'unexpected operation' }));
+      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue')
+        return res.writeHead(400).end(JSON.stringify({ __type: 'InvalidRequestException', message: 'unexpected operation' }));
       const value = secrets.get(SecretId);
-      if (value === undefined) return res.writeHead(400).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
+      if (value === undefined)
+        return res.writeHead(400).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
       res.writeHead(200).end(JSON.stringify({ ARN: SecretId, Name: SecretId.split(':').pop(), SecretString: value, VersionId: 'v1' }));
     });
   });
@@ -79,7 +81,9 @@ describe('SMTP credentials from Secrets Manager', () => {
 
   it('wrong credentials in the secret are refused by the relay (and retried: the message is not at fault)', async () => {
     secrets.set(ARN('wrong'), JSON.stringify({ host: '127.0.0.1', port: sink.port, username: USER, password: 'nope', tls: 'none' }));
-    await expect(sendThrough(ARN('wrong'), 'x@example.net')).rejects.toMatchObject({ failure: expect.objectContaining({ responseCode: 535, kind: 'temporary' }) });
+    await expect(sendThrough(ARN('wrong'), 'x@example.net')).rejects.toMatchObject({
+      failure: expect.objectContaining({ responseCode: 535, kind: 'temporary' }),
+    });
   });
 
   it('is read once per container and then cached', async () => {
@@ -108,15 +112,27 @@ describe('SMTP credentials from Secrets Manager', () => {
 
 describe('secret shapes', () => {
   it('port 465 means implicit TLS', () => {
-    expect(smtpConfigFromSecretString(JSON.stringify({ host: 'smtp.example.com', port: 465, username: 'u', password: 'p' }))).toMatchObject({ secure: true, tls: 'implicit', port: 465 });
+    expect(smtpConfigFromSecretString(JSON.stringify({ host: 'smtp.example.com', port: 465, username: 'u', password: 'p' }))).toMatchObject({
+      secure: true,
+      tls: 'implicit',
+      port: 465,
+    });
   });
 
   it('other ports require STARTTLS, and the certificate is verified by default', () => {
-    expect(smtpConfigFromSecretString(JSON.stringify({ host: 'smtp.example.com', username: 'u', password: 'p' }))).toMatchObject({ secure: false, tls: 'required', port: 587, verifyCertificate: true });
+    expect(smtpConfigFromSecretString(JSON.stringify({ host: 'smtp.example.com', username: 'u', password: 'p' }))).toMatchObject({
+      secure: false,
+      tls: 'required',
+      port: 587,
+      verifyCertificate: true,
+    });
   });
 
   it('credentials with URL-special characters arrive intact', () => {
-    expect(smtpConfigFromSecretString(JSON.stringify({ host: 'smtp.example.com', port: 587, username: 'me@example.com', password: PASS }))).toMatchObject({ user: 'me@example.com', pass: PASS });
+    expect(smtpConfigFromSecretString(JSON.stringify({ host: 'smtp.example.com', port: 587, username: 'me@example.com', password: PASS }))).toMatchObject({
+      user: 'me@example.com',
+      pass: PASS,
+    });
   });
 
   it('names the missing field', () => {
@@ -124,7 +140,9 @@ describe('secret shapes', () => {
   });
 
   it('a bad url is reported as the secret`s url', () => {
-    expect(() => smtpConfigFromSecretString(JSON.stringify({ url: 'http://u:p@smtp.example.com' }))).toThrow(/^the SMTP secret: url scheme must be smtp or smtps/);
+    expect(() => smtpConfigFromSecretString(JSON.stringify({ url: 'http://u:p@smtp.example.com' }))).toThrow(
+      /^the SMTP secret: url scheme must be smtp or smtps/,
+    );
   });
 
   it('an unparseable url never echoes the password', () => {

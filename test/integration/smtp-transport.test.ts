@@ -4,7 +4,7 @@ import { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
 import { TransportError } from '../../functions/core/delivery-outcome.js';
 import { buildMime } from '../../functions/core/mime.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
-import { startSmtpSink, type SmtpSink } from '../../local/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '../../local/smtp-sink.js';
 import { selfSignedCertificate } from '../helpers/certificate.js';
 
 const message = buildMime(parseSendRequest({ from: 'a@example.com', to: 'b@example.org', subject: 'tls', text: 'secret' }), { id: 'tls-test' });
@@ -80,7 +80,15 @@ describe('SMTP transport security', () => {
   });
 
   it('parses relay URLs, masks nothing it needs and rejects bad ones', () => {
-    expect(parseSmtpUrl('smtps://u%40x:p%3Aw@mail.example.com')).toMatchObject({ host: 'mail.example.com', port: 465, secure: true, tls: 'implicit', user: 'u@x', pass: 'p:w', verifyCertificate: true });
+    expect(parseSmtpUrl('smtps://u%40x:p%3Aw@mail.example.com')).toMatchObject({
+      host: 'mail.example.com',
+      port: 465,
+      secure: true,
+      tls: 'implicit',
+      user: 'u@x',
+      pass: 'p:w',
+      verifyCertificate: true,
+    });
     expect(parseSmtpUrl('smtp://mail.example.com')).toMatchObject({ port: 587, secure: false, tls: 'required' });
     expect(() => parseSmtpUrl('http://mail.example.com')).toThrow(/scheme/);
     expect(() => parseSmtpUrl('smtps://mail.example.com?tls=none')).toThrow(/always TLS/);

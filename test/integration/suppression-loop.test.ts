@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
-import { startPipeline, type Pipeline } from '../../local/pipeline.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
 
 const BOUNCE = 'bounce@simulator.amazonses.com';
@@ -24,11 +24,15 @@ async function send(pipeline: Pipeline, to: string | string[]): Promise<string> 
 
 /** Waits for a status and the history lines that lead to it (a notification may overtake the `sent` line). */
 async function settled(pipeline: Pipeline, id: string, status: string, events: string[]) {
-  return waitFor(async () => {
-    const res = await getJson(`${pipeline.apiUrl}/v1/emails/${id}`);
-    const types = (res.body.events ?? []).map((e: { type: string }) => e.type);
-    return res.body.status === status && events.every((t) => types.includes(t)) ? res.body : undefined;
-  }, 15_000, `email ${id} to be ${status} with ${events.join(', ')}`);
+  return waitFor(
+    async () => {
+      const res = await getJson(`${pipeline.apiUrl}/v1/emails/${id}`);
+      const types = (res.body.events ?? []).map((e: { type: string }) => e.type);
+      return res.body.status === status && events.every((t) => types.includes(t)) ? res.body : undefined;
+    },
+    15_000,
+    `email ${id} to be ${status} with ${events.join(', ')}`,
+  );
 }
 
 /** What reached the relay: the SMTP sink's envelopes, or the SES stand-in's store. */
@@ -46,7 +50,16 @@ describe.each(['smtp', 'ses'] as const)('feedback loop through %s', (transport) 
       transport,
       log: () => silentLog,
       retryBaseSeconds: 0,
-      ...(transport === 'smtp' ? { sink: { faults: { onRcpt: (address) => (address === REFUSED ? { responseCode: 550, message: '5.1.1 <nobody@example.org>: Recipient address rejected: User unknown' } : undefined) } } } : {}),
+      ...(transport === 'smtp'
+        ? {
+            sink: {
+              faults: {
+                onRcpt: (address) =>
+                  address === REFUSED ? { responseCode: 550, message: '5.1.1 <nobody@example.org>: Recipient address rejected: User unknown' } : undefined,
+              },
+            },
+          }
+        : {}),
     });
   });
 

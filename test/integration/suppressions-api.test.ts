@@ -1,15 +1,15 @@
 /** The suppression and bounce routes over HTTP, their tables on dynalite. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/app.js';
+import { apiDeps } from '../../functions/adapters/api-wiring.js';
 import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store.js';
 import { DynamoDbSuppressionStore } from '../../functions/adapters/dynamodb-suppression-store.js';
-import { apiDeps } from '../../functions/adapters/api-wiring.js';
+import { createApiHandler } from '../../functions/api/app.js';
 import { feedbackKey } from '../../functions/core/feedback.js';
 import { silentLog } from '../../functions/core/log.js';
-import { startGateway, type Gateway } from '../../local/http-gateway.js';
+import { type Gateway, startGateway } from '../../local/http-gateway.js';
 import { getJson } from '../helpers/http.js';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/local-dynamodb.js';
+import { type LocalDynamo, startLocalDynamo } from '../helpers/local-dynamodb.js';
 
 let local: LocalDynamo;
 let gateway: Gateway;
@@ -18,11 +18,21 @@ beforeAll(async () => {
   local = await startLocalDynamo();
   gateway = await startGateway({ handler: createApiHandler(apiDeps({ ...local.env, QUEUE_URL: 'http://127.0.0.1:9/000000000000/q' }, local.aws), silentLog) });
   const suppressions = new DynamoDbSuppressionStore(dynamoClient(local.aws), local.env.SUPPRESSIONS_TABLE!);
-  for (let i = 0; i < 7; i++) await suppressions.add({ address: `user${i}@example.org`, reason: 'bounce', origin: 'ses', createdAt: '2026-01-01T00:00:00.000Z' });
+  for (let i = 0; i < 7; i++)
+    await suppressions.add({ address: `user${i}@example.org`, reason: 'bounce', origin: 'ses', createdAt: '2026-01-01T00:00:00.000Z' });
   const feedback = new DynamoDbFeedbackStore(dynamoClient(local.aws), local.env.FEEDBACK_TABLE!);
   for (let day = 1; day <= 5; day++) {
     const timestamp = `2026-01-0${day}T00:00:00.000Z`;
-    await feedback.record({ recipient: 'user1@example.org', feedbackKey: feedbackKey(timestamp, 'bounce', `f${day}`), type: 'bounce', timestamp, feedbackId: `f${day}`, origin: 'ses', recordedAt: timestamp, bounceType: 'Transient' });
+    await feedback.record({
+      recipient: 'user1@example.org',
+      feedbackKey: feedbackKey(timestamp, 'bounce', `f${day}`),
+      type: 'bounce',
+      timestamp,
+      feedbackId: `f${day}`,
+      origin: 'ses',
+      recordedAt: timestamp,
+      bounceType: 'Transient',
+    });
   }
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkApiKey, createApiKey, KeyAdminError, revokeApiKey, type ApiKeyStore } from '../../functions/core/api-key-admin.js';
-import { formatApiKey, generateApiKey, hashSecret, parseApiKey, secretMatches, type ApiKeyRecord } from '../../functions/core/api-key.js';
+import { type ApiKeyRecord, formatApiKey, generateApiKey, hashSecret, parseApiKey, secretMatches } from '../../functions/core/api-key.js';
+import { type ApiKeyStore, checkApiKey, createApiKey, KeyAdminError, revokeApiKey } from '../../functions/core/api-key-admin.js';
 
 describe('API key format', () => {
   it('a generated key reads back as the same id and secret', () => {
@@ -16,12 +16,20 @@ describe('API key format', () => {
     expect(parseApiKey(key)).toBeDefined();
   });
 
-  it.each([undefined, '', 'Bearer', 'Bearer ph_', 'ph_short_secret', `pk_${'a'.repeat(16)}_${'b'.repeat(43)}`, `ph_${'A'.repeat(16)}_${'b'.repeat(43)}`, `ph_${'a'.repeat(16)}_${'b'.repeat(42)}`, `ph_${'a'.repeat(16)}_${'b'.repeat(43)}x`, `Basic ph_${'a'.repeat(16)}_${'b'.repeat(43)}`])(
-    'refuses %s',
-    (header) => {
-      expect(parseApiKey(header)).toBeUndefined();
-    },
-  );
+  it.each([
+    undefined,
+    '',
+    'Bearer',
+    'Bearer ph_',
+    'ph_short_secret',
+    `pk_${'a'.repeat(16)}_${'b'.repeat(43)}`,
+    `ph_${'A'.repeat(16)}_${'b'.repeat(43)}`,
+    `ph_${'a'.repeat(16)}_${'b'.repeat(42)}`,
+    `ph_${'a'.repeat(16)}_${'b'.repeat(43)}x`,
+    `Basic ph_${'a'.repeat(16)}_${'b'.repeat(43)}`,
+  ])('refuses %s', (header) => {
+    expect(parseApiKey(header)).toBeUndefined();
+  });
 
   it('keys are unique', () => {
     const ids = new Set(Array.from({ length: 2000 }, () => generateApiKey().keyId));

@@ -26,7 +26,12 @@ function scriptedSqs(script: (ids: string[], call: number) => Refusals | Error) 
       const byId = new Map(command.input.Entries.map((e) => [(JSON.parse(e.MessageBody) as QueuedEmail).id, e.Id]));
       return {
         Successful: command.input.Entries.filter((e) => !answer.failed[(JSON.parse(e.MessageBody) as QueuedEmail).id]).map((e) => ({ Id: e.Id })),
-        Failed: Object.entries(answer.failed).map(([id, f]) => ({ Id: byId.get(id)!, SenderFault: f.senderFault, Code: f.senderFault ? 'InvalidParameterValue' : 'InternalError', Message: 'refused' })),
+        Failed: Object.entries(answer.failed).map(([id, f]) => ({
+          Id: byId.get(id)!,
+          SenderFault: f.senderFault,
+          Code: f.senderFault ? 'InvalidParameterValue' : 'InternalError',
+          Message: 'refused',
+        })),
       };
     },
   };
@@ -51,7 +56,9 @@ describe('SqsBatchQueue', () => {
 
   it('reports what is still refused after the last attempt, and a call that keeps failing', async () => {
     const refusing = scriptedSqs(() => ({ failed: { b: { senderFault: false } } }));
-    expect((await new SqsBatchQueue(refusing.client, 'q', { attempts: 3, backoffMs: 1 }).enqueueBatch(['a', 'b'].map(entry))).failed.map((f) => f.id)).toEqual(['b']);
+    expect((await new SqsBatchQueue(refusing.client, 'q', { attempts: 3, backoffMs: 1 }).enqueueBatch(['a', 'b'].map(entry))).failed.map((f) => f.id)).toEqual([
+      'b',
+    ]);
     expect(refusing.calls).toHaveLength(3);
     const down = scriptedSqs(() => new Error('connect ECONNREFUSED'));
     const result = await new SqsBatchQueue(down.client, 'q', { attempts: 2, backoffMs: 1 }).enqueueBatch(['a', 'b'].map(entry));

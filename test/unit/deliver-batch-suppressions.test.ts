@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { newRecord } from '../../functions/core/accept-email.js';
 import { silentLog } from '../../functions/core/log.js';
-import { systemClock, type OutgoingMessage, type SuppressionStore } from '../../functions/core/ports.js';
+import { type OutgoingMessage, type SuppressionStore, systemClock } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
 import { createDeliverHandler } from '../../functions/deliver/app.js';
 import { MemoryMessageStore, unreachable } from '../helpers/memory-ports.js';
@@ -28,7 +28,13 @@ async function deliverBatch(suppressions: SuppressionStore, recipients: string[]
   const sent: OutgoingMessage[] = [];
   const handler = createDeliverHandler({
     store,
-    transport: { name: 'recording', send: async (message) => (sent.push(message), { accepted: message.envelope.to, rejected: [], response: '250 ok' }) },
+    transport: {
+      name: 'recording',
+      send: async (message) => {
+        sent.push(message);
+        return { accepted: message.envelope.to, rejected: [], response: '250 ok' };
+      },
+    },
     suppressions,
     feedback: unreachable('feedback'),
     clock: systemClock,
@@ -42,7 +48,12 @@ async function deliverBatch(suppressions: SuppressionStore, recipients: string[]
     const id = `msg-${i}`;
     const request = parseSendRequest({ from: 'app@example.com', to, subject: `message ${i}`, text: 'hello' });
     await store.create(newRecord(id, request, new Date().toISOString()));
-    event.Records.push({ messageId: `m-${i}`, receiptHandle: `r-${i}`, body: JSON.stringify({ v: 1, id, request }), attributes: { ApproximateReceiveCount: '1' } } as SQSEvent['Records'][number]);
+    event.Records.push({
+      messageId: `m-${i}`,
+      receiptHandle: `r-${i}`,
+      body: JSON.stringify({ v: 1, id, request }),
+      attributes: { ApproximateReceiveCount: '1' },
+    } as SQSEvent['Records'][number]);
   }
   const response = (await handler(event, {} as never)) as SQSBatchResponse;
   return { response, sent, store };

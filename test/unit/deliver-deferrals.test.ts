@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newRecord } from '../../functions/core/accept-email.js';
 import { deliverEmail } from '../../functions/core/deliver-email.js';
 import { silentLog } from '../../functions/core/log.js';
-import { systemClock, type FeedbackStore, type SuppressionStore, type Transport, type TransportResult } from '../../functions/core/ports.js';
+import { type FeedbackStore, type SuppressionStore, systemClock, type Transport, type TransportResult } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
 import { MemoryMessageStore } from '../helpers/memory-ports.js';
 
@@ -14,7 +14,9 @@ function deferring(deferred: string[]): Transport {
       const to = message.envelope.to;
       return {
         accepted: to.filter((r) => !deferred.includes(r)),
-        rejected: to.filter((r) => deferred.includes(r)).map((recipient) => ({ recipient, failure: { kind: 'temporary', response: '451 4.3.0 try later', responseCode: 451 } })),
+        rejected: to
+          .filter((r) => deferred.includes(r))
+          .map((recipient) => ({ recipient, failure: { kind: 'temporary', response: '451 4.3.0 try later', responseCode: 451 } })),
         response: '250 ok',
       };
     },
@@ -28,7 +30,15 @@ async function lastAttempt(to: string[], deferred: string[]) {
   const store = new MemoryMessageStore();
   const request = parseSendRequest({ from: 'a@example.com', to, subject: 's', text: 't' });
   await store.create(newRecord('m1', request, new Date().toISOString()));
-  const deps = { store, transport: deferring(deferred), suppressions: noSuppressions, feedback: noFeedback, clock: systemClock, log: silentLog, leaseSeconds: 30 };
+  const deps = {
+    store,
+    transport: deferring(deferred),
+    suppressions: noSuppressions,
+    feedback: noFeedback,
+    clock: systemClock,
+    log: silentLog,
+    leaseSeconds: 30,
+  };
   const outcome = await deliverEmail(deps, { v: 1, id: 'm1', request }, { receiveCount: 5, maxReceives: 5 });
   return { outcome, record: (await store.get('m1'))! };
 }
@@ -45,6 +55,8 @@ describe('recipients still deferred on the last attempt', () => {
     const { outcome, record } = await lastAttempt(['ok@example.org', 'slow@example.org'], ['slow@example.org']);
     expect(outcome).toEqual({ result: 'sent' });
     expect(record.status).toBe('sent');
-    expect(record.events).toContainEqual(expect.objectContaining({ type: 'failed', recipients: ['slow@example.org'], detail: 'still deferred after 5 attempts' }));
+    expect(record.events).toContainEqual(
+      expect.objectContaining({ type: 'failed', recipients: ['slow@example.org'], detail: 'still deferred after 5 attempts' }),
+    );
   });
 });

@@ -16,19 +16,44 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const store = new MemoryMessageStore();
 const queue = new MemoryQueue();
 const handler = createApiHandler(
-  { accept: { store, queue, clock: systemClock, newId: uuidv7 }, store, idempotency: passThroughIdempotency, suppressions: unreachable('suppressions'), feedback: unreachable('feedback'), scheduling: unreachable('scheduling') },
+  {
+    accept: { store, queue, clock: systemClock, newId: uuidv7 },
+    store,
+    idempotency: passThroughIdempotency,
+    suppressions: unreachable('suppressions'),
+    feedback: unreachable('feedback'),
+    scheduling: unreachable('scheduling'),
+  },
   silentLog,
 );
 
 function event(body: string) {
-  const req = Object.assign(Object.create(null), { method: 'POST', url: '/v1/emails', rawHeaders: ['content-type', 'application/json'], socket: { remoteAddress: '127.0.0.1' } });
+  const req = Object.assign(Object.create(null), {
+    method: 'POST',
+    url: '/v1/emails',
+    rawHeaders: ['content-type', 'application/json'],
+    socket: { remoteAddress: '127.0.0.1' },
+  });
   return toProxyEvent(req, Buffer.from(body, 'utf8'), 'fuzz');
 }
 
 // Strings that try to break out of a header or an SMTP command.
 const nasty = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('\r\n', '\n', '\r', '\u0000', '\r\nBcc: victim@evil.test', '\nX-Injected: 1', '=?utf-8?B?DQpCY2M6IHg=?=', '<a@b.c>\r\nRCPT TO:<x@y.z>', '"', '\\', '\u2028', '\ud800'),
+  fc.constantFrom(
+    '\r\n',
+    '\n',
+    '\r',
+    '\u0000',
+    '\r\nBcc: victim@evil.test',
+    '\nX-Injected: 1',
+    '=?utf-8?B?DQpCY2M6IHg=?=',
+    '<a@b.c>\r\nRCPT TO:<x@y.z>',
+    '"',
+    '\\',
+    '\u2028',
+    '\ud800',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
 );
 const huge = fc.constantFrom('x'.repeat(100_000), 'é'.repeat(20_000), '\r\n'.repeat(5000));
@@ -58,7 +83,10 @@ const requestLike = fc.record(
         fc.record(
           {
             filename: nasty,
-            content: fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('base64')), nasty),
+            content: fc.oneof(
+              fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('base64')),
+              nasty,
+            ),
             contentType: fc.oneof(fc.constantFrom('image/png', 'application/pdf', 'text/plain'), nasty),
             contentId: nasty,
           },
@@ -85,7 +113,10 @@ const plausible = fc.record(
     headers: fc.dictionary(fc.stringMatching(/^X-[A-Za-z0-9-]{1,20}$/), fc.oneof(printable, nasty), { maxKeys: 3 }),
     attachments: fc.array(
       fc.record({
-        filename: fc.oneof(printable.filter((f) => f.length > 0), nasty),
+        filename: fc.oneof(
+          printable.filter((f) => f.length > 0),
+          nasty,
+        ),
         content: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('base64')),
         contentType: fc.constantFrom('image/png', 'application/pdf', 'text/plain'),
       }),
@@ -101,10 +132,22 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 30 }).map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 5000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }).map((depth) => '{"to":'.repeat(depth) + '1' + '}'.repeat(depth)) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }).map((depth) => `${'{"to":'.repeat(depth)}1${'}'.repeat(depth)}`) },
 );
 
-const BASE_HEADERS = ['date', 'from', 'to', 'cc', 'reply-to', 'message-id', 'subject', 'mime-version', 'x-posthaste-id', 'content-type', 'content-transfer-encoding'];
+const BASE_HEADERS = [
+  'date',
+  'from',
+  'to',
+  'cc',
+  'reply-to',
+  'message-id',
+  'subject',
+  'mime-version',
+  'x-posthaste-id',
+  'content-type',
+  'content-transfer-encoding',
+];
 
 describe('API fuzzing', () => {
   it(`never answers 5xx or throws, and every accepted body builds MIME with exactly the expected headers (${RUNS} runs)`, async () => {

@@ -2,11 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { buildMime } from '../../functions/core/mime.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
 import { parseSesNotification } from '../../functions/core/ses-notification.js';
-import { scenarioOf, simulatedNotifications, type SimulatedMail } from '../../local/mailbox-simulator.js';
+import { type SimulatedMail, scenarioOf, simulatedNotifications } from '../../local/mailbox-simulator.js';
 
-const request = parseSendRequest({ from: 'sender@example.com', to: ['bounce+x@simulator.amazonses.com', 'complaint@simulator.amazonses.com', 'friend@example.org'], subject: 'Hi', text: 'Hi', tags: [{ name: 'campaign', value: 'c1' }] });
+const request = parseSendRequest({
+  from: 'sender@example.com',
+  to: ['bounce+x@simulator.amazonses.com', 'complaint@simulator.amazonses.com', 'friend@example.org'],
+  subject: 'Hi',
+  text: 'Hi',
+  tags: [{ name: 'campaign', value: 'c1' }],
+});
 const built = buildMime(request, { id: 'msg-1' });
-const mail: SimulatedMail = { sesMessageId: '0100-abc-000000', raw: built.raw, from: built.envelope.from, destination: built.envelope.to, tags: request.tags, sentAt: new Date('2026-01-01T00:00:00Z') };
+const mail: SimulatedMail = {
+  sesMessageId: '0100-abc-000000',
+  raw: built.raw,
+  from: built.envelope.from,
+  destination: built.envelope.to,
+  tags: request.tags,
+  sentAt: new Date('2026-01-01T00:00:00Z'),
+};
 
 describe('mailbox simulator', () => {
   it('knows the simulator addresses, with or without a label', () => {
@@ -34,6 +47,10 @@ describe('mailbox simulator', () => {
   it('reports a suppression-list bounce as Permanent/Suppressed, without a DSN diagnostic', () => {
     const [n] = simulatedNotifications({ ...mail, destination: ['suppressionlist@simulator.amazonses.com'] }, { format: 'identity' });
     const parsed = parseSesNotification(n);
-    expect(parsed.outcome === 'notification' && parsed.notification.body).toMatchObject({ kind: 'bounce', bounceType: 'Permanent', bounceSubType: 'Suppressed' });
+    expect(parsed.outcome === 'notification' && parsed.notification.body).toMatchObject({
+      kind: 'bounce',
+      bounceType: 'Permanent',
+      bounceSubType: 'Suppressed',
+    });
   });
 });

@@ -47,7 +47,14 @@ describe('suppression rule', () => {
 
   it('reads an SMTP 5xx as a Permanent bounce with its enhanced status', () => {
     const record = smtpBounce('Nobody@Example.org', '550 5.1.1 <nobody@example.org>: User unknown', 'msg-1', 'sender@example.com', '2026-01-01T00:00:00.000Z');
-    expect(record).toMatchObject({ recipient: 'nobody@example.org', type: 'bounce', bounceType: 'Permanent', status: '5.1.1', origin: 'smtp', messageId: 'msg-1' });
+    expect(record).toMatchObject({
+      recipient: 'nobody@example.org',
+      type: 'bounce',
+      bounceType: 'Permanent',
+      status: '5.1.1',
+      origin: 'smtp',
+      messageId: 'msg-1',
+    });
     expect(suppresses(record)).toBe(true);
   });
 });
@@ -56,10 +63,14 @@ describe('TokenBucket', () => {
   function clocked(rate: number) {
     let now = 0;
     const waits: number[] = [];
-    const bucket = new TokenBucket(rate, () => now, async (ms) => {
-      waits.push(ms);
-      now += ms;
-    });
+    const bucket = new TokenBucket(
+      rate,
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
     return { bucket, waits, advance: (ms: number) => (now += ms) };
   }
 
