@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { SendEmailInput } from '../client/index.js';
 import { UsageError } from './output.js';
 
@@ -94,6 +94,8 @@ const PASSED_HEADER = /^(x-(?!posthaste-id$)|list-unsubscribe|list-unsubscribe-p
 
 /** An RFC 5322 message file as a send request: addresses, subject, bodies, attachments, X- headers. */
 export async function fromEml(file: string): Promise<SendEmailInput> {
+  // Loaded here: only .eml files need the parser.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(read(file) as Buffer);
   const email: Record<string, unknown> = {};
   const from = addresses(parsed.from)[0];
