@@ -309,3 +309,47 @@ describe('redelivery, order and matching', () => {
     await expect(broken(snsEvent(JSON.stringify(fixture('event-bounce.json'))), lambdaContext('posthaste-events'))).rejects.toThrow();
   });
 });
+
+describe('recipients as SES reports them', () => {
+  it.each([
+    ['a valid one before an empty one', ['jane@example.com', '']],
+    ['an empty one before a valid one', ['', 'jane@example.com']],
+    ['a blank one and a display-name form', ['   ', 'Jane Doe <Jane@Example.com>']],
+  ])('records every address and skips what is not one: %s', async (_case, addresses) => {
+    const bounce = fixture('identity-bounce-without-dsn.json');
+    bounce.bounce.bouncedRecipients = addresses.map((emailAddress) => ({ emailAddress }));
+    await sentMessage('msg-r1', bounce.mail.messageId);
+    await deliver(bounce);
+    expect(await scan('FEEDBACK_TABLE')).toEqual([expect.objectContaining({ recipient: 'jane@example.com', type: 'bounce' })]);
+    expect(await scan('SUPPRESSIONS_TABLE')).toEqual([expect.objectContaining({ address: 'jane@example.com', reason: 'bounce' })]);
+    const message = await messages.get('msg-r1');
+    expect(message!.status).toBe('bounced');
+    expect(message!.events.at(-1)).toMatchObject({ type: 'bounced', recipients: ['jane@example.com'] });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('not email addresses') }));
+  });
+
+  it('a complaint naming only a non-address records nothing for it and fails nothing', async () => {
+    const complaint = fixture('identity-complaint-without-feedback-report.json');
+    complaint.complaint.complainedRecipients = [{ emailAddress: '' }];
+    await sentMessage('msg-r2', complaint.mail.messageId);
+    await expect(deliver(complaint)).resolves.toBeDefined();
+    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
+    expect(await scan('SUPPRESSIONS_TABLE')).toHaveLength(0);
+  });
+});
+
+describe('not-spam reports (RFC 5965)', () => {
+  it('records a not-spam complaint without suppressing the recipient or marking the message complained', async () => {
+    const complaint = fixture('identity-complaint-with-feedback-report.json');
+    complaint.complaint.complaintFeedbackType = 'not-spam';
+    await sentMessage('msg-ns', complaint.mail.messageId);
+    await deliver(complaint);
+    expect(await scan('FEEDBACK_TABLE')).toEqual([
+      expect.objectContaining({ recipient: 'richard@example.com', type: 'complaint', complaintFeedbackType: 'not-spam' }),
+    ]);
+    expect(await scan('SUPPRESSIONS_TABLE')).toHaveLength(0);
+    const message = await messages.get('msg-ns');
+    expect(message!.status).toBe('sent');
+    expect(message!.events.at(-1)).toMatchObject({ type: 'complained', recipients: ['richard@example.com'], detail: 'not-spam' });
+  });
+});
