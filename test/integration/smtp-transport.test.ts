@@ -47,6 +47,9 @@ describe('SMTP transport security', () => {
     const error = await failure(transport(auth()).send(message));
     expect(error.failure.kind).toBe('temporary');
     expect(error.failure.response).toMatch(/self[- ]signed|certificate/i);
+    // The status names the cause an operator has to fix, and the retry is logged as an error.
+    expect(error.failure.response).toMatch(/^TLS with the relay failed: /);
+    expect(error.failure.needsOperator).toBe(true);
     expect(relay.received.some((m) => m.raw.includes('secret'))).toBe(false);
   });
 
@@ -68,6 +71,7 @@ describe('SMTP transport security', () => {
       // A relay that cannot do TLS is a configuration fault: retried, never sent in clear.
       expect(error.failure.code).toBe('ETLS');
       expect(error.failure.kind).toBe('temporary');
+      expect(error.failure.response).toMatch(/^TLS with the relay failed: /);
       expect(plain.received).toHaveLength(0);
     } finally {
       await plain.stop();
@@ -78,6 +82,8 @@ describe('SMTP transport security', () => {
     const error = await failure(transport(`smtp://relay-user:wrong@127.0.0.1:${relay.port}`, { ca: cert.cert }).send(message));
     expect(error.failure.responseCode).toBe(535);
     expect(error.failure.kind).toBe('temporary');
+    expect(error.failure.response).toMatch(/^relay authentication failed: 535/);
+    expect(error.failure.needsOperator).toBe(true);
   });
 
   it('parses relay URLs, masks nothing it needs and rejects bad ones', () => {
