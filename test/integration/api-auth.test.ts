@@ -59,4 +59,26 @@ describe('API authentication (the authorizer API Gateway runs, on the local gate
     expect(all).not.toContain(secret);
     expect(all).not.toContain(revokedKey.split('_').at(-1)!);
   });
+
+  it('refuses in the same problem+json documents as the deployed gateway responses', async () => {
+    const unauthorized = await fetch(`${pipeline.apiUrl}/v1/emails`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('content-type')).toBe('application/problem+json');
+    expect(await unauthorized.json()).toEqual({
+      type: 'urn:posthaste:problem:unauthorized',
+      title: 'Missing or invalid credentials',
+      status: 401,
+      code: 'unauthorized',
+      detail: expect.stringContaining('Authorization: Bearer'),
+      instance: expect.any(String),
+    });
+    const tooLarge = await fetch(`${pipeline.apiUrl}/v1/emails`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('content-type')).toBe('application/problem+json');
+    expect(await tooLarge.json()).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
 });
