@@ -71,9 +71,38 @@ export function toProxyEvent(
   };
 }
 
+const LOCAL_HOST_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Why a request does not come from this machine's own pages or tools; undefined when it does. */
+export function foreignRequest(req: IncomingMessage, server: Server, allowedOrigins: string[]): string | undefined {
+  const port = (server.address() as { port: number } | null)?.port;
+  const host = req.headers.host;
+  if (host !== undefined) {
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host.toLowerCase());
+    if (!match || !LOCAL_HOST_NAMES.has(match[1]!) || (match[2] !== undefined && Number(match[2]) !== port)) return `Host ${host} is not this machine`;
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined) return undefined;
+  if (allowedOrigins.includes(origin)) return undefined;
+  try {
+    const url = new URL(origin);
+    if (url.protocol === 'http:' && LOCAL_HOST_NAMES.has(url.hostname) && Number(url.port) === port) return undefined;
+  } catch {
+    // An Origin that is not a URL (`null` from a sandboxed page or a file) is foreign.
+  }
+  return `Origin ${origin} may not call this API (set POSTHASTE_ALLOWED_ORIGINS to allow it)`;
+}
+
 export interface GatewayOptions {
   handler: ProxyHandler;
   port?: number;
+  /**
+   * Browser origins allowed to call the API besides the gateway's own (POSTHASTE_ALLOWED_ORIGINS).
+   * Any other `Origin` is refused, and so is a `Host` that is not this machine: otherwise any
+   * web page a developer opens could post mail through their `npm start` (a form post needs
+   * no CORS preflight) or reach it through DNS rebinding.
+   */
+  allowedOrigins?: string[];
   /**
    * What API Gateway's authorizer does before the function runs: return a principal id
    * to let the request through, or a status (401/403) to refuse it.
@@ -91,6 +120,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.writeHead(status, { 'content-type': 'application/problem+json', ...extra }).end(document);
     };
     try {
+      const foreign = foreignRequest(req, server, options.allowedOrigins ?? []);
+      if (foreign) return refuse('ACCESS_DENIED', 403, foreign);
       const body = await readBody(req);
       if (body === 'too_large') return refuse('REQUEST_TOO_LARGE', 413, 'Request Too Long', { connection: 'close' });
       let principalId = 'local';

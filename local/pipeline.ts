@@ -60,6 +60,8 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /** Browser origins allowed besides the API's own (see GatewayOptions.allowedOrigins). */
+  allowedOrigins?: string[];
   /**
    * Require `Authorization: Bearer ph_…` keys from the apiKeys table, checked by the same
    * authorizer function API Gateway runs (create keys with `npm run keys -- create`).
@@ -258,6 +260,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     handler: api,
     ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
     ...(authorize ? { authorize } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   const poller =
     options.inProcessDelivery === false

@@ -38,6 +38,10 @@ try {
     // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
     requireApiKeys,
     transport,
+    allowedOrigins: (process.env.POSTHASTE_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
     ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
   });
