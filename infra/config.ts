@@ -2,13 +2,16 @@ import type { Node } from 'constructs';
 
 /**
  * Deployment settings, read from cdk.json context (or `-c key=value` on the command line).
- * Everything has a safe default except what cannot be guessed: the SMTP secret when the
- * transport is `smtp`. A bad value stops the synth with a message naming the key.
+ * Everything has a safe default except what cannot be guessed: who may be the sender
+ * (`domain` or `allowedSenderDomains`) and the SMTP secret when the transport is `smtp`. A bad value stops the synth with a message naming the key.
  */
 export interface PosthasteConfig {
   /** How the deliver function hands messages over: Amazon SES or an SMTP relay. */
   transport: 'ses' | 'smtp';
-  /** Domains `from` may use; empty means any (SES still allows only verified identities). */
+  /**
+   * Domains `from` may use, and the only SES identities the deliver function may send as.
+   * Never empty: without `domain` or `allowedSenderDomains` the synth stops.
+   */
   allowedSenderDomains: string[];
   /** Secrets Manager secret holding the relay (`{"url": "smtps://…"}` or host/port/username/password). */
   smtpSecretArn?: string;
@@ -99,6 +102,10 @@ export function readConfig(get: Lookup): PosthasteConfig {
 
   const domain = text(get, 'domain')?.toLowerCase();
   if (domain && !DOMAIN.test(domain)) throw new ConfigError(`context domain: ${domain} is not a domain name`);
+  // Without either, a leaked key could send as every identity the account has verified in SES.
+  if (!domain && allowedSenderDomains.length === 0) {
+    throw new ConfigError('set context domain (the sending domain, e.g. -c domain=example.com) or allowedSenderDomains (the domains `from` may use)');
+  }
   const alarmEmail = text(get, 'alarmEmail');
   if (alarmEmail && !EMAIL.test(alarmEmail)) throw new ConfigError(`context alarmEmail: ${alarmEmail} is not an e-mail address`);
   const mailFromSubdomain = text(get, 'mailFromSubdomain') ?? 'mail';

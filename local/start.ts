@@ -38,6 +38,7 @@ try {
     // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
     requireApiKeys,
     transport,
+    ...(process.env.ALLOWED_SENDER_DOMAINS ? { allowedSenderDomains: process.env.ALLOWED_SENDER_DOMAINS } : {}),
     allowedOrigins: (process.env.POSTHASTE_ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -106,6 +106,25 @@ describe('npm start', () => {
     }
   }, 60_000);
 
+  it('keeps to ALLOWED_SENDER_DOMAINS as the deployed API does', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'posthaste-data-'));
+    const started = await start(dataDir, { ALLOWED_SENDER_DOMAINS: 'example.com' });
+    try {
+      const send = (from: string) =>
+        fetch(`${started.apiUrl}/v1/emails`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from, to: 'b@example.org', subject: 'policy', text: 'x' }),
+        });
+      const refused = await send('ceo@elsewhere.test');
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ code: 'sender_not_allowed' });
+      expect((await send('app@example.com')).status).toBe(202);
+    } finally {
+      expect(await stop(started.child)).toBe(0);
+    }
+  }, 60_000);
+
   it.each([
     ['an unknown transport', { TRANSPORT: 'bogus' }, /^posthaste: TRANSPORT must be one of smtp, ses, not bogus$/m],
     ['a relay URL that is not one', { SMTP_URL: 'http://relay.example.com' }, /^posthaste: SMTP_URL scheme must be smtp or smtps/m],
