@@ -29,7 +29,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const isWebhookEventType = (value: string): value is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 
 /** History lines that are facts for the app; the rest (queued, retry, requeued, scheduled) are bookkeeping. */
-const TYPE_OF: Partial<Record<MessageEvent['type'] | 'opened' | 'clicked', WebhookEventType>> = {
+const TYPE_OF: Partial<Record<MessageEvent['type'], WebhookEventType>> = {
   sent: 'email.sent',
   delivered: 'email.delivered',
   delayed: 'email.delivery_delayed',
@@ -45,7 +45,7 @@ const TYPE_OF: Partial<Record<MessageEvent['type'] | 'opened' | 'clicked', Webho
   clicked: 'email.clicked',
 };
 
-export const webhookTypeOf = (event: Pick<MessageEvent, 'type'>): WebhookEventType | undefined => TYPE_OF[event.type as keyof typeof TYPE_OF];
+export const webhookTypeOf = (event: Pick<MessageEvent, 'type'>): WebhookEventType | undefined => TYPE_OF[event.type];
 
 /** The message as every event carries it: enough to join the event to the app's own send. */
 export interface MessageSummary {
