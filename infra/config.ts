@@ -39,6 +39,13 @@ export interface PosthasteConfig {
   authorizerCacheSeconds: number;
   /** SES delivers only over TLS to receiving servers unless this is false. */
   requireTls: boolean;
+  /**
+   * Open and click tracking on the configuration set (SES transport only): SES adds a pixel
+   * and rewrites links, and the events function records Open and Click in the history.
+   */
+  engagementTracking: boolean;
+  /** Your own domain for tracked links and the pixel (a CNAME to SES's tracking host, served over HTTPS). */
+  trackingRedirectDomain?: string;
   stackPrefix: string;
 }
 
@@ -115,6 +122,14 @@ export function readConfig(get: Lookup): PosthasteConfig {
   const stackPrefix = text(get, 'stackPrefix') ?? 'Posthaste';
   if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(stackPrefix)) throw new ConfigError('context stackPrefix must start with a letter: letters, digits and -');
 
+  const engagementTracking = bool(get, 'engagementTracking', false);
+  const trackingRedirectDomain = text(get, 'trackingRedirectDomain')?.toLowerCase();
+  if (trackingRedirectDomain && !DOMAIN.test(trackingRedirectDomain))
+    throw new ConfigError(`context trackingRedirectDomain: ${trackingRedirectDomain} is not a domain name`);
+  if (trackingRedirectDomain && !engagementTracking) throw new ConfigError('context trackingRedirectDomain needs engagementTracking=true');
+  if (engagementTracking && transport !== 'ses')
+    throw new ConfigError('context engagementTracking needs transport=ses: an SMTP relay does not report opens or clicks to Posthaste');
+
   const config: PosthasteConfig = {
     transport,
     allowedSenderDomains: domain && allowedSenderDomains.length === 0 ? [domain] : allowedSenderDomains,
@@ -130,11 +145,13 @@ export function readConfig(get: Lookup): PosthasteConfig {
     keyBurstLimit: int(get, 'keyBurstLimit', 40, 1, 5_000),
     authorizerCacheSeconds: int(get, 'authorizerCacheSeconds', 30, 0, 3600),
     requireTls: bool(get, 'requireTls', true),
+    engagementTracking,
     stackPrefix,
   };
   if (smtpSecretArn) config.smtpSecretArn = smtpSecretArn;
   if (alarmEmail) config.alarmEmail = alarmEmail;
   if (domain) config.domain = domain;
+  if (trackingRedirectDomain) config.trackingRedirectDomain = trackingRedirectDomain;
   return config;
 }
 

@@ -67,6 +67,16 @@ function messageUpdate(n: SesNotification, at: string): NotificationUpdate {
           },
         ],
       };
+    case 'open':
+      return {
+        key: `open:${id}:${body.timestamp}`,
+        events: [{ type: 'opened', at: body.timestamp, ...optional('userAgent', body.userAgent) }],
+      };
+    case 'click':
+      return {
+        key: `click:${id}:${body.timestamp}:${body.link}`,
+        events: [{ type: 'clicked', at: body.timestamp, link: body.link, ...optional('userAgent', body.userAgent) }],
+      };
     case 'reject':
       return {
         key: `reject:${id}`,
@@ -164,7 +174,7 @@ export async function recordNotification(deps: NotificationDeps, message: string
     });
   }
 
-  if (n.body.kind !== 'reject' && n.body.skippedRecipients.length > 0) {
+  if ('skippedRecipients' in n.body && n.body.skippedRecipients.length > 0) {
     deps.log('warn', 'SES notification names recipients that are not email addresses; they are skipped', {
       type: n.type,
       sesMessageId: n.mail.sesMessageId,

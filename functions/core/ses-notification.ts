@@ -67,6 +67,10 @@ const delaySchema = z.object({
 
 const rejectSchema = z.nullish(z.object({ reason: optionalText }));
 
+const openSchema = z.object({ timestamp: text, userAgent: optionalText, ipAddress: optionalText });
+
+const clickSchema = z.object({ timestamp: text, link: text, userAgent: optionalText, ipAddress: optionalText });
+
 export interface NotificationMail {
   sesMessageId: string;
   sentAt?: string;
@@ -109,7 +113,10 @@ export type NotificationBody =
     }
   | { kind: 'delivery'; timestamp: string; recipients: string[]; skippedRecipients: string[]; smtpResponse?: string; reportingMTA?: string }
   | { kind: 'delay'; timestamp: string; delayType?: string; expirationTime?: string; recipients: BouncedRecipient[]; skippedRecipients: string[] }
-  | { kind: 'reject'; reason: string };
+  | { kind: 'reject'; reason: string }
+  /** Engagement (configuration sets with open and click tracking): history only, never a status. */
+  | { kind: 'open'; timestamp: string; userAgent?: string }
+  | { kind: 'click'; timestamp: string; link: string; userAgent?: string };
 
 export interface SesNotification {
   format: 'identity' | 'event';
@@ -129,8 +136,6 @@ export type ParsedNotification =
 /** Types that are known and skipped on purpose, with the reason logged. */
 const IGNORED: Record<string, string> = {
   Send: 'SES accepted the message; the deliver worker recorded it already',
-  Open: 'open tracking is not recorded',
-  Click: 'click tracking is not recorded',
   'Rendering Failure': 'Posthaste does not send SES templates',
   Subscription: 'subscription preferences are managed in SES',
   AmazonSnsSubscriptionSucceeded: 'SES confirms that the topic is subscribed',
@@ -222,6 +227,16 @@ function readBody(type: string, json: Record<string, unknown>): NotificationBody
       const r = read(rejectSchema, 'reject');
       if (r && 'invalid' in r) return r;
       return { kind: 'reject', reason: r?.reason ?? 'rejected by SES' };
+    }
+    case 'Open': {
+      const o = read(openSchema, 'open');
+      if ('invalid' in o) return o;
+      return defined({ kind: 'open' as const, timestamp: o.timestamp, userAgent: o.userAgent });
+    }
+    case 'Click': {
+      const c = read(clickSchema, 'click');
+      if ('invalid' in c) return c;
+      return defined({ kind: 'click' as const, timestamp: c.timestamp, link: c.link, userAgent: c.userAgent });
     }
     default:
       return undefined;

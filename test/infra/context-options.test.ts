@@ -123,6 +123,24 @@ describe('bad context stops the synth with the key named', () => {
     expect(() => readConfig(get(values))).toThrow(message);
   });
 
+  it('turns on open and click tracking with a custom redirect domain', () => {
+    const tracked = synth({ domain: 'example.com', engagementTracking: true, trackingRedirectDomain: 'track.example.com' });
+    const [, destination] = resource(tracked.data, 'AWS::SES::ConfigurationSetEventDestination', 'Ses');
+    expect(destination.Properties!.EventDestination.MatchingEventTypes).toEqual(expect.arrayContaining(['open', 'click', 'bounce']));
+    const [, set] = resource(tracked.data, 'AWS::SES::ConfigurationSet', 'Ses');
+    expect(set.Properties!.TrackingOptions).toEqual({ CustomRedirectDomain: 'track.example.com', HttpsPolicy: 'REQUIRE' });
+    const plain = synth({ domain: 'example.com' });
+    const [, untracked] = resource(plain.data, 'AWS::SES::ConfigurationSetEventDestination', 'Ses');
+    expect(untracked.Properties!.EventDestination.MatchingEventTypes).not.toContain('open');
+  });
+
+  it('says plainly that an SMTP relay cannot track opens and clicks', () => {
+    expect(() =>
+      readConfig(get({ ...sender, transport: 'smtp', smtpSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:relay', engagementTracking: true })),
+    ).toThrow(/engagementTracking needs transport=ses/);
+    expect(() => readConfig(get({ ...sender, trackingRedirectDomain: 'track.example.com' }))).toThrow(/needs engagementTracking=true/);
+  });
+
   it('takes -c domain=… alone, and grants sending as that identity only', () => {
     const only = synth({ domain: 'mail.example.net' });
     expect(only.config.allowedSenderDomains).toEqual(['mail.example.net']);

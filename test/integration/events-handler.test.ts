@@ -208,21 +208,17 @@ describe('event publishing (eventType)', () => {
 });
 
 describe('what is skipped on purpose', () => {
-  it.each([
-    'event-send.json',
-    'event-open.json',
-    'event-click.json',
-    'event-rendering-failure.json',
-    'event-subscription.json',
-    'identity-subscription-succeeded.json',
-  ])('%s is logged and changes nothing', async (name) => {
-    await sentMessage('msg-10', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
-    const before = await messages.get('msg-10');
-    await expect(deliver(fixture(name))).resolves.toEqual([{ result: 'skipped', reason: expect.any(String) }]);
-    expect(await messages.get('msg-10')).toEqual(before);
-    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
-    expect(logged.some((l) => l.message === 'SES notification not recorded')).toBe(true);
-  });
+  it.each(['event-send.json', 'event-rendering-failure.json', 'event-subscription.json', 'identity-subscription-succeeded.json'])(
+    '%s is logged and changes nothing',
+    async (name) => {
+      await sentMessage('msg-10', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
+      const before = await messages.get('msg-10');
+      await expect(deliver(fixture(name))).resolves.toEqual([{ result: 'skipped', reason: expect.any(String) }]);
+      expect(await messages.get('msg-10')).toEqual(before);
+      expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
+      expect(logged.some((l) => l.message === 'SES notification not recorded')).toBe(true);
+    },
+  );
 
   it.each([
     ['an unknown event type', JSON.stringify({ eventType: 'Teleport', mail: { messageId: 'x' }, teleport: {} })],
@@ -351,5 +347,28 @@ describe('not-spam reports (RFC 5965)', () => {
     const message = await messages.get('msg-ns');
     expect(message!.status).toBe('sent');
     expect(message!.events.at(-1)).toMatchObject({ type: 'complained', recipients: ['richard@example.com'], detail: 'not-spam' });
+  });
+});
+
+describe('engagement (configuration sets with open and click tracking)', () => {
+  const sesId = 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000';
+
+  it('records an open and a click in the history, never in the status, once each', async () => {
+    await sentMessage('msg-open', sesId);
+    await deliver(fixture('event-open.json'));
+    await deliver(fixture('event-click.json'));
+    await deliver(fixture('event-click.json'));
+    const message = await messages.get('msg-open');
+    expect(message!.status).toBe('sent');
+    expect(message!.events.slice(-2)).toEqual([
+      { type: 'opened', at: '2017-08-09T22:00:19.652Z', userAgent: expect.stringContaining('iPhone') },
+      {
+        type: 'clicked',
+        at: '2017-08-09T23:51:25.570Z',
+        link: 'http://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-email-smtp.html',
+        userAgent: expect.stringContaining('Chrome'),
+      },
+    ]);
+    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
   });
 });
