@@ -1,5 +1,5 @@
 import { type APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
-import type { UsagePlanRegistry } from '../core/api-key-admin.js';
+import type { UsagePlanRegistry } from '../core/ports.js';
 
 /**
  * Per-key throttling: each Posthaste key gets an API Gateway API key in the stack's usage
