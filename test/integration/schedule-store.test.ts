@@ -62,7 +62,7 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-describe('schedule store and sweep', () => {
+describe('the sweep over the message store', () => {
   it('queues a message within the lookahead with a delay that ends at its due time, and only once', async () => {
     const id = await schedule_(45);
     const later = await schedule_(600);
@@ -132,24 +132,5 @@ describe('schedule store and sweep', () => {
     await messages.claim(sent, now, new Date(now.getTime() + 60_000));
     expect((await messages.cancel(sent, now)).outcome).toBe('too_late');
     expect((await messages.cancel('no-such-id', now)).outcome).toBe('missing');
-  });
-
-  it('resets only a message whose retries ran out', async () => {
-    const exhausted = await schedule_(1);
-    const rejected = await schedule_(1);
-    for (const [id, failure] of [
-      [exhausted, { kind: 'retries_exhausted', reason: 'retries exhausted: 421 try later' }],
-      [rejected, { kind: 'permanent', reason: '550 no such user' }],
-    ] as const) {
-      await messages.finish(id, { status: 'failed', failure, events: [{ type: 'failed', at: now.toISOString() }] });
-    }
-    expect(await messages.requeueExhausted(exhausted, now)).toBe(true);
-    expect(await messages.requeueExhausted(rejected, now)).toBe(false);
-    expect(await messages.requeueExhausted(exhausted, now)).toBe(false);
-    const record = (await messages.get(exhausted))!;
-    expect(record.status).toBe('queued');
-    expect(record.failureReason).toBeUndefined();
-    expect(record.failureKind).toBeUndefined();
-    expect(record.events.at(-1)!.type).toBe('requeued');
   });
 });
