@@ -1,15 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importsOf, REPO, tsFiles } from '../helpers/imports.js';
 
 /**
  * functions/core is the domain: it talks to the world only through its ports. This reads
  * the import statements (static, re-exports, `import()` and `require`) of every core file
  * and fails on an SDK, a transport library, Lambda or HTTP types, or any file outside core.
  */
-const CORE = resolve(dirname(fileURLToPath(import.meta.url)), '../../functions/core');
+const CORE = join(REPO, 'functions/core');
 
 const FORBIDDEN: { pattern: RegExp; why: string }[] = [
   { pattern: /^@aws-sdk\//, why: 'an AWS SDK client belongs in an adapter' },
@@ -22,28 +21,18 @@ const FORBIDDEN: { pattern: RegExp; why: string }[] = [
   { pattern: /^(node:)?(http|https|http2|net|tls|dgram)$/, why: 'network and HTTP belong in adapters or functions/api' },
 ];
 
-const coreFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? coreFiles(join(dir, entry.name)) : /\.[cm]?ts$/.test(entry.name) ? [join(dir, entry.name)] : [],
-  );
-
-/** Every module specifier a file imports, re-exports, `import()`s or `require`s. */
-function importsOf(source: string): string[] {
-  return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
-}
-
 /** Why `specifier`, imported by `file`, breaks the rule; undefined when it is fine. */
 function violation(file: string, specifier: string): string | undefined {
   if (specifier.startsWith('.')) {
     const target = resolve(dirname(file), specifier);
     const inside = relative(CORE, target);
-    return inside.startsWith('..') ? `reaches outside functions/core (${relative(resolve(CORE, '../..'), target)})` : undefined;
+    return inside.startsWith('..') ? `reaches outside functions/core (${relative(REPO, target)})` : undefined;
   }
   return FORBIDDEN.find((rule) => rule.pattern.test(specifier))?.why;
 }
 
 describe('functions/core imports', () => {
-  const files = coreFiles(CORE);
+  const files = tsFiles(CORE);
 
   it('finds the core files and their imports', () => {
     expect(files.length).toBeGreaterThan(20);
