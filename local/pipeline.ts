@@ -10,7 +10,7 @@ import { eventsDeps } from '../functions/adapters/events-wiring.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
 import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
-import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
+import { parseSmtpUrl, type SmtpConfig, smtpSecurityWarnings } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
@@ -58,6 +58,8 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /** Browser origins allowed besides the API's own (see GatewayOptions.allowedOrigins). */
+  allowedOrigins?: string[];
   /**
    * Require `Authorization: Bearer ph_…` keys from the apiKeys table, checked by the same
    * authorizer function API Gateway runs (create keys with `npm run keys -- create`).
@@ -226,6 +228,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       smtpUrl = `smtp://127.0.0.1:${sink.port}?tls=none`;
     }
     const smtp: SmtpConfig = parseSmtpUrl(smtpUrl, { ...(sink ? { timeoutMs: 10_000 } : {}), ...options.smtpOverrides });
+    if (options.smtpUrl) for (const warning of smtpSecurityWarnings(smtp)) makeLog('deliver')('warn', warning);
     const smtpTransport = new SmtpTransport(smtp);
     transport = smtpTransport;
     closeTransport = () => smtpTransport.close();
@@ -249,6 +252,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     handler: api,
     ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
     ...(authorize ? { authorize } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   const poller =
     options.inProcessDelivery === false

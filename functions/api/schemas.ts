@@ -42,11 +42,15 @@ export const acceptedSchema = z.object({
 });
 
 export const eventSchema = z.object({
-  type: z.string().describe('scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, …'),
+  type: z
+    .string()
+    .describe('scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, …'),
   at: isoTime,
   recipients: z.array(z.string()).optional(),
   response: z.string().optional().describe("The relay's or SES's own words"),
   detail: z.string().optional(),
+  link: z.string().optional().describe('Clicks: the link followed'),
+  userAgent: z.string().optional().describe("Opens and clicks: the reader's user agent"),
 });
 
 export const emailSchema = z.object({

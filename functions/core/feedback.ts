@@ -11,7 +11,15 @@ export const addressKey = (address: string): string => address.trim().toLowerCas
 /** Sorts by time; the type and feedback id make it unique per report and recipient. */
 export const feedbackKey = (timestamp: string, type: FeedbackRecord['type'], feedbackId: string): string => `${timestamp}#${type}#${feedbackId}`;
 
-export const suppresses = (record: FeedbackRecord): boolean => record.type === 'complaint' || record.bounceType === 'Permanent';
+/**
+ * A complaint whose feedback type is `not-spam` (RFC 5965 §7.3) says the recipient does NOT
+ * consider the message spam (they took it out of a spam folder): it is recorded, never a
+ * reason to stop sending to them.
+ */
+export const isNotSpamReport = (feedbackType: string | undefined): boolean => feedbackType?.trim().toLowerCase() === 'not-spam';
+
+export const suppresses = (record: FeedbackRecord): boolean =>
+  (record.type === 'complaint' && !isNotSpamReport(record.complaintFeedbackType)) || record.bounceType === 'Permanent';
 
 export function suppressionFor(record: FeedbackRecord, at: string): Suppression {
   const entry: Suppression = {

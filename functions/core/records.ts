@@ -21,7 +21,9 @@ export type EventType =
   | 'bounced'
   | 'complained'
   | 'delayed'
-  | 'rejected';
+  | 'rejected'
+  | 'opened'
+  | 'clicked';
 
 /** One line of a message's history, as `GET /v1/emails/{id}` shows it. */
 export interface MessageEvent {
@@ -31,6 +33,10 @@ export interface MessageEvent {
   /** The relay's or SES's own words (an SMTP reply line, a diagnostic code). */
   response?: string;
   detail?: string;
+  /** Clicks: the link the reader followed. */
+  link?: string;
+  /** Opens and clicks: the reader's user agent, as SES reports it. */
+  userAgent?: string;
 }
 
 /**
