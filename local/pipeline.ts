@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { apiDeps } from '../functions/adapters/api-wiring.js';
@@ -19,11 +18,10 @@ import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
 import { deliverDeps } from '../functions/adapters/wiring.js';
 import { createApiHandler } from '../functions/api/app.js';
 import { createAuthorizerHandler } from '../functions/authorizer/app.js';
-import type { PayloadStore } from '../functions/core/claim-check.js';
+import { checkIn, checkOut } from '../functions/core/claim-check.js';
 import type { Log } from '../functions/core/log.js';
 import { noMetrics } from '../functions/core/metrics.js';
-import type { Transport } from '../functions/core/ports.js';
-import { parseQueuedEmail } from '../functions/core/queued-email.js';
+import type { PayloadStore, Transport } from '../functions/core/ports.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { createDeliverHandler } from '../functions/deliver/app.js';
 import { createEventsHandler } from '../functions/events/app.js';
@@ -183,17 +181,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   if (snapshot && existsSync(snapshot)) {
     const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
     for (const [name, bodies] of Object.entries(saved)) {
-      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl, payloads);
+      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl);
       for (const body of bodies) {
-        const message = (() => {
-          try {
-            return parseQueuedEmail(body);
-          } catch {
-            return undefined;
-          }
-        })();
-        if (message) await restoreQueue.enqueue(message);
-        else await sqs.send(new SendMessageCommand({ QueueUrl: restoreQueue.queueUrl, MessageBody: body }));
+        // A readable message goes through the claim check again (large ones back to the payload store); anything else as it was.
+        const read = await checkOut(body, undefined);
+        await restoreQueue.enqueue(read.readable ? await checkIn(payloads, { message: read.message }) : { id: read.id ?? 'unreadable', body });
       }
       if (bodies.length) log('info', `restored ${bodies.length} message(s) to ${name}`);
     }
