@@ -1,5 +1,5 @@
 import { awsSettingsFromEnv, dynamoClient, sqsClient } from '../functions/adapters/aws-clients.js';
-import { DynamoDbScheduleStore } from '../functions/adapters/dynamodb-schedule-store.js';
+import { DynamoDbMessageStore } from '../functions/adapters/dynamodb-message-store.js';
 import { ConfigError, type Env, required } from '../functions/adapters/env.js';
 import { SqsDeadLetters } from '../functions/adapters/sqs-dead-letters.js';
 import { systemClock } from '../functions/core/ports.js';
@@ -18,6 +18,6 @@ export async function redrive(env: Env, options: { limit?: number; onProgress?: 
   }
   const aws = awsSettingsFromEnv(env);
   const dlq = new SqsDeadLetters(sqsClient(aws), dlqUrl, queueUrl);
-  const control = new DynamoDbScheduleStore(dynamoClient(aws), table);
-  return redriveDeadLetters({ dlq, control, clock: systemClock }, options);
+  const messages = new DynamoDbMessageStore(dynamoClient(aws), table);
+  return redriveDeadLetters({ dlq, messages, clock: systemClock }, options);
 }

@@ -73,7 +73,7 @@ export type Email = {
 };
 
 export type EmailEvent = {
-  /** scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, … */
+  /** scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, … */
   type: string;
   /** ISO 8601 date-time (UTC) */
   at: string;
@@ -81,6 +81,10 @@ export type EmailEvent = {
   /** The relay's or SES's own words */
   response?: string | undefined;
   detail?: string | undefined;
+  /** Clicks: the link followed */
+  link?: string | undefined;
+  /** Opens and clicks: the reader's user agent */
+  userAgent?: string | undefined;
 };
 
 export type Canceled = {

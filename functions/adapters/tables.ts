@@ -11,6 +11,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *  feedback      recipient + feedbackKey         GSI byMessage (messageId + feedbackKey); one item per bounced/complaining recipient
  *  suppressions  address
  *  apiKeys       keyId                           the key's secret is stored only as a hash
+ *  webhooks      id                              one item per endpoint, its signing secrets inside (the table is encrypted)
+ *  webhookDeliveries endpointId + deliveryId     one item per event and endpoint, its attempts inside; TTL expiresAt (30 days)
  */
 export const TABLE_ENV = {
   messages: 'MESSAGES_TABLE',
@@ -18,6 +20,8 @@ export const TABLE_ENV = {
   feedback: 'FEEDBACK_TABLE',
   suppressions: 'SUPPRESSIONS_TABLE',
   apiKeys: 'API_KEYS_TABLE',
+  webhooks: 'WEBHOOKS_TABLE',
+  webhookDeliveries: 'WEBHOOK_DELIVERIES_TABLE',
 } as const;
 
 export type TableName = keyof typeof TABLE_ENV;
@@ -28,9 +32,11 @@ export const LOCAL_TABLES: Record<TableName, string> = {
   feedback: 'posthaste-feedback',
   suppressions: 'posthaste-suppressions',
   apiKeys: 'posthaste-api-keys',
+  webhooks: 'posthaste-webhooks',
+  webhookDeliveries: 'posthaste-webhook-deliveries',
 };
 
-export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { idempotency: 'expiration' };
+export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { idempotency: 'expiration', webhookDeliveries: 'expiresAt' };
 
 const S = 'S' as const;
 
@@ -105,6 +111,24 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'keyId', AttributeType: S }],
       KeySchema: [{ AttributeName: 'keyId', KeyType: 'HASH' }],
+    },
+    webhooks: {
+      TableName: names.webhooks,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: S }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    },
+    webhookDeliveries: {
+      TableName: names.webhookDeliveries,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'endpointId', AttributeType: S },
+        { AttributeName: 'deliveryId', AttributeType: S },
+      ],
+      KeySchema: [
+        { AttributeName: 'endpointId', KeyType: 'HASH' },
+        { AttributeName: 'deliveryId', KeyType: 'RANGE' },
+      ],
     },
   };
 }
