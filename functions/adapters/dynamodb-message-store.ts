@@ -11,7 +11,7 @@ import type {
   NotificationUpdate,
   TakenMessage,
 } from '../core/ports.js';
-import type { FailureKind, MessageRecord, StashedPayload } from '../core/records.js';
+import type { FailureKind, MessageEvent, MessageRecord, StashedPayload } from '../core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
 import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 import { SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
@@ -179,8 +179,9 @@ export class DynamoDbMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: message.id },
-          UpdateExpression:
-            'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events)',
+          // The `queued` history line is written when the queue has it (enqueued), not per take:
+          // a message the queue refuses sweep after sweep does not grow its history.
+          UpdateExpression: 'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at ADD handOffs :one',
           // Scheduled, or queued by a sweep that never confirmed the enqueue (and no worker has it).
           ConditionExpression: 'attribute_exists(scheduledBucket) AND dueAt = :seen AND (#status = :scheduled OR (#status = :queued AND attempts = :zero))',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -191,9 +192,8 @@ export class DynamoDbMessageStore implements MessageStore {
             ':retry': retryAt.toISOString(),
             ':seen': message.dueAt,
             ':zero': 0,
+            ':one': 1,
             ':at': when,
-            ':empty': [],
-            ':events': [{ type: 'queued', at: when, detail: 'due: handed to the queue' }],
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -201,7 +201,7 @@ export class DynamoDbMessageStore implements MessageStore {
     );
     if (out) {
       const item = out.Attributes!;
-      return { id: message.id, scheduledAt: String(item.scheduledAt), payload: item.payload as StashedPayload };
+      return { id: message.id, scheduledAt: String(item.scheduledAt), payload: item.payload as StashedPayload, handOffs: Number(item.handOffs ?? 1) };
     }
     // Lost to another sweep or a cancel, or a worker already has it: in the last case the
     // index entry is stale (its enqueue was never confirmed) and is dropped here.
@@ -220,16 +220,16 @@ export class DynamoDbMessageStore implements MessageStore {
     return undefined;
   }
 
-  async enqueued(id: string, retryAt: Date): Promise<void> {
+  async enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void> {
     // A false condition means canceled meanwhile (the cancel removed the keys itself): nothing left to do.
     await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression: 'REMOVE scheduledBucket, dueAt, payload',
+          UpdateExpression: `${event ? 'SET events = list_append(if_not_exists(events, :empty), :events) ' : ''}REMOVE scheduledBucket, dueAt, payload`,
           ConditionExpression: 'dueAt = :retry',
-          ExpressionAttributeValues: { ':retry': retryAt.toISOString() },
+          ExpressionAttributeValues: { ':retry': retryAt.toISOString(), ...(event ? { ':empty': [], ':events': [event] } : {}) },
         }),
       ),
     );

@@ -74,6 +74,8 @@ export interface TakenMessage {
   /** When the message is due (its scheduledAt). */
   scheduledAt: string;
   payload: StashedPayload;
+  /** How many sweeps have taken it, this one included: a message the queue keeps refusing is given up. */
+  handOffs: number;
 }
 
 export type CancelResult =
@@ -121,8 +123,11 @@ export interface MessageStore {
    * taken over after `retryAt`. Undefined when another sweep or a cancel won.
    */
   take(message: DueMessage, at: Date, retryAt: Date): Promise<TakenMessage | undefined>;
-  /** The queue has it: the message leaves the schedule and drops its payload. */
-  enqueued(id: string, retryAt: Date): Promise<void>;
+  /**
+   * The message leaves the schedule and drops its payload: the queue has it (`event` is its
+   * `queued` history line), or it was closed as failed.
+   */
+  enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void>;
 
   // Backward moves
   /** Cancels a message no worker has claimed yet (scheduled, or queued with no attempt). */

@@ -12,7 +12,7 @@ import type {
   QueueMessage,
   TakenMessage,
 } from '../../functions/core/ports.js';
-import type { MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
+import type { MessageEvent, MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../../functions/core/status.js';
 
 /** A stored message with the table's bookkeeping beside it (what DynamoDbMessageStore keeps in extra attributes). */
@@ -21,6 +21,7 @@ interface Stored {
   leaseUntil?: number;
   /** In the schedule index while set. */
   dueAt?: string;
+  handOffs?: number;
   payload?: StashedPayload;
   notificationKeys: Set<string>;
 }
@@ -107,14 +108,16 @@ export class MemoryMessageStore implements MessageStore {
     const when = at.toISOString();
     r.status = 'queued';
     r.updatedAt = when;
-    r.events.push({ type: 'queued', at: when, detail: 'due: handed to the queue' });
+    stored.handOffs = (stored.handOffs ?? 0) + 1;
     stored.dueAt = retryAt.toISOString();
-    return { id: r.id, scheduledAt: r.scheduledAt!, payload: structuredClone(stored.payload!) };
+    return { id: r.id, scheduledAt: r.scheduledAt!, payload: structuredClone(stored.payload!), handOffs: stored.handOffs };
   }
 
-  async enqueued(id: string, retryAt: Date): Promise<void> {
+  async enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void> {
     const stored = this.items.get(id);
-    if (stored?.dueAt === retryAt.toISOString()) this.leaveSchedule(stored);
+    if (stored?.dueAt !== retryAt.toISOString()) return;
+    if (event) stored.record.events.push(structuredClone(event));
+    this.leaveSchedule(stored);
   }
 
   async cancel(id: string, at: Date): Promise<CancelResult> {
