@@ -147,7 +147,7 @@ export interface MessageStore {
 
 /** What each use case reads and writes of the messages table. */
 export type AcceptMessages = Pick<MessageStore, 'create' | 'createScheduled' | 'finish'>;
-export type DeliveryMessages = Pick<MessageStore, 'claim' | 'recordAttempt' | 'finish'>;
+export type DeliveryMessages = Pick<MessageStore, 'claim' | 'recordAttempt' | 'finish' | 'requeueExhausted'>;
 export type ScheduleMessages = Pick<MessageStore, 'due' | 'take' | 'enqueued' | 'finish'>;
 export type FeedbackMessages = Pick<MessageStore, 'idByProviderMessageId' | 'exists' | 'applyNotification'>;
 
