@@ -129,6 +129,12 @@ export interface MessageStore {
    */
   enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void>;
 
+  // The webhook outbox
+  /** Messages with history lines not yet handed to the webhook queue, marked before `before`. */
+  pendingEmission(before: Date, limit: number): Promise<string[]>;
+  /** The first `count` history lines are on the webhook queue; the mark goes once nothing is left. */
+  markEmitted(id: string, count: number): Promise<void>;
+
   // Backward moves
   /** Cancels a message no worker has claimed yet (scheduled, or queued with no attempt). */
   cancel(id: string, at: Date): Promise<CancelResult>;

@@ -14,6 +14,7 @@ import type {
 } from '../../functions/core/ports.js';
 import type { MessageEvent, MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../../functions/core/status.js';
+import { webhookTypeOf } from '../../functions/core/webhook-events.js';
 
 /** A stored message with the table's bookkeeping beside it (what DynamoDbMessageStore keeps in extra attributes). */
 interface Stored {
@@ -22,6 +23,8 @@ interface Stored {
   /** In the schedule index while set. */
   dueAt?: string;
   handOffs?: number;
+  /** The webhook outbox mark: set by the write that appended a webhook-worthy line. */
+  emitPendingSince?: string;
   payload?: StashedPayload;
   notificationKeys: Set<string>;
 }
@@ -129,6 +132,7 @@ export class MemoryMessageStore implements MessageStore {
       r.status = 'canceled';
       r.updatedAt = when;
       r.events.push({ type: 'canceled', at: when });
+      this.markPending(stored, r.events.slice(-1));
       this.leaveSchedule(stored);
       delete stored.leaseUntil;
       return { outcome: 'canceled', record: copy(r) };
@@ -167,6 +171,7 @@ export class MemoryMessageStore implements MessageStore {
       stored.notificationKeys.add(update.key);
       r.events.push(...structuredClone(update.events));
       r.updatedAt = new Date().toISOString();
+      this.markPending(stored, update.events);
     }
     if (update.status && STATUS_RANK[r.status] < STATUS_RANK[update.status]) {
       r.status = update.status;
@@ -175,8 +180,29 @@ export class MemoryMessageStore implements MessageStore {
     return duplicate ? 'duplicate' : 'applied';
   }
 
+  async pendingEmission(before: Date, limit: number): Promise<string[]> {
+    return [...this.items.values()]
+      .filter((s) => s.emitPendingSince !== undefined && s.emitPendingSince < before.toISOString())
+      .map((s) => s.record.id)
+      .slice(0, limit);
+  }
+
+  async markEmitted(id: string, count: number): Promise<void> {
+    const stored = this.items.get(id);
+    if (!stored) return;
+    const r = stored.record;
+    if (r.eventsEmitted !== undefined && r.eventsEmitted > count) return;
+    r.eventsEmitted = count;
+    if (r.events.length === count) delete stored.emitPendingSince;
+  }
+
+  private markPending(stored: Stored, events: readonly MessageEvent[]): void {
+    if (events.some((e) => webhookTypeOf(e) !== undefined)) stored.emitPendingSince ??= new Date().toISOString();
+  }
+
   private append(stored: Stored, update: AttemptUpdate): void {
     const r = stored.record;
+    this.markPending(stored, update.events);
     r.events.push(...structuredClone(update.events));
     r.acceptedRecipients.push(...lower(update.accepted));
     r.rejectedRecipients.push(...lower(update.rejected));

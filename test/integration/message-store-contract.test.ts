@@ -53,6 +53,28 @@ describe.each(implementations)('%s', (_name, make) => {
     return id;
   };
 
+  it('marks a write that appended a fact for the webhook outbox, until the lines are emitted', async () => {
+    const future = new Date('2100-01-01T00:00:00.000Z');
+    const quiet = await queued();
+    await store.recordAttempt(quiet, { events: [{ type: 'retry', at: t0.toISOString() }] });
+    expect(await store.pendingEmission(future, 1000)).not.toContain(quiet);
+
+    const id = await queued();
+    await store.finish(id, { status: 'sent', events: [{ type: 'sent', at: t0.toISOString() }] });
+    expect(await store.pendingEmission(future, 1000)).toContain(id);
+    expect(await store.pendingEmission(new Date('2000-01-01T00:00:00.000Z'), 1000)).not.toContain(id);
+    // Emitted up to a position that is already behind (a line arrived meanwhile): the mark stays.
+    await store.applyNotification(id, { key: 'n1', status: 'delivered', events: [{ type: 'delivered', at: t0.toISOString() }] });
+    await store.markEmitted(id, 2);
+    expect((await store.get(id))!.eventsEmitted).toBe(2);
+    expect(await store.pendingEmission(future, 1000)).toContain(id);
+    await store.markEmitted(id, 3);
+    expect(await store.pendingEmission(future, 1000)).not.toContain(id);
+    // The position never moves back.
+    await store.markEmitted(id, 1);
+    expect((await store.get(id))!.eventsEmitted).toBe(3);
+  });
+
   it('creates a record once and reads it back as written', async () => {
     const id = await queued();
     expect(await store.get(id)).toEqual(newRecord(id, request, t0.toISOString()));
