@@ -11,10 +11,11 @@ import type {
   NotificationUpdate,
   TakenMessage,
 } from '../core/ports.js';
-import type { FailureKind, MessageRecord, StashedPayload } from '../core/records.js';
+import type { FailureKind, MessageEvent, MessageRecord, StashedPayload } from '../core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
+import { webhookTypeOf } from '../core/webhook-events.js';
 import { documentClient, ifConditionHolds } from './dynamodb-document.js';
-import { SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
+import { EMISSION_INDEX, SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
 
 /** The partition of the schedule index a message lives in: a stable hash of its id. */
 export function scheduleBucket(id: string): string {
@@ -81,6 +82,7 @@ export class DynamoDbMessageStore implements MessageStore {
     const values: Record<string, unknown> = { ':events': update.events, ':empty': [], ':at': new Date().toISOString() };
     const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at'];
     appendRecipients(sets, values, update);
+    markPending(sets, values, id, update.events);
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -103,6 +105,7 @@ export class DynamoDbMessageStore implements MessageStore {
     };
     const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at', '#status = :status', 'statusRank = :rank'];
     appendRecipients(sets, values, update);
+    markPending(sets, values, id, update.events);
     for (const key of ['relayResponse', 'providerMessageId'] as const) {
       if (update[key] !== undefined) {
         sets.push(`${key} = :${key}`);
@@ -179,8 +182,9 @@ export class DynamoDbMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: message.id },
-          UpdateExpression:
-            'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events)',
+          // The `queued` history line is written when the queue has it (enqueued), not per take:
+          // a message the queue refuses sweep after sweep does not grow its history.
+          UpdateExpression: 'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at ADD handOffs :one',
           // Scheduled, or queued by a sweep that never confirmed the enqueue (and no worker has it).
           ConditionExpression: 'attribute_exists(scheduledBucket) AND dueAt = :seen AND (#status = :scheduled OR (#status = :queued AND attempts = :zero))',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -191,9 +195,8 @@ export class DynamoDbMessageStore implements MessageStore {
             ':retry': retryAt.toISOString(),
             ':seen': message.dueAt,
             ':zero': 0,
+            ':one': 1,
             ':at': when,
-            ':empty': [],
-            ':events': [{ type: 'queued', at: when, detail: 'due: handed to the queue' }],
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -201,7 +204,7 @@ export class DynamoDbMessageStore implements MessageStore {
     );
     if (out) {
       const item = out.Attributes!;
-      return { id: message.id, scheduledAt: String(item.scheduledAt), payload: item.payload as StashedPayload };
+      return { id: message.id, scheduledAt: String(item.scheduledAt), payload: item.payload as StashedPayload, handOffs: Number(item.handOffs ?? 1) };
     }
     // Lost to another sweep or a cancel, or a worker already has it: in the last case the
     // index entry is stale (its enqueue was never confirmed) and is dropped here.
@@ -220,16 +223,16 @@ export class DynamoDbMessageStore implements MessageStore {
     return undefined;
   }
 
-  async enqueued(id: string, retryAt: Date): Promise<void> {
+  async enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void> {
     // A false condition means canceled meanwhile (the cancel removed the keys itself): nothing left to do.
     await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression: 'REMOVE scheduledBucket, dueAt, payload',
+          UpdateExpression: `${event ? 'SET events = list_append(if_not_exists(events, :empty), :events) ' : ''}REMOVE scheduledBucket, dueAt, payload`,
           ConditionExpression: 'dueAt = :retry',
-          ExpressionAttributeValues: { ':retry': retryAt.toISOString() },
+          ExpressionAttributeValues: { ':retry': retryAt.toISOString(), ...(event ? { ':empty': [], ':events': [event] } : {}) },
         }),
       ),
     );
@@ -242,8 +245,7 @@ export class DynamoDbMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression:
-            'SET #status = :canceled, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE scheduledBucket, dueAt, payload, leaseUntil',
+          UpdateExpression: `SET #status = :canceled, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events), ${PENDING_SETS} REMOVE scheduledBucket, dueAt, payload, leaseUntil`,
           ConditionExpression: 'attribute_exists(id) AND attempts = :zero AND #status IN (:scheduled, :queued)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -255,6 +257,7 @@ export class DynamoDbMessageStore implements MessageStore {
             ':at': when,
             ':empty': [],
             ':events': [{ type: 'canceled', at: when }],
+            ':emitBucket': emitBucket(id),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -321,14 +324,17 @@ export class DynamoDbMessageStore implements MessageStore {
    */
   async applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'> {
     const at = new Date().toISOString();
+    const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at'];
+    const values: Record<string, unknown> = { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key };
+    markPending(sets, values, id, update.events);
     const appended = await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression: 'SET events = list_append(if_not_exists(events, :empty), :events), updatedAt = :at ADD notificationKeys :keys',
+          UpdateExpression: `SET ${sets.join(', ')} ADD notificationKeys :keys`,
           ConditionExpression: 'attribute_exists(id) AND NOT contains(notificationKeys, :key)',
-          ExpressionAttributeValues: { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key },
+          ExpressionAttributeValues: values,
         }),
       ),
     );
@@ -353,6 +359,69 @@ export class DynamoDbMessageStore implements MessageStore {
     }
     return outcome;
   }
+
+  // The webhook outbox
+  async pendingEmission(before: Date, limit: number): Promise<string[]> {
+    const buckets = Array.from({ length: SCHEDULE_BUCKETS }, (_, i) => `emit#${i}`);
+    const pages = await Promise.all(
+      buckets.map((bucket) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: EMISSION_INDEX,
+            KeyConditionExpression: 'emitBucket = :bucket AND emitPendingSince < :before',
+            ExpressionAttributeValues: { ':bucket': bucket, ':before': before.toISOString() },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages.flatMap((page) => (page.Items ?? []).map((item) => String(item.id))).slice(0, limit);
+  }
+
+  async markEmitted(id: string, count: number): Promise<void> {
+    // Caught up: the mark goes, unless a line was appended since the caller read the history.
+    const cleared = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET eventsEmitted = :n REMOVE emitBucket, emitPendingSince',
+          ConditionExpression: 'attribute_exists(id) AND size(events) = :n AND (attribute_not_exists(eventsEmitted) OR eventsEmitted <= :n)',
+          ExpressionAttributeValues: { ':n': count },
+        }),
+      ),
+    );
+    if (cleared) return;
+    // More lines arrived: keep the mark (their writer, or the sweep, emits them), move the position only forward.
+    await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET eventsEmitted = :n',
+          ConditionExpression: 'attribute_exists(id) AND (attribute_not_exists(eventsEmitted) OR eventsEmitted < :n)',
+          ExpressionAttributeValues: { ':n': count },
+        }),
+      ),
+    );
+  }
+}
+
+const PENDING_SETS = 'emitBucket = if_not_exists(emitBucket, :emitBucket), emitPendingSince = if_not_exists(emitPendingSince, :at)';
+
+/** `emit#0` … `emit#7`: the outbox index spread over a few partitions, as the schedule's is. */
+export const emitBucket = (id: string): string => `emit#${scheduleBucket(id).slice('due#'.length)}`;
+
+/**
+ * Marks the message as having history lines the webhook queue has not been given yet, when
+ * `events` holds any (bookkeeping lines such as retries do not): the write that changes the
+ * state and the outbox mark are one write, so no process can die between them.
+ */
+function markPending(sets: string[], values: Record<string, unknown>, id: string, events: readonly MessageEvent[]): void {
+  if (!events.some((e) => webhookTypeOf(e) !== undefined)) return;
+  sets.push(PENDING_SETS);
+  values[':emitBucket'] = emitBucket(id);
 }
 
 /** failureKind and failureReason, always written together. */
@@ -378,7 +447,17 @@ const dedupe = (list: unknown): string[] => [...new Set(Array.isArray(list) ? (l
 
 function toRecord(item: Record<string, unknown>): MessageRecord {
   // Bookkeeping attributes (the rank, the lease, applied notifications, the scheduler's index keys and payload) stay in the table.
-  const { statusRank: _rank, leaseUntil: _lease, notificationKeys: _keys, scheduledBucket: _bucket, dueAt: _due, payload: _payload, ...rest } = item;
+  const {
+    statusRank: _rank,
+    leaseUntil: _lease,
+    notificationKeys: _keys,
+    scheduledBucket: _bucket,
+    dueAt: _due,
+    payload: _payload,
+    emitBucket: _emitBucket,
+    emitPendingSince: _emitSince,
+    ...rest
+  } = item;
   const record = rest as unknown as MessageRecord;
   record.acceptedRecipients = dedupe(record.acceptedRecipients);
   record.rejectedRecipients = dedupe(record.rejectedRecipients);

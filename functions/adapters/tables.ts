@@ -7,6 +7,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *
  *  messages      id                              GSI byProviderMessageId (SES MessageId → our id)
  *                                                GSI byDue (scheduledBucket + dueAt): sparse, only scheduled messages
+ *                                                GSI byPendingEmission (emitBucket + emitPendingSince): sparse, the webhook outbox
  *  idempotency   id (Powertools layout)          TTL expiration
  *  feedback      recipient + feedbackKey         GSI byMessage (messageId + feedbackKey); one item per bounced/complaining recipient
  *  suppressions  address
@@ -47,6 +48,14 @@ const S = 'S' as const;
 export const SCHEDULE_INDEX = 'byDue';
 export const SCHEDULE_BUCKETS = 8;
 
+/**
+ * The webhook outbox's index on the messages table: a message carries `emitBucket` +
+ * `emitPendingSince` from the write that appended a webhook-worthy history line until the
+ * line has been handed to the webhook queue. A sweep reads what a process that died in
+ * between left behind; nothing else is in the index.
+ */
+export const EMISSION_INDEX = 'byPendingEmission';
+
 export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES): Record<TableName, CreateTableCommandInput> {
   return {
     messages: {
@@ -57,6 +66,8 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
         { AttributeName: 'providerMessageId', AttributeType: S },
         { AttributeName: 'scheduledBucket', AttributeType: S },
         { AttributeName: 'dueAt', AttributeType: S },
+        { AttributeName: 'emitBucket', AttributeType: S },
+        { AttributeName: 'emitPendingSince', AttributeType: S },
       ],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -66,6 +77,14 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
           KeySchema: [
             { AttributeName: 'scheduledBucket', KeyType: 'HASH' },
             { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: EMISSION_INDEX,
+          KeySchema: [
+            { AttributeName: 'emitBucket', KeyType: 'HASH' },
+            { AttributeName: 'emitPendingSince', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },

@@ -138,8 +138,8 @@ const sameShape = <A, B>(_proof: SameShape<A, B>): void => undefined;
 sameShape<z.output<typeof bounceSchema>, FeedbackRecord>(true);
 sameShape<z.output<typeof suppressionSchema>, SuppressionRecord>(true);
 sameShape<z.output<typeof acceptedSchema>, AcceptedEmail>(true);
-/** The recipients' settlement and failureKind are the deliver worker's bookkeeping, not part of the API. */
-type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind'>;
+/** The recipients' settlement, failureKind and the outbox position are bookkeeping, not part of the API. */
+type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind' | 'eventsEmitted'>;
 sameShape<Omit<z.output<typeof emailSchema>, 'events'>, Omit<PresentedMessage, 'events'>>(true);
 // An event's `type` is a string in the contract (new types may appear); every stored event must fit it.
 const _eventsFit = (event: MessageEvent): z.output<typeof eventSchema> => event;

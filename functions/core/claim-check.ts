@@ -9,6 +9,16 @@ import type { EmailQueue, EnqueueFailure, PayloadStore, QueueMessage } from './p
 import type { ClaimTicket, QueuedEmail } from './records.js';
 import { type EmailRequest, sendRequestSchema } from './send-request.js';
 
+/**
+ * JSON in which every character outside printable ASCII is a `\uXXXX` escape. SQS refuses
+ * some characters a JSON string may hold (U+FFFE, U+FFFF, most controls; the local stand-in
+ * also everything above U+FFFF, emoji included); an all-ASCII body crosses any queue, and
+ * JSON.parse gives back exactly the string that went in.
+ */
+export function queueSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Bodies above this size travel through the payload store. */
 export const INLINE_LIMIT_BYTES = 192 * 1024;
 
@@ -26,12 +36,12 @@ export interface Outgoing {
  */
 export async function checkIn(payloads: PayloadStore | undefined, { message, delaySeconds }: Outgoing, limit = INLINE_LIMIT_BYTES): Promise<QueueMessage> {
   const delay = delaySeconds ? { delaySeconds } : {};
-  const body = JSON.stringify(message);
+  const body = queueSafeJson(message);
   if (Buffer.byteLength(body) <= limit || !payloads) return { id: message.id, body, ...delay };
   const payloadKey = payloadKeyFor(message.id);
   await payloads.put(payloadKey, body);
   const ticket: ClaimTicket = { v: 1, id: message.id, payloadKey };
-  return { id: message.id, body: JSON.stringify(ticket), ...delay };
+  return { id: message.id, body: queueSafeJson(ticket), ...delay };
 }
 
 /**

@@ -45,7 +45,18 @@ const describe = (failure: TransportFailure): string => failure.response || fail
 
 export async function deliverEmail(deps: DeliverDeps, queued: QueuedEmail, attempt: Attempt): Promise<DeliverOutcome> {
   const now = deps.clock.now();
-  const claim = await deps.messages.claim(queued.id, now, new Date(now.getTime() + deps.leaseSeconds * 1000));
+  const leaseUntil = new Date(now.getTime() + deps.leaseSeconds * 1000);
+  let claim = await deps.messages.claim(queued.id, now, leaseUntil);
+  if (claim.outcome === 'done' && claim.record.status === 'failed' && claim.record.failureKind === 'retries_exhausted') {
+    // Its queue message is back from the DLQ: moved by SQS's own redrive (the console's
+    // "Start DLQ redrive"), which knows nothing of our records, or saved by a local stop
+    // between the last attempt and the DLQ move. Revive the record as the CLI's redrive
+    // does; recipients the relay already accepted are still never sent to again.
+    if (await deps.messages.requeueExhausted(queued.id, now)) {
+      deps.log('info', 'a message whose retries ran out is back from the DLQ; delivering it again', { messageId: queued.id });
+      claim = await deps.messages.claim(queued.id, now, leaseUntil);
+    }
+  }
   if (claim.outcome === 'missing') return { result: 'retry', reason: 'no status record for this message' };
   if (claim.outcome === 'done') return { result: 'skipped' };
   if (claim.outcome === 'busy') return { result: 'retry', reason: 'another worker is delivering this message' };

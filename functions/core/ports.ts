@@ -74,6 +74,8 @@ export interface TakenMessage {
   /** When the message is due (its scheduledAt). */
   scheduledAt: string;
   payload: StashedPayload;
+  /** How many sweeps have taken it, this one included: a message the queue keeps refusing is given up. */
+  handOffs: number;
 }
 
 export type CancelResult =
@@ -121,8 +123,17 @@ export interface MessageStore {
    * taken over after `retryAt`. Undefined when another sweep or a cancel won.
    */
   take(message: DueMessage, at: Date, retryAt: Date): Promise<TakenMessage | undefined>;
-  /** The queue has it: the message leaves the schedule and drops its payload. */
-  enqueued(id: string, retryAt: Date): Promise<void>;
+  /**
+   * The message leaves the schedule and drops its payload: the queue has it (`event` is its
+   * `queued` history line), or it was closed as failed.
+   */
+  enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void>;
+
+  // The webhook outbox
+  /** Messages with history lines not yet handed to the webhook queue, marked before `before`. */
+  pendingEmission(before: Date, limit: number): Promise<string[]>;
+  /** The first `count` history lines are on the webhook queue; the mark goes once nothing is left. */
+  markEmitted(id: string, count: number): Promise<void>;
 
   // Backward moves
   /** Cancels a message no worker has claimed yet (scheduled, or queued with no attempt). */
@@ -142,7 +153,7 @@ export interface MessageStore {
 
 /** What each use case reads and writes of the messages table. */
 export type AcceptMessages = Pick<MessageStore, 'create' | 'createScheduled' | 'finish'>;
-export type DeliveryMessages = Pick<MessageStore, 'claim' | 'recordAttempt' | 'finish'>;
+export type DeliveryMessages = Pick<MessageStore, 'claim' | 'recordAttempt' | 'finish' | 'requeueExhausted'>;
 export type ScheduleMessages = Pick<MessageStore, 'due' | 'take' | 'enqueued' | 'finish'>;
 export type FeedbackMessages = Pick<MessageStore, 'idByProviderMessageId' | 'exists' | 'applyNotification'>;
 

@@ -87,6 +87,11 @@ export interface MessageRecord {
   failureKind?: FailureKind;
   /** When a scheduled message is due (ISO 8601, UTC). */
   scheduledAt?: string;
+  /**
+   * How many history lines have been handed to the webhook queue (the outbox position):
+   * lines past it are facts no app has been told of yet.
+   */
+  eventsEmitted?: number;
 }
 
 /** What travels through the queue: our id and the validated request. */

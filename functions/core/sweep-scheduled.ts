@@ -1,12 +1,21 @@
 import { enqueueAll, type Outgoing } from './claim-check.js';
 import { describeError, type Log } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { Clock, EmailQueue, PayloadStore, ScheduleMessages } from './ports.js';
 import type { StashedPayload } from './records.js';
 import { delaySecondsUntil, MAX_DELAY_SECONDS } from './schedule.js';
 import { discardRequest, restoreRequest } from './scheduled-payload.js';
 
+/**
+ * Sweeps that may each fail to hand a due message to the queue before it is closed as
+ * failed: a refusal that lasts this long (about five minutes in AWS) is not a passing
+ * outage, and a message must end in one terminal status rather than loop forever.
+ */
+export const MAX_HAND_OFFS = 5;
+
 export interface SweepDeps {
   messages: ScheduleMessages;
+  metrics?: Metrics;
   queue: Pick<EmailQueue, 'enqueueBatch'>;
   /** Where large scheduled requests wait, and large queue bodies go (claim check); absent locally without a bucket. */
   payloads?: PayloadStore;
@@ -31,7 +40,7 @@ export interface SweepReport {
   lost: number;
   /** Could not be queued now; retried after retrySeconds. */
   deferred: number;
-  /** Closed as failed: their stored request could not be read back. */
+  /** Closed as failed: their stored request could not be read back, or the queue refused them MAX_HAND_OFFS times. */
   failed: number;
 }
 
@@ -57,6 +66,7 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
 
     const entries: Outgoing[] = [];
     const stashedById = new Map<string, StashedPayload>();
+    const handOffsById = new Map<string, number>();
     await Promise.all(
       due.map(async (message) => {
         const taken = await deps.messages.take(message, now, retryAt);
@@ -67,6 +77,7 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
         try {
           const request = await restoreRequest(deps.payloads, taken.payload);
           stashedById.set(taken.id, taken.payload);
+          handOffsById.set(taken.id, taken.handOffs);
           const dueAt = new Date(taken.scheduledAt);
           entries.push({ message: { v: 1, id: taken.id, request, dueAt: taken.scheduledAt }, delaySeconds: delaySecondsUntil(dueAt, now) });
         } catch (error) {
@@ -78,24 +89,37 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
             events: [{ type: 'failed', at: now.toISOString(), detail: 'the stored request could not be read back at its due time' }],
           });
           await deps.messages.enqueued(taken.id, retryAt);
+          deps.metrics?.count('failed');
         }
       }),
     );
 
     const failed = entries.length > 0 ? await enqueueAll(deps.queue, deps.payloads, entries) : [];
     const refused = new Set(failed.map((f) => f.id));
+    let givenUp = 0;
     for (const f of failed) {
-      deps.log('warn', 'could not queue a due message; the next sweep retries it', {
-        messageId: f.id,
-        reason: f.reason,
-        ...(f.error !== undefined ? { error: describeError(f.error) } : {}),
+      const handOffs = handOffsById.get(f.id) ?? 1;
+      const error = f.error !== undefined ? { error: describeError(f.error) } : {};
+      if (handOffs < MAX_HAND_OFFS) {
+        deps.log('warn', 'could not queue a due message; the next sweep retries it', { messageId: f.id, reason: f.reason, handOffs, ...error });
+        continue;
+      }
+      givenUp++;
+      deps.log('error', 'the queue refused a due message at every sweep; closed as failed', { messageId: f.id, reason: f.reason, handOffs, ...error });
+      const reason = `the queue refused it at ${handOffs} sweeps: ${f.reason}`;
+      await deps.messages.finish(f.id, {
+        status: 'failed',
+        failure: { kind: 'enqueue_failed', reason },
+        events: [{ type: 'failed', at: now.toISOString(), detail: reason }],
       });
+      await deps.messages.enqueued(f.id, retryAt);
+      deps.metrics?.count('failed');
     }
     await Promise.all(
       entries
         .filter((e) => !refused.has(e.message.id))
         .map(async (e) => {
-          await deps.messages.enqueued(e.message.id, retryAt);
+          await deps.messages.enqueued(e.message.id, retryAt, { type: 'queued', at: now.toISOString(), detail: 'due: handed to the queue' });
           // The queue message carries the request now; a stored copy is no longer needed (lifecycle expiry backs this up).
           const stashed = stashedById.get(e.message.id);
           if (stashed)
@@ -106,7 +130,8 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
         }),
     );
     report.enqueued += entries.length - refused.size;
-    report.deferred += refused.size;
+    report.deferred += refused.size - givenUp;
+    report.failed += givenUp;
     if (due.length < PAGE) break;
     if (deps.budgetMs !== undefined && deps.clock.now().getTime() - started > deps.budgetMs) break;
   }

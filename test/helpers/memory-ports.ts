@@ -12,8 +12,9 @@ import type {
   QueueMessage,
   TakenMessage,
 } from '../../functions/core/ports.js';
-import type { MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
+import type { MessageEvent, MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../../functions/core/status.js';
+import { webhookTypeOf } from '../../functions/core/webhook-events.js';
 
 /** A stored message with the table's bookkeeping beside it (what DynamoDbMessageStore keeps in extra attributes). */
 interface Stored {
@@ -21,6 +22,9 @@ interface Stored {
   leaseUntil?: number;
   /** In the schedule index while set. */
   dueAt?: string;
+  handOffs?: number;
+  /** The webhook outbox mark: set by the write that appended a webhook-worthy line. */
+  emitPendingSince?: string;
   payload?: StashedPayload;
   notificationKeys: Set<string>;
 }
@@ -107,14 +111,16 @@ export class MemoryMessageStore implements MessageStore {
     const when = at.toISOString();
     r.status = 'queued';
     r.updatedAt = when;
-    r.events.push({ type: 'queued', at: when, detail: 'due: handed to the queue' });
+    stored.handOffs = (stored.handOffs ?? 0) + 1;
     stored.dueAt = retryAt.toISOString();
-    return { id: r.id, scheduledAt: r.scheduledAt!, payload: structuredClone(stored.payload!) };
+    return { id: r.id, scheduledAt: r.scheduledAt!, payload: structuredClone(stored.payload!), handOffs: stored.handOffs };
   }
 
-  async enqueued(id: string, retryAt: Date): Promise<void> {
+  async enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void> {
     const stored = this.items.get(id);
-    if (stored?.dueAt === retryAt.toISOString()) this.leaveSchedule(stored);
+    if (stored?.dueAt !== retryAt.toISOString()) return;
+    if (event) stored.record.events.push(structuredClone(event));
+    this.leaveSchedule(stored);
   }
 
   async cancel(id: string, at: Date): Promise<CancelResult> {
@@ -126,6 +132,7 @@ export class MemoryMessageStore implements MessageStore {
       r.status = 'canceled';
       r.updatedAt = when;
       r.events.push({ type: 'canceled', at: when });
+      this.markPending(stored, r.events.slice(-1));
       this.leaveSchedule(stored);
       delete stored.leaseUntil;
       return { outcome: 'canceled', record: copy(r) };
@@ -164,6 +171,7 @@ export class MemoryMessageStore implements MessageStore {
       stored.notificationKeys.add(update.key);
       r.events.push(...structuredClone(update.events));
       r.updatedAt = new Date().toISOString();
+      this.markPending(stored, update.events);
     }
     if (update.status && STATUS_RANK[r.status] < STATUS_RANK[update.status]) {
       r.status = update.status;
@@ -172,8 +180,29 @@ export class MemoryMessageStore implements MessageStore {
     return duplicate ? 'duplicate' : 'applied';
   }
 
+  async pendingEmission(before: Date, limit: number): Promise<string[]> {
+    return [...this.items.values()]
+      .filter((s) => s.emitPendingSince !== undefined && s.emitPendingSince < before.toISOString())
+      .map((s) => s.record.id)
+      .slice(0, limit);
+  }
+
+  async markEmitted(id: string, count: number): Promise<void> {
+    const stored = this.items.get(id);
+    if (!stored) return;
+    const r = stored.record;
+    if (r.eventsEmitted !== undefined && r.eventsEmitted > count) return;
+    r.eventsEmitted = count;
+    if (r.events.length === count) delete stored.emitPendingSince;
+  }
+
+  private markPending(stored: Stored, events: readonly MessageEvent[]): void {
+    if (events.some((e) => webhookTypeOf(e) !== undefined)) stored.emitPendingSince ??= new Date().toISOString();
+  }
+
   private append(stored: Stored, update: AttemptUpdate): void {
     const r = stored.record;
+    this.markPending(stored, update.events);
     r.events.push(...structuredClone(update.events));
     r.acceptedRecipients.push(...lower(update.accepted));
     r.rejectedRecipients.push(...lower(update.rejected));

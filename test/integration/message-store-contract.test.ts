@@ -53,6 +53,28 @@ describe.each(implementations)('%s', (_name, make) => {
     return id;
   };
 
+  it('marks a write that appended a fact for the webhook outbox, until the lines are emitted', async () => {
+    const future = new Date('2100-01-01T00:00:00.000Z');
+    const quiet = await queued();
+    await store.recordAttempt(quiet, { events: [{ type: 'retry', at: t0.toISOString() }] });
+    expect(await store.pendingEmission(future, 1000)).not.toContain(quiet);
+
+    const id = await queued();
+    await store.finish(id, { status: 'sent', events: [{ type: 'sent', at: t0.toISOString() }] });
+    expect(await store.pendingEmission(future, 1000)).toContain(id);
+    expect(await store.pendingEmission(new Date('2000-01-01T00:00:00.000Z'), 1000)).not.toContain(id);
+    // Emitted up to a position that is already behind (a line arrived meanwhile): the mark stays.
+    await store.applyNotification(id, { key: 'n1', status: 'delivered', events: [{ type: 'delivered', at: t0.toISOString() }] });
+    await store.markEmitted(id, 2);
+    expect((await store.get(id))!.eventsEmitted).toBe(2);
+    expect(await store.pendingEmission(future, 1000)).toContain(id);
+    await store.markEmitted(id, 3);
+    expect(await store.pendingEmission(future, 1000)).not.toContain(id);
+    // The position never moves back.
+    await store.markEmitted(id, 1);
+    expect((await store.get(id))!.eventsEmitted).toBe(3);
+  });
+
   it('creates a record once and reads it back as written', async () => {
     const id = await queued();
     expect(await store.get(id)).toEqual(newRecord(id, request, t0.toISOString()));
@@ -132,13 +154,26 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(await dueIds(later(60))).toContain(soon.id);
     expect(await dueIds(later(60))).not.toContain(far.id);
     const retryAt = later(300);
-    expect(await store.take(soon, t0, retryAt)).toEqual({ id: soon.id, scheduledAt: soon.dueAt, payload: { inline: JSON.stringify(request) } });
+    expect(await store.take(soon, t0, retryAt)).toEqual({ id: soon.id, scheduledAt: soon.dueAt, payload: { inline: JSON.stringify(request) }, handOffs: 1 });
     expect(await store.take(soon, t0, retryAt)).toBeUndefined();
     expect((await store.get(soon.id))!.status).toBe('queued');
     // Until the enqueue is confirmed it waits in the schedule under its retry time.
     expect(await store.due(later(400), 1000)).toContainEqual({ id: soon.id, dueAt: retryAt.toISOString() });
     await store.enqueued(soon.id, retryAt);
     expect(await dueIds(later(400))).not.toContain(soon.id);
+  });
+
+  it('counts the sweeps that took a message, and writes its queued line once, when the queue has it', async () => {
+    const entry = await scheduled(10);
+    const firstRetry = later(300);
+    expect((await store.take(entry, t0, firstRetry))!.handOffs).toBe(1);
+    // The sweep died (or the queue refused it): the next sweep takes it again under its retry time.
+    const secondRetry = later(900);
+    expect((await store.take({ id: entry.id, dueAt: firstRetry.toISOString() }, later(400), secondRetry))!.handOffs).toBe(2);
+    await store.enqueued(entry.id, secondRetry, { type: 'queued', at: later(400).toISOString(), detail: 'due: handed to the queue' });
+    const record = (await store.get(entry.id))!;
+    expect(record.events.filter((e) => e.type === 'queued')).toHaveLength(1);
+    expect(await store.due(later(2000), 1000)).not.toContainEqual(expect.objectContaining({ id: entry.id }));
   });
 
   it('drops a schedule entry left behind once a worker has the message', async () => {
