@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { awsSettingsFromEnv } from '../functions/adapters/aws-clients.js';
-import { ConfigError, type Env } from '../functions/adapters/env.js';
-import { keyAdminDeps } from '../functions/adapters/key-admin-wiring.js';
+import { awsSettingsFromEnv } from '../functions/compose/clients.js';
+import { ConfigError, type Env } from '../functions/compose/environment.js';
+import { keyAdminDeps } from '../functions/compose/key-admin.js';
 import { createApiKey, KeyAdminError, listApiKeys, revokeApiKey } from '../functions/core/api-key-admin.js';
 
 export const KEYS_USAGE = `Usage: keys <command> [options]
@@ -61,7 +61,7 @@ export async function runKeys(argv: string[], env: Env, io: Io): Promise<number>
     return 2;
   }
   const usagePlanId = values['usage-plan'] ?? env.POSTHASTE_USAGE_PLAN_ID;
-  const deps = keyAdminDeps({ table, ...(usagePlanId ? { usagePlanId } : {}) }, env, awsSettingsFromEnv(env));
+  const deps = await keyAdminDeps({ table, ...(usagePlanId ? { usagePlanId } : {}) }, awsSettingsFromEnv(env));
   const print = (value: unknown, text: string) => io.out(values.json ? JSON.stringify(value) : text);
 
   try {

@@ -4,29 +4,28 @@ import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { apiDeps } from '../functions/adapters/api-wiring.js';
-import { type AwsSettings, dynamoClient, s3Client, sqsClient } from '../functions/adapters/aws-clients.js';
-import { DynamoDbApiKeyStore } from '../functions/adapters/dynamodb-api-key-store.js';
-import { eventsDeps } from '../functions/adapters/events-wiring.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
-import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
 import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
-import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
-import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
-import { deliverDeps } from '../functions/adapters/wiring.js';
-import { createApiHandler } from '../functions/api/app.js';
-import { createAuthorizerHandler } from '../functions/authorizer/app.js';
+import { createApiHandler } from '../functions/api/api-gateway-adapter.js';
+import { apiDeps } from '../functions/compose/api.js';
+import { authorizerHandler } from '../functions/compose/authorizer.js';
+import { type AwsSettings, dynamoClient, s3Client, sqsClient } from '../functions/compose/clients.js';
+import { deliverDeps } from '../functions/compose/deliver.js';
+import { environmentValues, tableEnvironment } from '../functions/compose/environment.js';
+import { eventsDeps } from '../functions/compose/events.js';
+import { schedulerDeps } from '../functions/compose/scheduler.js';
+import { transportFromEnv } from '../functions/compose/transport.js';
 import type { PayloadStore } from '../functions/core/claim-check.js';
 import type { Log } from '../functions/core/log.js';
 import { noMetrics } from '../functions/core/metrics.js';
 import type { Transport } from '../functions/core/ports.js';
 import { parseQueuedEmail } from '../functions/core/queued-email.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
-import { createDeliverHandler } from '../functions/deliver/app.js';
-import { createEventsHandler } from '../functions/events/app.js';
+import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
+import { createEventsHandler } from '../functions/events/sns-notifications.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
@@ -161,7 +160,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const aws: AwsSettings = {
     region: 'us-east-1',
     local: true,
-    endpoints: { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: fauxqs.address, s3: fauxqs.address, sns: fauxqs.address },
+    endpoints: { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: fauxqs.address, s3: fauxqs.address },
   };
   await ensureTables(dynamoClient(aws));
 
@@ -198,16 +197,19 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     rmSync(snapshot);
   }
 
-  const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
-    QUEUE_URL: queue.queueUrl,
-    DLQ_URL: dlq.queueUrl,
-    PAYLOAD_BUCKET: bucket,
-    ...(options.allowedSenderDomains ? { ALLOWED_SENDER_DOMAINS: options.allowedSenderDomains } : {}),
-    MAX_RECEIVE_COUNT: String(maxReceives),
-    RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
-    RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
-    DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
+  // One environment for every function, as each would see it in AWS (names from the contract).
+  const env = {
+    ...tableEnvironment(LOCAL_TABLES),
+    ...environmentValues({
+      QUEUE_URL: queue.queueUrl,
+      DLQ_URL: dlq.queueUrl,
+      PAYLOAD_BUCKET: bucket,
+      ALLOWED_SENDER_DOMAINS: options.allowedSenderDomains,
+      MAX_RECEIVE_COUNT: maxReceives,
+      RETRY_BASE_SECONDS: options.retryBaseSeconds ?? 2,
+      RETRY_MAX_SECONDS: options.retryMaxSeconds ?? 60,
+      DELIVERY_LEASE_SECONDS: options.leaseSeconds ?? 20,
+    }),
   };
 
   const mode = options.transport ?? 'smtp';
@@ -220,7 +222,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ses = await startSesStandIn();
     aws.endpoints = { ...aws.endpoints, ses: ses.url };
     // The stand-in has no GetSendQuota: a fixed rate stands in for the account's MaxSendRate.
-    Object.assign(env, { TRANSPORT: 'ses', SES_CONFIGURATION_SET: 'posthaste-local', SES_MAX_SEND_RATE: '200' });
+    Object.assign(env, environmentValues({ TRANSPORT: 'ses', SES_CONFIGURATION_SET: 'posthaste-local', SES_MAX_SEND_RATE: 200 }));
     transport = await transportFromEnv(env, aws, makeLog('ses'));
   } else {
     if (!options.smtpUrl) {
@@ -271,7 +273,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         });
 
   const sweepMs = options.scheduleSweepMs ?? 1000;
-  const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
+  const sweeper = startSweeper(
+    schedulerDeps({ ...env, ...environmentValues({ SCHEDULE_LOOKAHEAD_SECONDS: Math.ceil(sweepMs / 1000) }) }, aws, makeLog('scheduler')),
+    sweepMs,
+  );
 
   return {
     apiUrl: gateway.url,
@@ -312,7 +317,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
  * before the authorizer runs; an authorizer that fails with "Unauthorized" is a 401 too.
  */
 function localAuthorizer(env: Record<string, string>, aws: AwsSettings, log: Log): NonNullable<GatewayOptions['authorize']> {
-  const authorizer = createAuthorizerHandler(new DynamoDbApiKeyStore(dynamoClient(aws), env.API_KEYS_TABLE!), log);
+  const authorizer = authorizerHandler(env, aws, log);
   return async (headers) => {
     const value = headers.authorization;
     const authorization = Array.isArray(value) ? value[0] : value;

@@ -1,29 +1,29 @@
 /**
  * `npm start`: the whole pipeline on this machine, no AWS account and no Docker.
- * Environment: PORT (API, default 3000), TRANSPORT (smtp, the default, or ses: the local SES
- * stand-in), SMTP_URL (deliver through a real relay instead of the local sink),
- * POSTHASTE_DATA (data folder, default .posthaste).
+ * Environment: the `start` contract in functions/compose/environment.ts (PORT, TRANSPORT,
+ * SMTP_URL, SMTP_PORT, POSTHASTE_DATA, POSTHASTE_REQUIRE_API_KEY).
  */
 import { resolve } from 'node:path';
-import { ConfigError, oneOf } from '../functions/adapters/env.js';
 import { redactSmtpUrl } from '../functions/adapters/smtp-config.js';
+import { ConfigError, environmentValues, readSettings } from '../functions/compose/environment.js';
 import { startPipeline } from './pipeline.js';
 
-const transport = oneOf(process.env, 'TRANSPORT', ['smtp', 'ses'] as const, 'smtp');
-if (transport === 'ses' && process.env.SMTP_URL) throw new ConfigError('SMTP_URL applies to TRANSPORT=smtp only');
+const settings = readSettings('start', process.env);
+const transport = settings.TRANSPORT;
+if (transport === 'ses' && settings.SMTP_URL) throw new ConfigError('SMTP_URL applies to TRANSPORT=smtp only');
 
-const dataDir = resolve(process.env.POSTHASTE_DATA ?? '.posthaste');
+const dataDir = resolve(settings.POSTHASTE_DATA ?? '.posthaste');
 const outbox = resolve(dataDir, 'outbox');
 const started = Date.now();
 const pipeline = await startPipeline({
   dataDir,
   outbox,
-  apiPort: Number(process.env.PORT ?? 3000),
+  apiPort: settings.PORT,
   // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
-  requireApiKeys: process.env.POSTHASTE_REQUIRE_API_KEY === '1',
+  requireApiKeys: settings.POSTHASTE_REQUIRE_API_KEY,
   transport,
-  ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
-  ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
+  ...(settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL } : {}),
+  ...(settings.SMTP_PORT !== undefined ? { smtpPort: settings.SMTP_PORT } : {}),
 });
 
 const example = JSON.stringify({
@@ -33,13 +33,15 @@ const example = JSON.stringify({
   text: 'It works.',
   html: '<p>It <b>works</b>.</p>',
 });
-const cliEnv = Object.entries({
-  QUEUE_URL: pipeline.queueUrl,
-  DLQ_URL: pipeline.dlqUrl,
-  MESSAGES_TABLE: pipeline.env.MESSAGES_TABLE,
-  POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints?.sqs,
-  POSTHASTE_DYNAMODB_ENDPOINT: pipeline.aws.endpoints?.dynamodb,
-})
+const cliEnv = Object.entries(
+  environmentValues({
+    QUEUE_URL: pipeline.queueUrl,
+    DLQ_URL: pipeline.dlqUrl,
+    MESSAGES_TABLE: pipeline.env.MESSAGES_TABLE,
+    POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints?.sqs,
+    POSTHASTE_DYNAMODB_ENDPOINT: pipeline.aws.endpoints?.dynamodb,
+  }),
+)
   .map(([k, v]) => `${k}=${v}`)
   .join(' ');
 console.log(`
@@ -49,8 +51,8 @@ Posthaste is running locally (started in ${Date.now() - started} ms)
   delivery  ${
     pipeline.ses
       ? `SES API of the local stand-in ${pipeline.ses.url} (open it to see what it received)`
-      : process.env.SMTP_URL
-        ? `relay ${redactSmtpUrl(process.env.SMTP_URL)}`
+      : settings.SMTP_URL
+        ? `relay ${redactSmtpUrl(settings.SMTP_URL)}`
         : `local SMTP sink on 127.0.0.1:${pipeline.sink?.port} -> ${outbox}`
   }
   data      ${dataDir}

@@ -12,23 +12,15 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *  suppressions  address
  *  apiKeys       keyId                           the key's secret is stored only as a hash
  */
-export const TABLE_ENV = {
-  messages: 'MESSAGES_TABLE',
-  idempotency: 'IDEMPOTENCY_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  suppressions: 'SUPPRESSIONS_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-} as const;
-
-export type TableName = keyof typeof TABLE_ENV;
-
-export const LOCAL_TABLES: Record<TableName, string> = {
+export const LOCAL_TABLES = {
   messages: 'posthaste-messages',
   idempotency: 'posthaste-idempotency',
   feedback: 'posthaste-feedback',
   suppressions: 'posthaste-suppressions',
   apiKeys: 'posthaste-api-keys',
-};
+} as const satisfies Record<string, string>;
+
+export type TableName = keyof typeof LOCAL_TABLES;
 
 export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { idempotency: 'expiration' };
 

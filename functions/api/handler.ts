@@ -1,14 +1,12 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { apiDeps } from '../adapters/api-wiring.js';
-import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { lambdaObservability } from '../adapters/observability.js';
-import { createApiHandler } from './app.js';
+/**
+ * The api Lambda: API Gateway proxy events → the HTTP API (routes in api/routes.ts).
+ * This file is the entry only — compose, then the Powertools middlewares every function has.
+ * What lives where: api/api-gateway-adapter.ts turns the Lambda event into use-case calls;
+ * compose/api.ts builds the dependencies from the environment (compose/environment.ts);
+ * core/ holds the use cases, adapters/ the outside systems. See docs/architecture.md.
+ */
+import { composeApi } from '../compose/api.js';
+import { lambdaObservability, observed } from '../compose/observability.js';
 
-const { log, logger, metrics, powertoolsMetrics, tracer, instrument } = lambdaObservability('posthaste-api');
-
-export const handler = createApiHandler(apiDeps(process.env, { ...awsSettingsFromEnv(process.env), instrument }, metrics, log), log)
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(powertoolsMetrics))
-  .use(injectLambdaContext(logger));
+const observability = lambdaObservability('posthaste-api');
+export const handler = observed(composeApi(process.env, observability), observability);

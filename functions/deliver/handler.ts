@@ -1,17 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { lambdaObservability } from '../adapters/observability.js';
-import { transportFromEnv } from '../adapters/transport-from-env.js';
-import { deliverDeps } from '../adapters/wiring.js';
-import { createDeliverHandler } from './app.js';
+/**
+ * The deliver Lambda: SQS batches of queued emails → delivery through SES or SMTP.
+ * This file is the entry only — compose, then the Powertools middlewares every function has.
+ * What lives where: deliver/sqs-batch.ts turns the Lambda event into use-case calls;
+ * compose/deliver.ts builds the dependencies from the environment (compose/environment.ts);
+ * core/ holds the use cases, adapters/ the outside systems. See docs/architecture.md.
+ */
+import { composeDeliver } from '../compose/deliver.js';
+import { lambdaObservability, observed } from '../compose/observability.js';
 
-const { log, logger, metrics, powertoolsMetrics, tracer, instrument } = lambdaObservability('posthaste-deliver');
-const aws = { ...awsSettingsFromEnv(process.env), instrument };
-
+const observability = lambdaObservability('posthaste-deliver');
 // Top-level await: the transport (SMTP secret, SES client) is set up once per container, at cold start.
-export const handler = createDeliverHandler(deliverDeps(process.env, aws, await transportFromEnv(process.env, aws, log), log, metrics))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(powertoolsMetrics))
-  .use(injectLambdaContext(logger));
+export const handler = observed(await composeDeliver(process.env, observability), observability);

@@ -1,15 +1,12 @@
-import { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { emfMetrics, METRICS_NAMESPACE } from '../adapters/emf-metrics.js';
-import { eventsDeps } from '../adapters/events-wiring.js';
-import { powertoolsLog } from '../adapters/logger.js';
-import { createEventsHandler } from './app.js';
+/**
+ * The events Lambda: SES notifications from SNS → bounces, complaints, suppressions, status.
+ * This file is the entry only — compose, then the Powertools middlewares every function has.
+ * What lives where: events/sns-notifications.ts turns the Lambda event into use-case calls;
+ * compose/events.ts builds the dependencies from the environment (compose/environment.ts);
+ * core/ holds the use cases, adapters/ the outside systems. See docs/architecture.md.
+ */
+import { composeEvents } from '../compose/events.js';
+import { lambdaObservability, observed } from '../compose/observability.js';
 
-// Logger and Metrics only: the events function stays small (no X-Ray SDK) for its cold starts.
-const { log } = powertoolsLog('posthaste-events');
-const powertoolsMetrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName: 'posthaste-events' });
-
-export const handler = createEventsHandler(eventsDeps(process.env, awsSettingsFromEnv(process.env), log, emfMetrics(powertoolsMetrics))).use(
-  logMetrics(powertoolsMetrics),
-);
+const observability = lambdaObservability('posthaste-events');
+export const handler = observed(composeEvents(process.env, observability), observability);

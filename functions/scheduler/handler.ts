@@ -1,12 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { lambdaObservability } from '../adapters/observability.js';
-import { schedulerDeps } from '../adapters/scheduling-wiring.js';
-import { createSchedulerHandler } from './app.js';
+/**
+ * The scheduler Lambda: the every-minute EventBridge timer → scheduled messages that fall due are queued.
+ * This file is the entry only — compose, then the Powertools middlewares every function has.
+ * What lives where: scheduler/sweep-timer.ts turns the Lambda event into use-case calls;
+ * compose/scheduler.ts builds the dependencies from the environment (compose/environment.ts);
+ * core/ holds the use cases, adapters/ the outside systems. See docs/architecture.md.
+ */
 
-const { log, logger, tracer, instrument } = lambdaObservability('posthaste-scheduler');
+import { lambdaObservability, observed } from '../compose/observability.js';
+import { composeScheduler } from '../compose/scheduler.js';
 
-export const handler = createSchedulerHandler(schedulerDeps(process.env, { ...awsSettingsFromEnv(process.env), instrument }, log))
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger));
+const observability = lambdaObservability('posthaste-scheduler');
+export const handler = observed(composeScheduler(process.env, observability), observability);

@@ -1,15 +1,13 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../bundling.js';
+import { buildSync } from 'esbuild';
+import { functionDefaults } from '../../functions/compose/environment.js';
+import { buildOptionsFor, ENTRY_FILE, type FunctionName, PROJECT_ROOT } from '../bundling.js';
 
-/** The repository root: entries, package-lock.json and tsconfig.json are found from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { PROJECT_ROOT } from '../bundling.js';
 
 export interface PosthasteFunctionProps {
   name: FunctionName;
@@ -28,9 +26,14 @@ export interface PosthasteFunctionProps {
  * measures, Node 22 on ARM64 as ESM, the SDK bundled and pinned, its own log group with a
  * retention, X-Ray tracing, and a role that starts with nothing but writing its own logs.
  * Callers add the exact actions the function needs with `allow()`.
+ *
+ * Not NodejsFunction: it bundles to one file (`--outfile`), and code splitting, which keeps
+ * the transport the deliver function does not use out of what it loads, needs an output
+ * folder. The code is staged the way NodejsFunction stages it (local bundling, hashed by
+ * output, skipped with the `aws:cdk:bundling-stacks` context).
  */
 export class PosthasteFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -47,11 +50,9 @@ export class PosthasteFunction extends Construct {
     });
     this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [`${this.logGroup.logGroupArn}`]);
 
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, FUNCTION_ENTRIES[props.name]),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.fn = new lambda.Function(this, 'Function', {
+      code: functionCode(props.name),
+      handler: `${ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -60,22 +61,8 @@ export class PosthasteFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      awsSdkConnectionReuse: false, // SDK v3 reuses connections itself; the flag is for v2.
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `posthaste-${props.name}`, ...props.environment },
+      environment: { ...functionDefaults(`posthaste-${props.name}`), ...props.environment },
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: ESBUILD_OPTIONS.target,
-        minify: ESBUILD_OPTIONS.minify,
-        sourceMap: ESBUILD_OPTIONS.sourcemap,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        mainFields: [...ESBUILD_OPTIONS.mainFields],
-        banner: ESBUILD_OPTIONS.banner.js,
-        bundleAwsSDK: true,
-        externalModules: [...ESBUILD_OPTIONS.external],
-        esbuildArgs: Object.fromEntries(Object.entries(ESBUILD_OPTIONS.alias).map(([from, to]) => [`--alias:${from}`, to])),
-      },
     });
   }
 
@@ -91,4 +78,21 @@ export function retentionFor(days: number): logs.RetentionDays {
     .filter((v): v is number => typeof v === 'number' && v > 0)
     .sort((a, b) => a - b);
   return (allowed.find((d) => d >= days) ?? allowed[allowed.length - 1]!) as logs.RetentionDays;
+}
+
+/** The function's bundle as a code asset: esbuild runs in this process when the asset is staged. */
+function functionCode(name: FunctionName): lambda.Code {
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Only used if local bundling declines, which it never does.
+      image: DockerImage.fromRegistry('dummy'),
+      local: {
+        tryBundle(outputDir) {
+          buildSync(buildOptionsFor(name, outputDir));
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -13,7 +13,7 @@ export interface Synthesized extends PosthasteApp {
 export function synth(context: Record<string, unknown> = {}): Synthesized {
   const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const built = buildPosthasteApp({ context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] } });
-  return { ...built, data: Template.fromStack(built.stateful), service: Template.fromStack(built.stateless) };
+  return { ...built, data: Template.fromStack(built.dataStack), service: Template.fromStack(built.serviceStack) };
 }
 
 type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
