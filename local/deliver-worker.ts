@@ -1,5 +1,5 @@
 /**
- * The deliver function as a separate process: the Lambda handler's own wiring from the
+ * The deliver function as a separate process: the Lambda handler's own composition from the
  * environment, fed by the local event-source poller. The chaos suite kills and restarts
  * it the way a Lambda timeout or crash ends an invocation.
  *

@@ -5,8 +5,6 @@ import { type HttpRequest, problemResponse } from '../core/http.js';
 import type { Log } from '../core/log.js';
 import { type ApiDeps, route } from './routes.js';
 
-export type { Log } from '../core/log.js';
-
 export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
   const ctx = event.requestContext;
   const principal = String(ctx?.authorizer?.principalId ?? ctx?.identity?.userArn ?? ctx?.identity?.apiKeyId ?? 'anonymous');
@@ -23,7 +21,7 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
 }
 
 /**
- * The API Lambda: middy wiring around the router. Every failure becomes a problem+json
+ * API Gateway proxy events → the router, as a middy handler. Every failure becomes a problem+json
  * response; only faults of ours (a store outage) are 5xx, and they say so.
  */
 export function createApiHandler(deps: ApiDeps, log: Log) {

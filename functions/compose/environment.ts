@@ -67,7 +67,13 @@ function integer<S extends Scope>(scope: S, description: string, fallback: numbe
   };
 }
 
-function positive<S extends Scope>(scope: S, description: string): Variable<number | undefined, S, false> {
+/** An optional number: unset is undefined; a set value must pass `valid` (`rule` says what it must be). */
+function optionalNumber<S extends Scope>(
+  scope: S,
+  description: string,
+  rule: string,
+  valid: (value: number) => boolean,
+): Variable<number | undefined, S, false> {
   return {
     description,
     scope,
@@ -75,11 +81,17 @@ function positive<S extends Scope>(scope: S, description: string): Variable<numb
     parse(raw, name) {
       if (!present(raw)) return undefined;
       const value = Number(raw);
-      if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, not ${raw}`);
+      if (!valid(value)) throw new ConfigError(`${name} must be ${rule}, not ${raw}`);
       return value;
     },
   };
 }
+
+const positive = <S extends Scope>(scope: S, description: string) =>
+  optionalNumber(scope, description, 'a positive number', (value) => Number.isFinite(value) && value > 0);
+
+const port = <S extends Scope>(scope: S, description: string) =>
+  optionalNumber(scope, description, 'a port number', (value) => Number.isInteger(value) && value >= 0 && value <= 65_535);
 
 function oneOf<const T extends string, S extends Scope>(scope: S, description: string, choices: readonly T[], fallback: T): Variable<T, S, false> {
   return {
@@ -91,20 +103,6 @@ function oneOf<const T extends string, S extends Scope>(scope: S, description: s
       const value = present(raw) ? raw : fallback;
       if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, not ${value}`);
       return value as T;
-    },
-  };
-}
-
-function port<S extends Scope>(scope: S, description: string): Variable<number | undefined, S, false> {
-  return {
-    description,
-    scope,
-    required: false,
-    parse(raw, name) {
-      if (!present(raw)) return undefined;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new ConfigError(`${name} must be a port number, not ${raw}`);
-      return value;
     },
   };
 }
