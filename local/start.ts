@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { redactSmtpUrl } from '../functions/adapters/smtp-config.js';
-import { ConfigError, environmentValues, readSettings } from '../functions/compose/environment.js';
+import { ConfigError, environmentValues, readSettings, TABLE_VARIABLES } from '../functions/compose/environment.js';
 import { startPipeline } from './pipeline.js';
 
 const settings = readSettings('start', process.env);
@@ -37,7 +37,7 @@ const cliEnv = Object.entries(
   environmentValues({
     QUEUE_URL: pipeline.queueUrl,
     DLQ_URL: pipeline.dlqUrl,
-    MESSAGES_TABLE: pipeline.env.MESSAGES_TABLE,
+    MESSAGES_TABLE: pipeline.env[TABLE_VARIABLES.messages],
     POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints?.sqs,
     POSTHASTE_DYNAMODB_ENDPOINT: pipeline.aws.endpoints?.dynamodb,
   }),
