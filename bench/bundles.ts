@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { TABLE_ENV } from '../functions/adapters/tables.js';
+import { TABLE_VARIABLES } from '../functions/compose/environment.js';
 import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.js';
 import { median, round } from './lib/stats.js';
 
@@ -54,7 +54,7 @@ export interface BundlesResult {
 
 /** The settings a handler reads at import (fail-fast config); dummy values, loopback SMTP. */
 export const IMPORT_ENV: Record<string, string> = {
-  ...Object.fromEntries(Object.values(TABLE_ENV).map((name) => [name, `bench-${name.toLowerCase()}`])),
+  ...Object.fromEntries(Object.values(TABLE_VARIABLES).map((name) => [name, `bench-${name.toLowerCase()}`])),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

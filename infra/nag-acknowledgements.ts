@@ -1,8 +1,8 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
-import type { StatefulStack } from './stateful-stack.js';
-import type { StatelessStack } from './stateless-stack.js';
+import type { StatefulStack } from './data-stack.js';
+import type { StatelessStack } from './service-stack.js';
 
 /** The finding id cdk-nag gives a wildcard resource in a policy, e.g. `AwsSolutions-IAM5[Resource::arn:…/*]`. */
 function wildcardFinding(scope: IConstruct, resource: string): string {

@@ -1,8 +1,8 @@
 import { App, type AppProps, Tags } from 'aws-cdk-lib';
 import { configFromNode, type PosthasteConfig } from './config.js';
+import { StatefulStack } from './data-stack.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
-import { StatefulStack } from './stateful-stack.js';
-import { StatelessStack } from './stateless-stack.js';
+import { StatelessStack } from './service-stack.js';
 
 export interface PosthasteApp {
   app: App;

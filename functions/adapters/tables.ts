@@ -12,15 +12,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *  suppressions  address
  *  apiKeys       keyId                           the key's secret is stored only as a hash
  */
-export const TABLE_ENV = {
-  messages: 'MESSAGES_TABLE',
-  idempotency: 'IDEMPOTENCY_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  suppressions: 'SUPPRESSIONS_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-} as const;
-
-export type TableName = keyof typeof TABLE_ENV;
+export type TableName = 'messages' | 'idempotency' | 'feedback' | 'suppressions' | 'apiKeys';
 
 export const LOCAL_TABLES: Record<TableName, string> = {
   messages: 'posthaste-messages',

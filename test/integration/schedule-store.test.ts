@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsSettings, dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { DynamoDbScheduleStore } from '../../functions/adapters/dynamodb-schedule-store.js';
+import { type AwsSettings, dynamoClient } from '../../functions/compose/clients.js';
 import { scheduledRecord } from '../../functions/core/accept-scheduled.js';
 import { inlinePayloads } from '../../functions/core/inline-payloads.js';
 import { silentLog } from '../../functions/core/log.js';

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AwsSettings } from '../../functions/adapters/aws-clients.js';
-import { SmtpSecretError, secretsManagerClient, smtpConfigFromSecret, smtpConfigFromSecretString } from '../../functions/adapters/smtp-secret.js';
+import { SmtpSecretError, smtpConfigFromSecret, smtpConfigFromSecretString } from '../../functions/adapters/smtp-secret.js';
 import type { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
-import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
+import { type AwsSettings, secretsManagerClient } from '../../functions/compose/clients.js';
+import { transportFromEnv } from '../../functions/compose/transport.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type SmtpSink, startSmtpSink } from '../../local/smtp-sink.js';
 
@@ -88,7 +88,7 @@ describe('SMTP credentials from Secrets Manager', () => {
 
   it('is read once per container and then cached', async () => {
     secrets.set(ARN('cached'), JSON.stringify({ url: `smtp://127.0.0.1:${sink.port}?tls=none` }));
-    const client = secretsManagerClient(aws);
+    const client = await secretsManagerClient(aws);
     const first = await smtpConfigFromSecret(client, ARN('cached'));
     const second = await smtpConfigFromSecret(client, ARN('cached'));
     expect(second).toBe(first);
@@ -96,7 +96,7 @@ describe('SMTP credentials from Secrets Manager', () => {
   });
 
   it('a missing secret fails the cold start with the service error, and is retried next time', async () => {
-    const client = secretsManagerClient(aws);
+    const client = await secretsManagerClient(aws);
     await expect(smtpConfigFromSecret(client, ARN('absent'))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     secrets.set(ARN('absent'), JSON.stringify({ url: `smtp://127.0.0.1:${sink.port}?tls=none` }));
     await expect(smtpConfigFromSecret(client, ARN('absent'))).resolves.toMatchObject({ host: '127.0.0.1' });
@@ -104,7 +104,7 @@ describe('SMTP credentials from Secrets Manager', () => {
 
   it('a malformed secret fails with a message that never repeats its content', async () => {
     secrets.set(ARN('bad'), `{"username": "${USER}", "password": "${PASS}"`);
-    const error = await smtpConfigFromSecret(secretsManagerClient(aws), ARN('bad')).catch((e: unknown) => e);
+    const error = await smtpConfigFromSecret(await secretsManagerClient(aws), ARN('bad')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SmtpSecretError);
     expect(String((error as Error).message)).not.toContain(PASS);
   });

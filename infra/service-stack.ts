@@ -10,7 +10,7 @@ import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { PosthasteFunction } from './constructs/posthaste-function.js';
-import { DELIVER_TIMEOUT, MAX_RECEIVE_COUNT, payloadBucketName, type StatefulStack } from './stateful-stack.js';
+import { DELIVER_TIMEOUT, MAX_RECEIVE_COUNT, payloadBucketName, type StatefulStack } from './data-stack.js';
 
 export interface StatelessStackProps extends StackProps {
   config: PosthasteConfig;
