@@ -140,8 +140,10 @@ export function buildMime(req: EmailRequest, options: BuildOptions): BuiltMessag
     part.setHeaders(attachmentHeaders(attachment.filename, attachment.contentType, inline));
   }
 
-  let raw = replaceFieldValues(message.asRaw(), ours);
-  if (!raw.endsWith(CRLF)) raw += CRLF;
+  const written = message.asRaw();
+  // The tail is checked on mimetext's output, which is already flat: the replaced copy is
+  // then copied only once more, when the caller encodes it.
+  const raw = replaceFieldValues(written, ours) + (written.endsWith(CRLF) ? '' : CRLF);
   return {
     raw,
     messageId,
