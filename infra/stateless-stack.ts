@@ -221,9 +221,8 @@ export class StatelessStack extends Stack {
 
   /** The identities deliver may send as: the allowed domains, or any identity of the account when none is configured. */
   private sesIdentityArns(config: PosthasteConfig): string[] {
-    const domains = config.allowedSenderDomains;
-    const names = domains.length ? domains : ['*'];
-    return names.map((name) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name }));
+    // Domain identities by name: the role can send as these and no other verified identity.
+    return config.allowedSenderDomains.map((name) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name }));
   }
 }
 

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { apiDeps } from '../functions/adapters/api-wiring.js';
@@ -11,7 +10,7 @@ import { eventsDeps } from '../functions/adapters/events-wiring.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
 import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
-import { parseSmtpUrl, type SmtpConfig } from '../functions/adapters/smtp-config.js';
+import { parseSmtpUrl, type SmtpConfig, smtpSecurityWarnings } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
@@ -19,11 +18,10 @@ import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
 import { deliverDeps } from '../functions/adapters/wiring.js';
 import { createApiHandler } from '../functions/api/app.js';
 import { createAuthorizerHandler } from '../functions/authorizer/app.js';
-import type { PayloadStore } from '../functions/core/claim-check.js';
+import { checkIn, checkOut } from '../functions/core/claim-check.js';
 import type { Log } from '../functions/core/log.js';
 import { noMetrics } from '../functions/core/metrics.js';
-import type { Transport } from '../functions/core/ports.js';
-import { parseQueuedEmail } from '../functions/core/queued-email.js';
+import type { PayloadStore, Transport } from '../functions/core/ports.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { createDeliverHandler } from '../functions/deliver/app.js';
 import { createEventsHandler } from '../functions/events/app.js';
@@ -60,6 +58,8 @@ export interface PipelineOptions {
   retryMaxSeconds?: number;
   leaseSeconds?: number;
   authorize?: GatewayOptions['authorize'];
+  /** Browser origins allowed besides the API's own (see GatewayOptions.allowedOrigins). */
+  allowedOrigins?: string[];
   /**
    * Require `Authorization: Bearer ph_…` keys from the apiKeys table, checked by the same
    * authorizer function API Gateway runs (create keys with `npm run keys -- create`).
@@ -181,17 +181,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   if (snapshot && existsSync(snapshot)) {
     const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
     for (const [name, bodies] of Object.entries(saved)) {
-      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl, payloads);
+      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl);
       for (const body of bodies) {
-        const message = (() => {
-          try {
-            return parseQueuedEmail(body);
-          } catch {
-            return undefined;
-          }
-        })();
-        if (message) await restoreQueue.enqueue(message);
-        else await sqs.send(new SendMessageCommand({ QueueUrl: restoreQueue.queueUrl, MessageBody: body }));
+        // A readable message goes through the claim check again (large ones back to the payload store); anything else as it was.
+        const read = await checkOut(body, undefined);
+        await restoreQueue.enqueue(read.readable ? await checkIn(payloads, { message: read.message }) : { id: read.id ?? 'unreadable', body });
       }
       if (bodies.length) log('info', `restored ${bodies.length} message(s) to ${name}`);
     }
@@ -234,6 +228,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       smtpUrl = `smtp://127.0.0.1:${sink.port}?tls=none`;
     }
     const smtp: SmtpConfig = parseSmtpUrl(smtpUrl, { ...(sink ? { timeoutMs: 10_000 } : {}), ...options.smtpOverrides });
+    if (options.smtpUrl) for (const warning of smtpSecurityWarnings(smtp)) makeLog('deliver')('warn', warning);
     const smtpTransport = new SmtpTransport(smtp);
     transport = smtpTransport;
     closeTransport = () => smtpTransport.close();
@@ -257,6 +252,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     handler: api,
     ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
     ...(authorize ? { authorize } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   const poller =
     options.inProcessDelivery === false

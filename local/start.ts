@@ -2,29 +2,57 @@
  * `npm start`: the whole pipeline on this machine, no AWS account and no Docker.
  * Environment: PORT (API, default 3000), TRANSPORT (smtp, the default, or ses: the local SES
  * stand-in), SMTP_URL (deliver through a real relay instead of the local sink),
- * POSTHASTE_DATA (data folder, default .posthaste).
+ * POSTHASTE_DATA (data folder, default .posthaste), POSTHASTE_REQUIRE_API_KEY=1 (keys as in AWS).
+ * A setting that is wrong or a port in use ends the start with one line and exit code 2.
  */
 import { resolve } from 'node:path';
 import { ConfigError, oneOf } from '../functions/adapters/env.js';
-import { redactSmtpUrl } from '../functions/adapters/smtp-config.js';
-import { startPipeline } from './pipeline.js';
+import { redactSmtpUrl, SmtpConfigError } from '../functions/adapters/smtp-config.js';
+import { localApiKey } from './local-api-key.js';
+import { type Pipeline, startPipeline } from './pipeline.js';
 
-const transport = oneOf(process.env, 'TRANSPORT', ['smtp', 'ses'] as const, 'smtp');
-if (transport === 'ses' && process.env.SMTP_URL) throw new ConfigError('SMTP_URL applies to TRANSPORT=smtp only');
+/** A startup failure the operator can fix from its message alone: no stack trace. */
+function startupProblem(error: unknown): string | undefined {
+  if (error instanceof ConfigError || error instanceof SmtpConfigError) return error.message;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return `port ${(error as { port?: number }).port ?? process.env.PORT ?? 3000} is in use: stop what listens there or set PORT`;
+  if (code === 'EACCES') return `no permission to listen on port ${process.env.PORT ?? 3000}: set PORT to 1024 or above`;
+  return undefined;
+}
 
 const dataDir = resolve(process.env.POSTHASTE_DATA ?? '.posthaste');
 const outbox = resolve(dataDir, 'outbox');
 const started = Date.now();
-const pipeline = await startPipeline({
-  dataDir,
-  outbox,
-  apiPort: Number(process.env.PORT ?? 3000),
-  // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
-  requireApiKeys: process.env.POSTHASTE_REQUIRE_API_KEY === '1',
-  transport,
-  ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
-  ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
-});
+const requireApiKeys = process.env.POSTHASTE_REQUIRE_API_KEY === '1';
+let pipeline: Pipeline;
+let apiKey: string | undefined;
+try {
+  const transport = oneOf(process.env, 'TRANSPORT', ['smtp', 'ses'] as const, 'smtp');
+  if (transport === 'ses' && process.env.SMTP_URL) throw new ConfigError('SMTP_URL applies to TRANSPORT=smtp only');
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not ${process.env.PORT}`);
+  pipeline = await startPipeline({
+    dataDir,
+    outbox,
+    apiPort: port,
+    // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
+    requireApiKeys,
+    transport,
+    ...(process.env.ALLOWED_SENDER_DOMAINS ? { allowedSenderDomains: process.env.ALLOWED_SENDER_DOMAINS } : {}),
+    allowedOrigins: (process.env.POSTHASTE_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
+    ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
+  });
+  if (requireApiKeys) apiKey = await localApiKey(pipeline, dataDir);
+} catch (error) {
+  const problem = startupProblem(error);
+  if (problem === undefined) throw error;
+  console.error(`posthaste: ${problem}`);
+  process.exit(2);
+}
 
 const example = JSON.stringify({
   from: 'Posthaste <hello@example.com>',
@@ -33,6 +61,9 @@ const example = JSON.stringify({
   text: 'It works.',
   html: '<p>It <b>works</b>.</p>',
 });
+// With keys required, the banner's commands carry a key of this data folder's own (kept in it).
+const auth = apiKey ? ` -H 'authorization: Bearer ${apiKey}'` : '';
+const keyNote = apiKey ? `\n\nAPI key   ${apiKey} (kept in ${dataDir}/api-key; more with: npm run keys -- create --name <name>)` : '';
 const cliEnv = Object.entries({
   QUEUE_URL: pipeline.queueUrl,
   DLQ_URL: pipeline.dlqUrl,
@@ -59,9 +90,9 @@ Posthaste is running locally (started in ${Date.now() - started} ms)
 
 Send one:
 
-  curl -s ${pipeline.apiUrl}/v1/emails -H 'content-type: application/json' -d '${example}'
+  curl -s ${pipeline.apiUrl}/v1/emails -H 'content-type: application/json'${auth} -d '${example}'
 
-Then: curl -s ${pipeline.apiUrl}/v1/emails/<id>     Ctrl-C stops everything.
+Then: curl -s${auth} ${pipeline.apiUrl}/v1/emails/<id>     Ctrl-C stops everything.${keyNote}
 
 CLI:  export POSTHASTE_URL=${pipeline.apiUrl}; npx posthaste --help
       for \`npx posthaste dlq redrive\` also: export ${cliEnv}

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { PayloadStore } from '../core/claim-check.js';
+import type { PayloadStore } from '../core/ports.js';
 import { type AwsSettings, s3Client } from './aws-clients.js';
 import { DynamoDbFeedbackStore } from './dynamodb-feedback-store.js';
 import { DynamoDbSuppressionStore } from './dynamodb-suppression-store.js';

@@ -4,7 +4,7 @@ import { type AwsSettings, sesClient } from './aws-clients.js';
 import { ConfigError, type Env, integer, oneOf } from './env.js';
 import { SesSendRate } from './ses-send-rate.js';
 import { SesTransport } from './ses-transport.js';
-import { parseSmtpUrl } from './smtp-config.js';
+import { parseSmtpUrl, type SmtpConfig, smtpSecurityWarnings } from './smtp-config.js';
 import { secretsManagerClient, smtpConfigFromSecret } from './smtp-secret.js';
 import { SmtpTransport } from './smtp-transport.js';
 
@@ -14,6 +14,12 @@ function positiveNumber(env: Env, name: string): number | undefined {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, not ${raw}`);
   return value;
+}
+
+/** The relay transport; each opt-out from verified TLS is logged once, at start. */
+function smtpTransport(config: SmtpConfig, log: Log): Transport {
+  for (const warning of smtpSecurityWarnings(config)) log('warn', warning);
+  return new SmtpTransport(config);
 }
 
 /**
@@ -35,7 +41,7 @@ export async function transportFromEnv(env: Env, aws: AwsSettings, log: Log): Pr
     const configurationSetName = env.SES_CONFIGURATION_SET;
     return new SesTransport(client, { rate, ...(configurationSetName ? { configurationSetName } : {}) });
   }
-  if (env.SMTP_URL) return new SmtpTransport(parseSmtpUrl(env.SMTP_URL));
-  if (env.SMTP_SECRET_ARN) return new SmtpTransport(await smtpConfigFromSecret(secretsManagerClient(aws), env.SMTP_SECRET_ARN));
+  if (env.SMTP_URL) return smtpTransport(parseSmtpUrl(env.SMTP_URL), log);
+  if (env.SMTP_SECRET_ARN) return smtpTransport(await smtpConfigFromSecret(secretsManagerClient(aws), env.SMTP_SECRET_ARN), log);
   throw new ConfigError('SMTP_URL (or SMTP_SECRET_ARN in a deployed stack) is required when TRANSPORT is smtp');
 }

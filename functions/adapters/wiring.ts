@@ -16,11 +16,10 @@ import { feedbackStores, payloadStore } from './stores-from-env.js';
 
 export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
   const dynamo = dynamoClient(aws);
-  const store = new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE'));
-  const queue = new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL'));
   const payloads = payloadStore(env, aws);
   return {
-    store,
+    messages: new DynamoDbMessageStore(dynamo, required(env, 'MESSAGES_TABLE')),
+    queue: new SqsEmailQueue(sqsClient(aws), required(env, 'QUEUE_URL')),
     transport,
     ...feedbackStores(env, dynamo),
     clock: systemClock,
@@ -29,7 +28,6 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     retry: {
       baseSeconds: integer(env, 'RETRY_BASE_SECONDS', 30, 0, 43_200),
       maxSeconds: integer(env, 'RETRY_MAX_SECONDS', 900, 0, 43_200),
-      delay: (receiptHandle, seconds) => queue.delayRetry(receiptHandle, seconds),
     },
     log,
     ...(payloads ? { payloads } : {}),

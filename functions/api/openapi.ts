@@ -133,7 +133,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           description:
             'A scheduled email, or a queued one no worker has picked up yet, becomes `canceled` and is never sent. Canceling twice answers the same; an email already handed to delivery is 409 `not_cancelable`.',
           parameters: [pathParam('id', 'The id returned when the email was sent')],
-          responses: { '200': jsonBody('Canceled', 'Canceled'), ...problems(404, 409) },
+          responses: { '200': jsonBody('Canceled', 'Canceled'), ...problems(404, 409, 503) },
         },
       },
       '/v1/suppressions': {

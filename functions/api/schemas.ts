@@ -1,12 +1,21 @@
 import * as z from 'zod';
 import { MAX_BATCH } from '../core/accept-batch.js';
+import type { AcceptedEmail } from '../core/accept-email.js';
 import { ERROR_CODES } from '../core/errors.js';
+import type { FeedbackRecord, MessageEvent, MessageRecord, Suppression as SuppressionRecord } from '../core/records.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
 import { type MessageStatus, STATUS_RANK } from '../core/status.js';
 
 /**
  * The shapes the API answers with, as zod schemas: the OpenAPI document is generated from
  * these and from the send-request schema, and the typed client takes its types from them.
+ *
+ * Each response shape is written once, here. The records in core/records.ts stay plain
+ * TypeScript (core keeps no zod schema of what it stores), and each schema below is
+ * checked against its record at compile time (`sameShape`): a field added to a record and
+ * not to its schema, or typed differently, fails `tsc`. Responses are built with
+ * `present`, which copies exactly the schema's fields, so a table attribute the schema does
+ * not name (bookkeeping, internal fields) can never leak into a response.
  */
 
 const isoTime = z.string().describe('ISO 8601 date-time (UTC)');
@@ -33,11 +42,15 @@ export const acceptedSchema = z.object({
 });
 
 export const eventSchema = z.object({
-  type: z.string().describe('scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, …'),
+  type: z
+    .string()
+    .describe('scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, …'),
   at: isoTime,
   recipients: z.array(z.string()).optional(),
   response: z.string().optional().describe("The relay's or SES's own words"),
   detail: z.string().optional(),
+  link: z.string().optional().describe('Clicks: the link followed'),
+  userAgent: z.string().optional().describe("Opens and clicks: the reader's user agent"),
 });
 
 export const emailSchema = z.object({
@@ -111,6 +124,33 @@ export const bounceSchema = z.object({
   userAgent: z.string().optional(),
   arrivalDate: z.string().optional(),
 });
+
+// ─── Each schema against the record it presents ─────────────────────────────────────────
+
+/** Optional keys are compared by name and every value without `undefined`, so `a?: string` equals `a?: string | undefined`. */
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+type Values<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameShape<A, B> = Same<Values<A>, Values<B>> extends true ? Same<OptionalKeys<A>, OptionalKeys<B>> : false;
+/** Fails to compile unless the two object types have the same keys, optionality and value types. */
+const sameShape = <A, B>(_proof: SameShape<A, B>): void => undefined;
+
+sameShape<z.output<typeof bounceSchema>, FeedbackRecord>(true);
+sameShape<z.output<typeof suppressionSchema>, SuppressionRecord>(true);
+sameShape<z.output<typeof acceptedSchema>, AcceptedEmail>(true);
+/** The recipients' settlement, failureKind and the outbox position are bookkeeping, not part of the API. */
+type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind' | 'eventsEmitted'>;
+sameShape<Omit<z.output<typeof emailSchema>, 'events'>, Omit<PresentedMessage, 'events'>>(true);
+// An event's `type` is a string in the contract (new types may appear); every stored event must fit it.
+const _eventsFit = (event: MessageEvent): z.output<typeof eventSchema> => event;
+
+/** The fields of `value` that `schema` names, in the schema's order; absent optional fields are left out. */
+export function present<S extends z.ZodObject>(schema: S, value: z.output<S>): z.output<S> {
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) if (source[key] !== undefined) out[key] = source[key];
+  return out as z.output<S>;
+}
 
 const list = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page') });

@@ -2,7 +2,20 @@
  * What the service counts, as core sees it. Powertools Metrics (CloudWatch EMF) in Lambda;
  * nothing locally. Names are the CloudWatch metric names.
  */
-export type CountMetric = 'accepted' | 'sent' | 'failed' | 'bounced' | 'complained' | 'suppressed' | 'retries' | 'canceled' | 'scheduled';
+export type CountMetric =
+  | 'accepted'
+  | 'sent'
+  | 'failed'
+  | 'bounced'
+  | 'complained'
+  | 'suppressed'
+  | 'retries'
+  | 'canceled'
+  | 'scheduled'
+  | 'webhookDelivered'
+  | 'webhookAttemptFailed'
+  | 'webhookDeliveryFailed'
+  | 'webhookEndpointDisabled';
 export type LatencyMetric = 'queueToSentLatency';
 
 export interface Metrics {

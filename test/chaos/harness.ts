@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { idOf } from '../../functions/core/claim-check.js';
 import { silentLog } from '../../functions/core/log.js';
-import type { MessageRecord } from '../../functions/core/ports.js';
+import type { MessageRecord } from '../../functions/core/records.js';
 import { DONE_DELIVERING } from '../../functions/core/status.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { posthasteIdOf, type SinkFaults } from '../../local/smtp-sink.js';

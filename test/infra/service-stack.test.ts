@@ -133,7 +133,7 @@ describe('least privilege', () => {
       'bucket:payload-bucket': ['s3:ListBucket'],
       'queue:SendQueue': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       'ses:configuration-set': ['ses:SendEmail', 'ses:SendRawEmail'],
-      'ses:identity/*': ['ses:SendEmail', 'ses:SendRawEmail'],
+      'ses:identity/example.com': ['ses:SendEmail', 'ses:SendRawEmail'],
     });
   });
 

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Posthaste } from '../../client/index.js';
 import { renderOpenApi } from '../../functions/api/openapi.js';
-import { ROUTES } from '../../functions/api/routes.js';
+import { ROUTES } from '../../functions/api/router.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { OPENAPI_FILE, packageVersion } from '../../local/write-openapi.js';

@@ -160,11 +160,11 @@ describe('scheduled send', () => {
     const { id } = await client.send(email('raced@example.org', { scheduledAt: due }));
     const shared = schedulerDeps(pipeline.env, pipeline.aws, silentLog);
     // All three sweeps read the message before any of them takes it, so all three race for it.
-    const store = shared.schedule;
+    const store = shared.messages;
     let reads = 0;
     let everyoneRead = () => {};
     const allRead = new Promise<void>((resolve) => (everyoneRead = resolve));
-    const schedule: typeof store = Object.create(store, {
+    const messages: typeof store = Object.create(store, {
       due: {
         value: async (...args: Parameters<typeof store.due>) => {
           const page = await store.due(...args);
@@ -174,7 +174,7 @@ describe('scheduled send', () => {
         },
       },
     });
-    const deps = { ...shared, schedule, lookaheadSeconds: 30 };
+    const deps = { ...shared, messages, lookaheadSeconds: 30 };
     const reports = await Promise.all([sweepScheduled(deps), sweepScheduled(deps), sweepScheduled(deps)]);
     // One sweep queued it; the other two saw it, lost the race, and report that, not an error.
     expect(reports.sort((a, b) => b.enqueued - a.enqueued)).toEqual([

@@ -5,7 +5,8 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsSettings, sesClient } from '../../functions/adapters/aws-clients.js';
+import { type AwsSettings, dynamoClient, sesClient } from '../../functions/adapters/aws-clients.js';
+import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { SesSendRate } from '../../functions/adapters/ses-send-rate.js';
 import { SesTransport } from '../../functions/adapters/ses-transport.js';
 import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
@@ -179,7 +180,8 @@ describe('the deliver function on SES', () => {
     const env = { ...local.env, QUEUE_URL: 'http://127.0.0.1:9/000000000000/q', TRANSPORT: 'ses', SES_MAX_SEND_RATE: '100', RETRY_BASE_SECONDS: '0' };
     const aws = { ...local.aws, endpoints: { ...local.aws.endpoints, ses: stub.url } };
     const deps = deliverDeps(env, aws, await transportFromEnv(env, aws, log), log);
-    await deps.store.create(newRecord(id, request, new Date().toISOString()));
+    const messages = new DynamoDbMessageStore(dynamoClient(aws), local.env.MESSAGES_TABLE!);
+    await messages.create(newRecord(id, request, new Date().toISOString()));
     const event: SQSEvent = {
       Records: [
         {
@@ -191,7 +193,7 @@ describe('the deliver function on SES', () => {
       ],
     };
     const response = await createDeliverHandler(deps)(event, lambdaContext('posthaste-deliver'));
-    return { response, record: await deps.store.get(id) };
+    return { response, record: await messages.get(id) };
   }
 
   it('stores the SES MessageId of a sent message', async () => {

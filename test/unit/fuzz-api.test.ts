@@ -17,12 +17,11 @@ const store = new MemoryMessageStore();
 const queue = new MemoryQueue();
 const handler = createApiHandler(
   {
-    accept: { store, queue, clock: systemClock, newId: uuidv7 },
-    store,
+    accept: { messages: store, queue, clock: systemClock, newId: uuidv7 },
+    messages: store,
     idempotency: passThroughIdempotency,
     suppressions: unreachable('suppressions'),
     feedback: unreachable('feedback'),
-    scheduling: unreachable('scheduling'),
   },
   silentLog,
 );
