@@ -17,7 +17,8 @@ import { TABLE_VARIABLES } from '../functions/compose/environment.js';
 import { newRecord } from '../functions/core/accept-email.js';
 import { silentLog } from '../functions/core/log.js';
 import { buildMime } from '../functions/core/mime.js';
-import type { QueuedEmail, SuppressionStore } from '../functions/core/ports.js';
+import type { SuppressionStore } from '../functions/core/ports.js';
+import type { QueuedEmail } from '../functions/core/records.js';
 import { STATUS_RANK } from '../functions/core/status.js';
 import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { ensureTables } from '../local/tables.js';
@@ -163,7 +164,7 @@ export async function benchDeliver(setup: DeliverSetup): Promise<DeliverResult> 
   const memory = setup.memoryStore ? new MemoryMessageStore() : undefined;
   if (memory) {
     // Every store in memory: no recipient is suppressed and none is refused (feedback unused).
-    deps.store = memory;
+    deps.messages = memory;
     const unused = unreachable<SuppressionStore>('suppressions');
     deps.suppressions = { add: unused.add, get: unused.get, remove: unused.remove, list: unused.list, suppressedAmong: async () => new Set<string>() };
     deps.feedback = unreachable('feedback');

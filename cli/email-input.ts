@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { SendEmailInput } from '../client/index.js';
 import { UsageError } from './output.js';
 
@@ -97,6 +97,8 @@ export const unfold = (value: string): string => value.replace(/\r?\n(?=[ \t])/g
 
 /** An RFC 5322 message file as a send request: addresses, subject, bodies, attachments, X- headers. */
 export async function fromEml(file: string): Promise<SendEmailInput> {
+  // Loaded here: only .eml files need the parser.
+  const { simpleParser } = await import('mailparser');
   // keepCidLinks: mailparser would otherwise turn `cid:` images into data: URIs, and the
   // inline attachments they point at would no longer be referenced by the html.
   const parsed = await simpleParser(read(file) as Buffer, { keepCidLinks: true });

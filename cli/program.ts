@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { type BatchResult, type Email, Posthaste, PosthasteApiError, type SendEmailInput } from '../client/index.js';
 import { ConfigError, type Env } from '../functions/compose/env.js';
-import { DLQ_ENV_HELP, redrive } from './dlq.js';
+import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
 
@@ -260,7 +260,9 @@ Examples:
     .action(async (args: string[], _opts, command: Command) => {
       // --json may have been read as the global option: hand it on.
       const json = globals(command).json && !args.includes('--json') ? ['--json'] : [];
-      exitCode = await runKeysModule([...args, ...json], env, io);
+      // Loaded here: the DynamoDB and API Gateway clients weigh more than the rest of the CLI.
+      const { runKeys } = await import('./keys.js');
+      exitCode = await runKeys([...args, ...json], env, io);
     });
 
   const dlq = program.command('dlq').description("the send queue's dead-letter queue");
@@ -270,6 +272,8 @@ Examples:
     .option('--limit <n>', 'move at most this many', (v) => Number(v))
     .addHelpText('after', `\n${DLQ_ENV_HELP}`)
     .action(async (opts: { limit?: number }, command: Command) => {
+      // Loaded here: the SQS and DynamoDB clients weigh more than the rest of the CLI.
+      const { redrive } = await import('./dlq.js');
       const bar = progressBar(io, 'redriving');
       const report = await redrive(env, { ...(opts.limit ? { limit: opts.limit } : {}), onProgress: (done, total) => bar.update(done, total) });
       bar.done();
@@ -315,18 +319,4 @@ function report(error: unknown, io: Io, json: boolean): number {
   const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
   io.err(`error: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`);
   return EXIT.unreachable;
-}
-
-/** The key tool lives in cli/keys.ts (`runKeys(argv, env, io)`); loaded only for `keys`. */
-async function runKeysModule(args: string[], env: Env, io: Io): Promise<number> {
-  const specifier = './keys.js';
-  let keys: { runKeys(argv: string[], env: Env, io: { out(line: string): void; err(line: string): void }): Promise<number> };
-  try {
-    keys = (await import(specifier)) as typeof keys;
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    io.err('error: key management (cli/keys.ts) is not part of this build');
-    return EXIT.usage;
-  }
-  return keys.runKeys(args, env, io);
 }

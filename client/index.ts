@@ -8,15 +8,28 @@
  * AWS SigV4 with credentials from the default provider chain for the IAM-authorized
  * endpoint. Every refusal is thrown as a PosthasteApiError carrying the problem document.
  */
-import type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, Suppression, SuppressionList } from '../functions/api/schemas.js';
-import type { SendRequestInput } from '../functions/core/send-request.js';
-import { type SigV4Options, sigV4Signer } from './sigv4.js';
+// The API's shapes come from docs/openapi.json (see write-api-types.ts for why), so this
+// folder imports nothing from functions/ and its declarations stand on their own.
+import type {
+  Accepted,
+  BatchResult,
+  Bounce,
+  BounceList,
+  Canceled,
+  Email,
+  Mailbox,
+  Problem,
+  SendEmailRequest,
+  Suppression,
+  SuppressionList,
+} from './api-types.js';
+import { type SigV4Credentials, type SigV4Options, sigV4Signer } from './sigv4.js';
 
-export type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, SigV4Options, Suppression, SuppressionList };
-export type Bounce = BounceList['data'][number];
+export type { Accepted, BatchResult, Bounce, BounceList, Canceled, Email, Mailbox, SigV4Credentials, SigV4Options, Suppression, SuppressionList };
+export type ProblemDocument = Problem;
 export type BatchItemResult = BatchResult['results'][number];
 /** The body of `POST /v1/emails`, as the API accepts it. */
-export type SendEmailInput = SendRequestInput;
+export type SendEmailInput = SendEmailRequest;
 
 export interface PosthasteOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { consoleLog } from '../functions/adapters/logger.js';
@@ -20,11 +19,10 @@ import { type EnvironmentValues, TABLE_VARIABLES } from '../functions/compose/en
 import { eventsDeps } from '../functions/compose/events.js';
 import { schedulerDeps } from '../functions/compose/scheduler.js';
 import { transportFromEnv } from '../functions/compose/transport.js';
-import type { PayloadStore } from '../functions/core/claim-check.js';
+import { checkIn, checkOut } from '../functions/core/claim-check.js';
 import type { Log } from '../functions/core/log.js';
 import { noMetrics } from '../functions/core/metrics.js';
-import type { Transport } from '../functions/core/ports.js';
-import { parseQueuedEmail } from '../functions/core/queued-email.js';
+import type { PayloadStore, Transport } from '../functions/core/ports.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { createEventsHandler } from '../functions/events/sns-notifications.js';
@@ -189,17 +187,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   if (snapshot && existsSync(snapshot)) {
     const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
     for (const [name, bodies] of Object.entries(saved)) {
-      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl, payloads);
+      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl);
       for (const body of bodies) {
-        const message = (() => {
-          try {
-            return parseQueuedEmail(body);
-          } catch {
-            return undefined;
-          }
-        })();
-        if (message) await restoreQueue.enqueue(message);
-        else await sqs.send(new SendMessageCommand({ QueueUrl: restoreQueue.queueUrl, MessageBody: body }));
+        // A readable message goes through the claim check again (large ones back to the payload store); anything else as it was.
+        const read = await checkOut(body, undefined);
+        await restoreQueue.enqueue(read.readable ? await checkIn(payloads, { message: read.message }) : { id: read.id ?? 'unreadable', body });
       }
       if (bodies.length) log('info', `restored ${bodies.length} message(s) to ${name}`);
     }

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { type ApiKeyStore, checkApiKey } from '../core/api-key-admin.js';
-import { headerIn } from '../core/http.js';
+import { headerIn } from '../api/http.js';
+import { checkApiKey } from '../core/api-key-admin.js';
 import type { Log } from '../core/log.js';
 import type { Metrics } from '../core/metrics.js';
+import type { ApiKeyStore } from '../core/ports.js';
 
 /** API Gateway answers 401 when a REQUEST authorizer fails with exactly this message. */
 export const UNAUTHORIZED = 'Unauthorized';

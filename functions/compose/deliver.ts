@@ -15,11 +15,10 @@ import { transportFromEnv } from './transport.js';
 export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.deliver, env);
   const dynamo = dynamoClient(aws);
-  const store = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
-  const queue = new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   return {
-    store,
+    messages: new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
+    queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
     transport,
     ...feedbackStores(settings, dynamo),
     clock: systemClock,
@@ -28,7 +27,6 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     retry: {
       baseSeconds: settings.RETRY_BASE_SECONDS,
       maxSeconds: settings.RETRY_MAX_SECONDS,
-      delay: (receiptHandle, seconds) => queue.delayRetry(receiptHandle, seconds),
     },
     log,
     ...(payloads ? { payloads } : {}),

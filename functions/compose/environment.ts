@@ -16,6 +16,8 @@ export const VARIABLES = {
   SUPPRESSIONS_TABLE: requiredText('the suppression list'),
   FEEDBACK_TABLE: requiredText('bounce and complaint records'),
   API_KEYS_TABLE: requiredText('the API keys (hashes only)'),
+  WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
+  WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
   QUEUE_URL: requiredText('the send queue'),
   DLQ_URL: requiredText('the send dead-letter queue'),
   PAYLOAD_BUCKET: optionalText('the claim-check bucket for large queue bodies and scheduled requests; without it they travel inline'),
@@ -75,6 +77,8 @@ export const TABLE_VARIABLES = {
   feedback: 'FEEDBACK_TABLE',
   suppressions: 'SUPPRESSIONS_TABLE',
   apiKeys: 'API_KEYS_TABLE',
+  webhooks: 'WEBHOOKS_TABLE',
+  webhookDeliveries: 'WEBHOOK_DELIVERIES_TABLE',
 } as const satisfies Record<TableName, VariableName>;
 
 /** What builds the AWS clients: the region, and the stand-ins' endpoints locally. */

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbFeedbackStore } from '../adapters/dynamodb-feedback-store.js';
 import { DynamoDbSuppressionStore } from '../adapters/dynamodb-suppression-store.js';
 import { S3PayloadStore } from '../adapters/s3-payload-store.js';
-import type { PayloadStore } from '../core/claim-check.js';
+import type { PayloadStore } from '../core/ports.js';
 import { type AwsSettings, s3Client } from './clients.js';
 
 /** The suppressions and feedback tables: the API reads them, deliver and events write them. */

@@ -12,6 +12,10 @@ export type CountMetric =
   | 'retries'
   | 'canceled'
   | 'scheduled'
+  | 'webhookDelivered'
+  | 'webhookAttemptFailed'
+  | 'webhookDeliveryFailed'
+  | 'webhookEndpointDisabled'
   // Per sweep of the scheduler: due messages queued, and closed as failed.
   | 'sweepQueued'
   | 'sweepFailed'

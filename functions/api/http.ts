@@ -1,4 +1,6 @@
-import { PosthasteError, toProblem } from './errors.js';
+import { normalizeEmail } from '../core/address.js';
+import { invalid, PosthasteError, toProblem } from '../core/errors.js';
+import { addressKey } from '../core/feedback.js';
 
 /** The parts of an API Gateway proxy event the API reads; the local runner builds the same. */
 export interface HttpRequest {
@@ -54,4 +56,18 @@ export function readJsonBody(req: HttpRequest): unknown {
   } catch (error) {
     throw new PosthasteError('invalid_json', `the body is not valid JSON: ${(error as Error).message}`, [{ field: '(body)', message: 'is not valid JSON' }]);
   }
+}
+
+/** An address from a query or path: validated, then in the lower case the tables key on. */
+export function readAddress(raw: string | undefined, field: string): string {
+  if (raw === undefined || raw === '') throw invalid(field, 'is required');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw invalid(field, 'is not valid percent-encoding');
+  }
+  const checked = normalizeEmail(decoded);
+  if (!checked.ok) throw invalid(field, checked.reason);
+  return addressKey(checked.mailbox.email);
 }

@@ -1,5 +1,5 @@
-import document from '../../docs/openapi.json' with { type: 'json' };
-import type { HttpResponse } from '../core/http.js';
+import document from '../../../docs/openapi.json' with { type: 'json' };
+import type { HttpResponse } from '../http.js';
 
 const body = JSON.stringify(document);
 

@@ -1,6 +1,6 @@
-import { invalid } from './errors.js';
-import type { HttpRequest } from './http.js';
-import type { PageRequest } from './ports.js';
+import { invalid } from '../core/errors.js';
+import type { Page, PageRequest } from '../core/ports.js';
+import { type HttpRequest, type HttpResponse, json } from './http.js';
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 100;
@@ -33,3 +33,6 @@ export function readPage(req: HttpRequest, fields: string[], expect: Record<stri
   if (!shaped || Object.entries(expect).some(([k, v]) => values[k] !== v)) throw invalid('cursor', 'is not a cursor this API returned for this query');
   return { limit, after: position as Record<string, string> };
 }
+
+/** A page as the API answers it: `data`, and `nextCursor` unless it is the last page. */
+export const listResponse = <T>(page: Page<T>): HttpResponse => json(200, { data: page.items, ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) });
