@@ -3,7 +3,9 @@ import { SesTransport } from '../adapters/ses-transport.js';
 import type { Log } from '../core/log.js';
 import type { Transport } from '../core/ports.js';
 import { type AwsSettings, sesClient } from './clients.js';
-import type { TransportSettings } from './transport.js';
+import type { DELIVERY_TRANSPORT, Settings } from './environment.js';
+
+type TransportSettings = Settings<typeof DELIVERY_TRANSPORT>;
 
 /** Amazon SES, within this container's share of the account's send rate. Loaded only when TRANSPORT=ses. */
 export async function sesTransport(settings: TransportSettings, aws: AwsSettings, log: Log): Promise<Transport> {

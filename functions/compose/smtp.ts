@@ -4,7 +4,9 @@ import { SmtpTransport } from '../adapters/smtp-transport.js';
 import type { Log } from '../core/log.js';
 import type { Transport } from '../core/ports.js';
 import { type AwsSettings, secretsManagerClient } from './clients.js';
-import type { TransportSettings } from './transport.js';
+import type { DELIVERY_TRANSPORT, Settings } from './environment.js';
+
+type TransportSettings = Settings<typeof DELIVERY_TRANSPORT>;
 
 /** The relay in SMTP_URL, or in the SMTP_SECRET_ARN secret. Loaded only when TRANSPORT=smtp. */
 export async function smtpTransport(settings: TransportSettings, aws: AwsSettings, log: Log): Promise<Transport> {

@@ -2,9 +2,7 @@ import type { Log } from '../core/log.js';
 import type { Transport } from '../core/ports.js';
 import type { AwsSettings } from './clients.js';
 import { ConfigError, type Env } from './env.js';
-import { DELIVERY_TRANSPORT, readEnvironment, type Settings } from './environment.js';
-
-export type TransportSettings = Settings<typeof DELIVERY_TRANSPORT>;
+import { DELIVERY_TRANSPORT, readEnvironment } from './environment.js';
 
 /**
  * TRANSPORT=ses delivers through Amazon SES (SES_CONFIGURATION_SET names the configuration
