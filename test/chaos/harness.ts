@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { idOf } from '../../functions/core/claim-check.js';
 import { silentLog } from '../../functions/core/log.js';
 import type { MessageRecord } from '../../functions/core/records.js';

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbApiKeyStore } from '../../functions/adapters/dynamodb-api-key-store.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { parseApiKey } from '../../functions/core/api-key.js';
 import { createApiKey, revokeApiKey } from '../../functions/core/api-key-admin.js';
 import type { Log } from '../../functions/core/log.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Posthaste, PosthasteApiError } from '../../client/index.js';
-import { schedulerDeps } from '../../functions/adapters/scheduling-wiring.js';
+import { schedulerDeps } from '../../functions/compose/scheduler.js';
 import { silentLog } from '../../functions/core/log.js';
 import { sweepScheduled } from '../../functions/core/sweep-scheduled.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/app.js';
+import { createApiHandler } from '../../functions/api/api-gateway-adapter.js';
 import { silentLog } from '../../functions/core/log.js';
 import { buildMime } from '../../functions/core/mime.js';
 import { systemClock } from '../../functions/core/ports.js';
