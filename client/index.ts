@@ -4,7 +4,7 @@
  *   const posthaste = new Posthaste({ baseUrl: 'https://…/prod', apiKey: process.env.POSTHASTE_API_KEY });
  *   const { id } = await posthaste.send({ from: 'a@example.com', to: 'b@example.org', subject: 'Hi', text: 'Hello' });
  *
- * Authentication: an API key (sent as `Authorization: Bearer <key>`, or `x-api-key`), or
+ * Authentication: an API key (sent as `Authorization: Bearer <key>`, the one header the authorizer reads), or
  * AWS SigV4 with credentials from the default provider chain for the IAM-authorized
  * endpoint. Every refusal is thrown as a PosthasteApiError carrying the problem document.
  */
@@ -35,8 +35,6 @@ export interface PosthasteOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */
   baseUrl: string;
   apiKey?: string;
-  /** Where the key goes: `authorization` (Bearer, the default) or `x-api-key`. */
-  apiKeyHeader?: 'authorization' | 'x-api-key';
   /** Sign every request with AWS SigV4 instead of sending a key. `true` uses the default credential chain and AWS_REGION. */
   sigv4?: SigV4Options | true;
   /** Per-request timeout. */
@@ -136,10 +134,7 @@ export class Posthaste {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-    if (this.options.apiKey) {
-      if (this.options.apiKeyHeader === 'x-api-key') headers['x-api-key'] = this.options.apiKey;
-      else headers.authorization = `Bearer ${this.options.apiKey}`;
-    }
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     const signed = this.signer ? await this.signer({ method, url, headers, ...(payload !== undefined ? { body: payload } : {}) }) : headers;
     const response = await this.fetchImpl(url, {
       method,
