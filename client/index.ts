@@ -22,10 +22,37 @@ import type {
   SendEmailRequest,
   Suppression,
   SuppressionList,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRequest,
+  WebhookEvent,
 } from './api-types.js';
 import { type SigV4Credentials, type SigV4Options, sigV4Signer } from './sigv4.js';
 
-export type { Accepted, BatchResult, Bounce, BounceList, Canceled, Email, Mailbox, SigV4Credentials, SigV4Options, Suppression, SuppressionList };
+export { verifyWebhook, WebhookVerificationError } from './verify-webhook.js';
+export type {
+  Accepted,
+  BatchResult,
+  Bounce,
+  BounceList,
+  Canceled,
+  Email,
+  Mailbox,
+  SigV4Credentials,
+  SigV4Options,
+  Suppression,
+  SuppressionList,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRequest,
+  WebhookEvent,
+};
 export type ProblemDocument = Problem;
 export type BatchItemResult = BatchResult['results'][number];
 /** The body of `POST /v1/emails`, as the API accepts it. */
@@ -121,6 +148,26 @@ export class Posthaste {
     list: (options: PageOptions & { recipient: string }): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
     all: (recipient: string, limit = 100): AsyncGenerator<Bounce> =>
       paginate((cursor) => this.bounces.list({ recipient, limit, ...(cursor ? { cursor } : {}) })),
+  };
+
+  /** Webhook endpoints: where Posthaste POSTs signed events, and what became of each delivery. */
+  readonly webhooks = {
+    /** The answer holds the endpoint's signing secret: the only time the API shows it. */
+    create: (endpoint: WebhookEndpointRequest): Promise<WebhookEndpointCreated> => this.request('POST', '/v1/webhooks', endpoint),
+    list: (page: PageOptions = {}): Promise<WebhookEndpointList> => this.request('GET', `/v1/webhooks${query(page)}`),
+    get: (id: string): Promise<WebhookEndpoint> => this.request('GET', `/v1/webhooks/${encodeURIComponent(id)}`),
+    update: (id: string, changes: Partial<WebhookEndpointRequest>): Promise<WebhookEndpoint> =>
+      this.request('PATCH', `/v1/webhooks/${encodeURIComponent(id)}`, changes),
+    remove: async (id: string): Promise<void> => {
+      await this.request('DELETE', `/v1/webhooks/${encodeURIComponent(id)}`);
+    },
+    /** A new secret; the previous one keeps signing beside it for 24 hours. */
+    rotateSecret: (id: string): Promise<WebhookEndpointCreated> => this.request('POST', `/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`),
+    deliveries: (id: string, page: PageOptions = {}): Promise<WebhookDeliveryList> =>
+      this.request('GET', `/v1/webhooks/${encodeURIComponent(id)}/deliveries${query(page)}`),
+    /** Sends one delivery again now, with the same webhook-id. */
+    retryDelivery: (id: string, deliveryId: string): Promise<{ endpointId: string; deliveryId: string; status: 'pending' }> =>
+      this.request('POST', `/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
   };
 
   /** The OpenAPI document the server runs with. */
