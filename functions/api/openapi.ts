@@ -95,7 +95,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'Local mode (npm start)' }],
-    security: [{ apiKey: [] }, { apiKeyHeader: [] }, { sigv4: [] }],
+    security: [{ apiKey: [] }, { sigv4: [] }],
     paths: {
       '/v1/emails': {
         post: {
@@ -274,7 +274,6 @@ export function openApiDocument(version: string): Record<string, unknown> {
       schemas,
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' },
-        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same API key in `x-api-key`' },
         sigv4: {
           type: 'apiKey',
           in: 'header',

@@ -70,6 +70,11 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('advertises only the credentials the authorizer reads: a Bearer key or SigV4, never x-api-key', () => {
+    expect(Object.keys((doc as unknown as { components: { securitySchemes: object } }).components.securitySchemes).sort()).toEqual(['apiKey', 'sigv4']);
+    expect(JSON.stringify(doc)).not.toMatch(/x-api-key/i);
+  });
+
   it('is a valid 2020-12 schema set (every $ref resolves)', () => {
     for (const name of Object.keys(doc.components.schemas)) expect(() => ajv.compile(rebase({ $ref: `#/components/schemas/${name}` }))).not.toThrow();
   });
