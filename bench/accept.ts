@@ -79,12 +79,11 @@ async function handlerCpu(rounds: number, requests: number, idempotencyKey: bool
   const store = new MemoryMessageStore();
   const handler = createApiHandler(
     {
-      accept: { store, queue: new MemoryQueue(), clock: systemClock, newId: uuidv7 },
-      store,
+      accept: { messages: store, queue: new MemoryQueue(), clock: systemClock, newId: uuidv7 },
+      messages: store,
       idempotency: new MemoryIdempotency(),
       suppressions: unreachable('suppressions'),
       feedback: unreachable('feedback'),
-      scheduling: unreachable('scheduling'),
     },
     silentLog,
   );

@@ -1,88 +1,72 @@
 /**
- * Cold start: each function bundled as the CDK bundles it (infra/bundling.ts, code
- * splitting), against a bundle of only the AWS SDK clients it uses: the bytes it loads, and
- * the median time to import it in fresh Node processes. The deliver function is measured
- * once per transport: with splitting, each loads only its own transport's chunks.
+ * Cold start: each function bundled as the CDK bundles it (infra/bundling.ts, split into
+ * chunks), against a bundle of only the AWS SDK clients it uses: the bytes Node loads at
+ * import (index.mjs, its static imports, and for deliver the configured transport's chunk),
+ * and the median time to import it in fresh Node processes. Deliver is measured once per
+ * transport. The metafile says what each loaded file carries.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { tableEnvironment } from '../functions/compose/environment.js';
-import { buildOptionsFor, ENTRY_FILE, ESBUILD_OPTIONS, type FunctionName, PROJECT_ROOT } from '../infra/bundling.js';
-import { loadedFiles, outputsOf, packageOf, packagesIn } from './lib/loaded.js';
+import { TABLE_VARIABLES } from '../functions/compose/environment.js';
+import { bundleFunction, chunkFor, ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName, loadedWith } from '../infra/bundling.js';
 import { median, round } from './lib/stats.js';
 
-const TRANSPORT_PACKAGES = { smtp: ['nodemailer'], ses: ['@aws-sdk/client-ses', '@aws-sdk/client-sesv2'] };
+const ROOT = resolve(import.meta.dirname, '..');
 
 /** What is measured: each function, and deliver once per transport. */
-const TARGETS: { name: string; fn: FunctionName; env: Record<string, string>; mustNotCarry: string[] }[] = [
-  {
-    name: 'api',
-    fn: 'api',
-    env: {},
-    mustNotCarry: ['nodemailer', 'mimetext', 'mime-types', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-secrets-manager'],
-  },
-  // The local SMTP URL: a deployed stack reads the relay from Secrets Manager, whose client loads only then.
-  { name: 'deliver (smtp)', fn: 'deliver', env: { TRANSPORT: 'smtp' }, mustNotCarry: ['@aws-lambda-powertools/idempotency', ...TRANSPORT_PACKAGES.ses] },
-  {
-    name: 'deliver (ses)',
-    fn: 'deliver',
-    env: { TRANSPORT: 'ses' },
-    mustNotCarry: ['@aws-lambda-powertools/idempotency', ...TRANSPORT_PACKAGES.smtp, '@aws-sdk/client-secrets-manager'],
-  },
-  {
-    name: 'events',
-    fn: 'events',
-    env: {},
-    mustNotCarry: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', ...TRANSPORT_PACKAGES.ses, '@aws-sdk/client-sqs'],
-  },
-  {
-    name: 'scheduler',
-    fn: 'scheduler',
-    env: {},
-    mustNotCarry: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', ...TRANSPORT_PACKAGES.ses],
-  },
-  {
-    name: 'authorizer',
-    fn: 'authorizer',
-    env: {},
-    mustNotCarry: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs', ...TRANSPORT_PACKAGES.ses],
-  },
+export type BundleVariant = Exclude<FunctionName, 'deliver'> | 'deliver-ses' | 'deliver-smtp';
+
+const VARIANTS: { variant: BundleVariant; fn: FunctionName; env?: Record<string, string>; transport?: string }[] = [
+  { variant: 'api', fn: 'api' },
+  { variant: 'deliver-ses', fn: 'deliver', env: { TRANSPORT: 'ses', SES_MAX_SEND_RATE: '14' }, transport: 'functions/compose/ses.ts' },
+  { variant: 'deliver-smtp', fn: 'deliver', env: { TRANSPORT: 'smtp' }, transport: 'functions/compose/smtp.ts' },
+  { variant: 'events', fn: 'events' },
+  { variant: 'authorizer', fn: 'authorizer' },
+  { variant: 'scheduler', fn: 'scheduler' },
 ];
 
+const ANY_TRANSPORT = ['nodemailer', 'mimetext', 'mime-types', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-secrets-manager'];
+
+/** Libraries a function must not load: what another function (or another transport) needs. */
+export const MUST_NOT_CARRY: Partial<Record<BundleVariant, string[]>> = {
+  api: ANY_TRANSPORT,
+  'deliver-ses': ['@aws-lambda-powertools/idempotency', 'nodemailer', '@aws-sdk/client-secrets-manager'],
+  'deliver-smtp': ['@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2'],
+  events: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs'],
+  scheduler: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency'],
+  authorizer: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs'],
+};
+
 export interface BundleResult {
-  /** Code Lambda loads at cold start (the entry, its chunks, the dynamic imports it awaits). */
+  /** Bytes Node loads at import: index.mjs and the chunks it (and the configured transport) imports statically. */
   bytes: number;
-  /** All code the bundle holds, chunks nobody imports at cold start included. */
-  bundle_bytes: number;
+  /** Every output file of the function, chunks loaded on other paths included. */
+  all_bytes: number;
   clients_only_bytes: number;
   bytes_ratio: number;
   import_ms: number;
   clients_only_import_ms: number;
   import_ratio: number;
   clients: string[];
-  /** The largest packages loaded, KB as minified output. */
+  /** The largest packages in the bundle, KB as minified output. */
   largest: Record<string, number>;
-  /** Packages it must not carry (another function's or another transport's) found in what it loads. */
+  /** Packages from MUST_NOT_CARRY found in the bundle. */
   unexpected: string[];
 }
 
 export interface BundlesResult {
-  functions: Record<string, BundleResult>;
+  functions: Partial<Record<BundleVariant, BundleResult>>;
+  /** Entries in FUNCTION_ENTRIES whose handler does not exist yet. */
+  skipped: string[];
   empty_import_ms: number;
 }
 
-/** The settings a handler reads at import (fail-fast config); dummy values, loopback SMTP, a fixed SES rate. */
+/** The settings a handler reads at import (fail-fast config); dummy values, loopback SMTP. */
 export const IMPORT_ENV: Record<string, string> = {
-  ...tableEnvironment({
-    messages: 'bench-messages',
-    idempotency: 'bench-idempotency',
-    feedback: 'bench-feedback',
-    suppressions: 'bench-suppressions',
-    apiKeys: 'bench-api-keys',
-  }),
+  ...Object.fromEntries(Object.values(TABLE_VARIABLES).map((name) => [name, `bench-${name.toLowerCase()}`])),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
@@ -91,16 +75,22 @@ export const IMPORT_ENV: Record<string, string> = {
   TRANSPORT: 'smtp',
   SMTP_URL: 'smtp://127.0.0.1:2525?tls=none',
   SES_CONFIGURATION_SET: 'posthaste',
-  SES_MAX_SEND_RATE: '14',
   ALLOWED_SENDER_DOMAINS: 'example.com',
   PAYLOAD_BUCKET: 'bench-payloads',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 };
 
-/** The SDK client packages in the loaded outputs, with the command classes of each that they carry. */
-function sdkClients(metafile: Metafile, outdir: string, loaded: string[]): Map<string, string[]> {
+const packageOf = (file: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+
+function outputOf(metafile: Metafile) {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
+  if (!output) throw new Error('esbuild produced no entry output');
+  return output;
+}
+
+/** The SDK client packages in a bundle, with the command classes of each that it carries. */
+function sdkClients(inputs: string[]): Map<string, string[]> {
   const clients = new Map<string, Set<string>>();
-  const inputs = outputsOf(metafile, PROJECT_ROOT, outdir, loaded).flatMap((meta) => Object.keys(meta.inputs));
   for (const file of inputs) {
     const pkg = packageOf(file);
     if (!pkg || !/^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/.test(pkg)) continue;
@@ -119,7 +109,7 @@ function clientsOnlySource(clients: Map<string, string[]>): string {
   const made: string[] = [];
   packages.forEach((pkg, i) => {
     if (pkg === '@aws-sdk/lib-dynamodb') return;
-    const className = readdirSync(join(PROJECT_ROOT, 'node_modules', pkg, 'dist-es'))
+    const className = readdirSync(join(ROOT, 'node_modules', pkg, 'dist-es'))
       .map((f) => /^(\w+Client)\.js$/.exec(f)?.[1])
       .find(Boolean);
     if (!className) throw new Error(`no client class in ${pkg}`);
@@ -137,28 +127,22 @@ function clientsOnlySource(clients: Map<string, string[]>): string {
   return lines.join('\n');
 }
 
-/** A function bundled into `outdir` exactly as the CDK bundles it. */
-async function bundleFunction(fn: FunctionName, outdir: string): Promise<Metafile> {
-  return (await build({ ...buildOptionsFor(fn, outdir), metafile: true, logLevel: 'silent' })).metafile;
-}
-
-/** The clients-only comparison: one file, resolved from the project, bundled with the same options but no chunks. */
-async function bundleSource(source: string, outfile: string): Promise<number> {
-  await build({
+/** The clients-only comparison: one file, nothing split off. */
+async function bundleClientsOnly(source: string, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
+  const result = await build({
     ...ESBUILD_OPTIONS,
     mainFields: [...ESBUILD_OPTIONS.mainFields],
-    splitting: false,
-    stdin: { contents: source, resolveDir: PROJECT_ROOT, loader: 'js' },
-    absWorkingDir: PROJECT_ROOT,
+    stdin: { contents: source, resolveDir: ROOT, loader: 'js' as const },
     outfile,
+    metafile: true,
     logLevel: 'silent',
   });
-  return statSync(outfile).size;
+  return { bytes: outputOf(result.metafile).bytes, metafile: result.metafile };
 }
 
 /** Milliseconds to import `file` in a fresh Node process, measured inside that process. */
-function importMs(timer: string, file: string, env: Record<string, string>): number {
-  const out = spawnSync(process.execPath, [timer, file], { env: { ...process.env, ...env }, encoding: 'utf8' });
+function importMs(timer: string, file: string, env: Record<string, string> = {}): number {
+  const out = spawnSync(process.execPath, [timer, file], { env: { ...process.env, ...IMPORT_ENV, ...env }, encoding: 'utf8' });
   if (out.status !== 0)
     throw new Error(
       `importing ${file} failed: ${out.stderr
@@ -171,60 +155,64 @@ function importMs(timer: string, file: string, env: Record<string, string>): num
   return Number(out.stdout.trim());
 }
 
-const codeBytes = (dir: string): number =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.mjs'))
-    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
-
 export async function benchBundles(options: { imports: number }): Promise<BundlesResult> {
   const dir = mkdtempSync(join(tmpdir(), 'posthaste-bench-bundles-'));
   const timer = join(dir, 'import-timer.mjs');
   writeFileSync(timer, 'const t = performance.now(); await import(process.argv[2]); process.stdout.write(String(performance.now() - t)); process.exit(0);\n');
   const empty = join(dir, 'empty.mjs');
   writeFileSync(empty, 'export {};\n');
-  const result: BundlesResult = { functions: {}, empty_import_ms: 0 };
+  const result: BundlesResult = { functions: {}, skipped: [], empty_import_ms: 0 };
   const emptyTimes: number[] = [];
-  const metafiles = new Map<FunctionName, Metafile>();
 
-  for (const target of TARGETS) {
-    const outdir = join(dir, target.fn);
-    if (!metafiles.has(target.fn)) metafiles.set(target.fn, await bundleFunction(target.fn, outdir));
-    const metafile = metafiles.get(target.fn)!;
-    const env = { ...IMPORT_ENV, ...target.env };
-    const entry = join(outdir, ENTRY_FILE);
-    const loaded = loadedFiles(entry, outdir, env);
-    const clients = sdkClients(metafile, outdir, loaded.files);
-    const onlyDir = join(dir, `${target.fn}-${Object.values(target.env).join('-') || 'only'}-clients-only`);
-    const onlyEntry = join(onlyDir, ENTRY_FILE);
-    const onlyBytes = await bundleSource(clientsOnlySource(clients), onlyEntry);
+  const built = new Map<FunctionName, Awaited<ReturnType<typeof bundleFunction>>['metafile']>();
+  for (const { variant, fn, env, transport } of VARIANTS) {
+    const entry = FUNCTION_ENTRIES[fn];
+    if (!existsSync(join(ROOT, entry))) {
+      result.skipped.push(`${variant} (${entry} does not exist yet)`);
+      continue;
+    }
+    const metafile = built.get(fn) ?? (await bundleFunction(ROOT, fn, join(dir, fn))).metafile;
+    built.set(fn, metafile);
+    const { outputs } = metafile;
+    const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
+    const loaded = new Set([...loadedWith(outputs, index), ...(transport ? loadedWith(outputs, chunkFor(outputs, transport)) : [])]);
+    const inputs = [...loaded].flatMap((file) => Object.entries(outputs[file]!.inputs));
+    const clients = sdkClients(inputs.map(([file]) => file));
+    const only = await bundleClientsOnly(clientsOnlySource(clients), join(dir, `${variant}-clients-only`, 'index.mjs'));
+    const indexFile = resolve(ROOT, index);
     const fnTimes: number[] = [];
     const onlyTimes: number[] = [];
     for (let i = 0; i < options.imports; i++) {
       // Alternate so both see the same machine, file cache and neighbours.
-      fnTimes.push(importMs(timer, entry, env));
-      onlyTimes.push(importMs(timer, onlyEntry, env));
-      emptyTimes.push(importMs(timer, empty, env));
+      fnTimes.push(importMs(timer, indexFile, env));
+      onlyTimes.push(importMs(timer, join(dir, `${variant}-clients-only`, 'index.mjs')));
+      emptyTimes.push(importMs(timer, empty));
     }
-    const byPackage = packagesIn(metafile, PROJECT_ROOT, outdir, loaded.files);
+    const byPackage = new Map<string, number>();
+    for (const [file, input] of inputs) {
+      const pkg = packageOf(file) ?? file.split('/').slice(0, 2).join('/');
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytesInOutput);
+    }
     const largest = Object.fromEntries(
       [...byPackage]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 8)
         .map(([pkg, bytes]) => [pkg, Math.round(bytes / 1024)]),
     );
+    const bytes = [...loaded].reduce((sum, file) => sum + outputs[file]!.bytes, 0);
     const importMedian = median(fnTimes);
     const onlyMedian = median(onlyTimes);
-    result.functions[target.name] = {
-      bytes: loaded.bytes,
-      bundle_bytes: codeBytes(outdir),
-      clients_only_bytes: onlyBytes,
-      bytes_ratio: round(loaded.bytes / onlyBytes),
+    result.functions[variant] = {
+      bytes,
+      all_bytes: Object.entries(outputs).reduce((sum, [file, output]) => sum + (file.endsWith('.mjs') ? output.bytes : 0), 0),
+      clients_only_bytes: only.bytes,
+      bytes_ratio: round(bytes / only.bytes),
       import_ms: round(importMedian),
       clients_only_import_ms: round(onlyMedian),
       import_ratio: round(importMedian / onlyMedian),
       clients: [...clients.keys()],
       largest,
-      unexpected: target.mustNotCarry.filter((pkg) => byPackage.has(pkg)),
+      unexpected: (MUST_NOT_CARRY[variant] ?? []).filter((pkg) => byPackage.has(pkg)),
     };
   }
   result.empty_import_ms = round(median(emptyTimes));

@@ -85,6 +85,7 @@ if (runs('bundles')) {
   progress('bundles…');
   const bundles = await benchBundles({ imports: 20 });
   results.bundles = bundles.functions;
+  results.bundles_skipped = bundles.skipped;
   results.empty_import_ms = bundles.empty_import_ms;
 }
 

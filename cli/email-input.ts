@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { SendEmailInput } from '../client/index.js';
 import { UsageError } from './output.js';
 
@@ -92,9 +92,16 @@ const addresses = (value: AddressObject | AddressObject[] | undefined) =>
 /** Headers an .eml file may carry through; the rest are written by Posthaste itself. */
 const PASSED_HEADER = /^(x-(?!posthaste-id$)|list-unsubscribe|list-unsubscribe-post|in-reply-to|references)/i;
 
+/** RFC 5322 §2.2.3: a folded header value is one line; the CRLF before folding white space goes. */
+export const unfold = (value: string): string => value.replace(/\r?\n(?=[ \t])/g, '').trim();
+
 /** An RFC 5322 message file as a send request: addresses, subject, bodies, attachments, X- headers. */
 export async function fromEml(file: string): Promise<SendEmailInput> {
-  const parsed = await simpleParser(read(file) as Buffer);
+  // Loaded here: only .eml files need the parser.
+  const { simpleParser } = await import('mailparser');
+  // keepCidLinks: mailparser would otherwise turn `cid:` images into data: URIs, and the
+  // inline attachments they point at would no longer be referenced by the html.
+  const parsed = await simpleParser(read(file) as Buffer, { keepCidLinks: true });
   const email: Record<string, unknown> = {};
   const from = addresses(parsed.from)[0];
   if (from) email.from = from;
@@ -121,7 +128,7 @@ export async function fromEml(file: string): Promise<SendEmailInput> {
   const headers = Object.fromEntries(
     parsed.headerLines
       .filter((h) => PASSED_HEADER.test(h.key))
-      .map((h) => [h.line.slice(0, h.line.indexOf(':')), h.line.slice(h.line.indexOf(':') + 1).trim()]),
+      .map((h) => [h.line.slice(0, h.line.indexOf(':')), unfold(h.line.slice(h.line.indexOf(':') + 1))]),
   );
   if (Object.keys(headers).length) email.headers = headers;
   return email as unknown as SendEmailInput;

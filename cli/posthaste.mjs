@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// `npx posthaste …`: the CLI is TypeScript; tsx (a devDependency, installed by `npm ci`)
-// compiles it on load, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The `posthaste` bin. In a clone the CLI runs from its TypeScript source through tsx (a
+// devDependency, installed by `npm ci`), so no build step is needed; the packed package has
+// no source, only the bundle that `npm pack` builds (cli/build-package.ts → dist/cli.mjs).
+import { existsSync } from 'node:fs';
 
-register();
-await import('./main.ts');
+const source = new URL('./main.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/cli.mjs');
+}

@@ -1,10 +1,17 @@
-import type { AwsCredentialIdentity, Provider } from '@smithy/types';
+/**
+ * AWS credentials, or a function that resolves them (any provider of the AWS SDK fits).
+ * Written out here rather than imported from @smithy/types so that the published
+ * declarations need no AWS package to type-check.
+ */
+export type SigV4Credentials =
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined }
+  | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined }>);
 
 export interface SigV4Options {
   /** Defaults to AWS_REGION, then the region in an execute-api host name. */
   region?: string;
   /** Defaults to the SDK's default provider chain (env, profile, SSO, instance role, …). */
-  credentials?: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
+  credentials?: SigV4Credentials;
   /** `execute-api` for API Gateway. */
   service?: string;
 }

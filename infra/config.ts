@@ -2,13 +2,16 @@ import type { Node } from 'constructs';
 
 /**
  * Deployment settings, read from cdk.json context (or `-c key=value` on the command line).
- * Everything has a safe default except what cannot be guessed: the SMTP secret when the
- * transport is `smtp`. A bad value stops the synth with a message naming the key.
+ * Everything has a safe default except what cannot be guessed: who may be the sender
+ * (`domain` or `allowedSenderDomains`) and the SMTP secret when the transport is `smtp`. A bad value stops the synth with a message naming the key.
  */
 export interface PosthasteConfig {
   /** How the deliver function hands messages over: Amazon SES or an SMTP relay. */
   transport: 'ses' | 'smtp';
-  /** Domains `from` may use; empty means any (SES still allows only verified identities). */
+  /**
+   * Domains `from` may use, and the only SES identities the deliver function may send as.
+   * Never empty: without `domain` or `allowedSenderDomains` the synth stops.
+   */
   allowedSenderDomains: string[];
   /** Secrets Manager secret holding the relay (`{"url": "smtps://…"}` or host/port/username/password). */
   smtpSecretArn?: string;
@@ -36,6 +39,13 @@ export interface PosthasteConfig {
   authorizerCacheSeconds: number;
   /** SES delivers only over TLS to receiving servers unless this is false. */
   requireTls: boolean;
+  /**
+   * Open and click tracking on the configuration set (SES transport only): SES adds a pixel
+   * and rewrites links, and the events function records Open and Click in the history.
+   */
+  engagementTracking: boolean;
+  /** Your own domain for tracked links and the pixel (a CNAME to SES's tracking host, served over HTTPS). */
+  trackingRedirectDomain?: string;
   stackPrefix: string;
 }
 
@@ -99,6 +109,10 @@ export function readConfig(get: Lookup): PosthasteConfig {
 
   const domain = text(get, 'domain')?.toLowerCase();
   if (domain && !DOMAIN.test(domain)) throw new ConfigError(`context domain: ${domain} is not a domain name`);
+  // Without either, a leaked key could send as every identity the account has verified in SES.
+  if (!domain && allowedSenderDomains.length === 0) {
+    throw new ConfigError('set context domain (the sending domain, e.g. -c domain=example.com) or allowedSenderDomains (the domains `from` may use)');
+  }
   const alarmEmail = text(get, 'alarmEmail');
   if (alarmEmail && !EMAIL.test(alarmEmail)) throw new ConfigError(`context alarmEmail: ${alarmEmail} is not an e-mail address`);
   const mailFromSubdomain = text(get, 'mailFromSubdomain') ?? 'mail';
@@ -107,6 +121,14 @@ export function readConfig(get: Lookup): PosthasteConfig {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(configurationSetName)) throw new ConfigError('context configurationSetName: letters, digits, _ and -, at most 64');
   const stackPrefix = text(get, 'stackPrefix') ?? 'Posthaste';
   if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(stackPrefix)) throw new ConfigError('context stackPrefix must start with a letter: letters, digits and -');
+
+  const engagementTracking = bool(get, 'engagementTracking', false);
+  const trackingRedirectDomain = text(get, 'trackingRedirectDomain')?.toLowerCase();
+  if (trackingRedirectDomain && !DOMAIN.test(trackingRedirectDomain))
+    throw new ConfigError(`context trackingRedirectDomain: ${trackingRedirectDomain} is not a domain name`);
+  if (trackingRedirectDomain && !engagementTracking) throw new ConfigError('context trackingRedirectDomain needs engagementTracking=true');
+  if (engagementTracking && transport !== 'ses')
+    throw new ConfigError('context engagementTracking needs transport=ses: an SMTP relay does not report opens or clicks to Posthaste');
 
   const config: PosthasteConfig = {
     transport,
@@ -123,11 +145,13 @@ export function readConfig(get: Lookup): PosthasteConfig {
     keyBurstLimit: int(get, 'keyBurstLimit', 40, 1, 5_000),
     authorizerCacheSeconds: int(get, 'authorizerCacheSeconds', 30, 0, 3600),
     requireTls: bool(get, 'requireTls', true),
+    engagementTracking,
     stackPrefix,
   };
   if (smtpSecretArn) config.smtpSecretArn = smtpSecretArn;
   if (alarmEmail) config.alarmEmail = alarmEmail;
   if (domain) config.domain = domain;
+  if (trackingRedirectDomain) config.trackingRedirectDomain = trackingRedirectDomain;
   return config;
 }
 

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { stackEnvironment } from '../functions/compose/environment.js';
+import { FUNCTION_ENVIRONMENTS, stackEnvironment } from '../functions/compose/environment.js';
 import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
 import { Monitoring } from './constructs/monitoring.js';
@@ -55,7 +55,7 @@ export class ServiceStack extends Stack {
       description: 'Posthaste HTTP API',
       timeout: Duration.seconds(15),
       memorySize: 512,
-      environment: stackEnvironment('api', {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.api, {
         MESSAGES_TABLE: tables.messages.tableName,
         IDEMPOTENCY_TABLE: tables.idempotency.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
@@ -79,7 +79,7 @@ export class ServiceStack extends Stack {
       description: 'Posthaste delivery: send queue to SES or an SMTP relay',
       timeout: DELIVER_TIMEOUT,
       memorySize: 512,
-      environment: stackEnvironment('deliver', {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.deliver, {
         MESSAGES_TABLE: tables.messages.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
@@ -126,7 +126,7 @@ export class ServiceStack extends Stack {
       name: 'events',
       description: 'Posthaste SES events: bounces, complaints, deliveries',
       timeout: Duration.seconds(30),
-      environment: stackEnvironment('events', {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.events, {
         MESSAGES_TABLE: tables.messages.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
@@ -144,7 +144,7 @@ export class ServiceStack extends Stack {
       name: 'scheduler',
       description: 'Posthaste scheduled sends: due messages to the send queue',
       timeout: Duration.seconds(60),
-      environment: stackEnvironment('scheduler', {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.scheduler, {
         MESSAGES_TABLE: tables.messages.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
@@ -171,7 +171,7 @@ export class ServiceStack extends Stack {
       name: 'authorizer',
       description: 'Posthaste API key authorizer',
       timeout: Duration.seconds(5),
-      environment: stackEnvironment('authorizer', { API_KEYS_TABLE: tables.apiKeys.tableName }),
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.authorizer, { API_KEYS_TABLE: tables.apiKeys.tableName }),
     });
     authorizer.allow(['dynamodb:GetItem'], [tables.apiKeys.tableArn]);
 
@@ -222,9 +222,8 @@ export class ServiceStack extends Stack {
 
   /** The identities deliver may send as: the allowed domains, or any identity of the account when none is configured. */
   private sesIdentityArns(config: PosthasteConfig): string[] {
-    const domains = config.allowedSenderDomains;
-    const names = domains.length ? domains : ['*'];
-    return names.map((name) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name }));
+    // Domain identities by name: the role can send as these and no other verified identity.
+    return config.allowedSenderDomains.map((name) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name }));
   }
 }
 

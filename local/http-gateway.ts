@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { type GatewayProblemType, gatewayProblemDocument } from '../functions/api/gateway-problems.js';
 import { lambdaContext } from './sqs-poller.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -24,7 +25,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   return Buffer.concat(chunks);
 }
 
-export function toProxyEvent(req: IncomingMessage, body: Buffer, principalId: string | undefined): APIGatewayProxyEvent {
+export function toProxyEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  principalId: string | undefined,
+  requestId: string = crypto.randomUUID(),
+): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -57,7 +63,7 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, principalId: st
       identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
       path: url.pathname,
       stage: 'local',
-      requestId: crypto.randomUUID(),
+      requestId,
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
       resourcePath: url.pathname,
@@ -65,9 +71,38 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, principalId: st
   };
 }
 
+const LOCAL_HOST_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Why a request does not come from this machine's own pages or tools; undefined when it does. */
+export function foreignRequest(req: IncomingMessage, server: Server, allowedOrigins: string[]): string | undefined {
+  const port = (server.address() as { port: number } | null)?.port;
+  const host = req.headers.host;
+  if (host !== undefined) {
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host.toLowerCase());
+    if (!match || !LOCAL_HOST_NAMES.has(match[1]!) || (match[2] !== undefined && Number(match[2]) !== port)) return `Host ${host} is not this machine`;
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined) return undefined;
+  if (allowedOrigins.includes(origin)) return undefined;
+  try {
+    const url = new URL(origin);
+    if (url.protocol === 'http:' && LOCAL_HOST_NAMES.has(url.hostname) && Number(url.port) === port) return undefined;
+  } catch {
+    // An Origin that is not a URL (`null` from a sandboxed page or a file) is foreign.
+  }
+  return `Origin ${origin} may not call this API (set POSTHASTE_ALLOWED_ORIGINS to allow it)`;
+}
+
 export interface GatewayOptions {
   handler: ProxyHandler;
   port?: number;
+  /**
+   * Browser origins allowed to call the API besides the gateway's own (POSTHASTE_ALLOWED_ORIGINS).
+   * Any other `Origin` is refused, and so is a `Host` that is not this machine: otherwise any
+   * web page a developer opens could post mail through their `npm start` (a form post needs
+   * no CORS preflight) or reach it through DNS rebinding.
+   */
+  allowedOrigins?: string[];
   /**
    * What API Gateway's authorizer does before the function runs: return a principal id
    * to let the request through, or a status (401/403) to refuse it.
@@ -78,28 +113,30 @@ export interface GatewayOptions {
 /** Turns HTTP requests into API Gateway (REST, proxy integration) events for the API function. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server: Server = createServer(async (req, res) => {
+    const requestId = crypto.randomUUID();
+    /** What API Gateway answers itself: the same problem+json documents as the deployed stage. */
+    const refuse = (type: GatewayProblemType, status: number, message: string, extra: Record<string, string> = {}) => {
+      const document = JSON.stringify(gatewayProblemDocument(type, status, requestId, message));
+      res.writeHead(status, { 'content-type': 'application/problem+json', ...extra }).end(document);
+    };
     try {
+      const foreign = foreignRequest(req, server, options.allowedOrigins ?? []);
+      if (foreign) return refuse('ACCESS_DENIED', 403, foreign);
       const body = await readBody(req);
-      if (body === 'too_large') {
-        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ message: 'Request Too Long' }));
-        return;
-      }
+      if (body === 'too_large') return refuse('REQUEST_TOO_LARGE', 413, 'Request Too Long', { connection: 'close' });
       let principalId = 'local';
       if (options.authorize) {
         const verdict = await options.authorize(req.headers);
-        if ('status' in verdict) {
-          res.writeHead(verdict.status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: verdict.message }));
-          return;
-        }
+        if ('status' in verdict) return refuse(verdict.status === 401 ? 'UNAUTHORIZED' : 'ACCESS_DENIED', verdict.status, verdict.message);
         principalId = verdict.principalId;
       }
-      const result = await options.handler(toProxyEvent(req, body, principalId), lambdaContext('posthaste-api', 29_000));
+      const result = await options.handler(toProxyEvent(req, body, principalId, requestId), lambdaContext('posthaste-api', 29_000));
       const responseBody = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '');
       res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'content-length': String(responseBody.length) });
       res.end(responseBody);
     } catch (error) {
       // API Gateway answers 502 when the integration itself fails.
-      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal server error' }));
+      refuse('DEFAULT_5XX', 502, 'Internal server error');
       console.error('API function crashed:', error);
     }
   });

@@ -4,6 +4,10 @@
  * notifications SES publishes for those addresses, in the shapes the SES Developer Guide
  * documents, and hands them to the events function wrapped as Lambda receives them from
  * SNS. It wraps the transport, so it runs the same with the SES stand-in and with SMTP.
+ *
+ * Engagement on request: `success+open@` is delivered and then opened, `success+click@` is
+ * delivered, opened and its first link clicked — the Open and Click events SES publishes
+ * for a configuration set with open and click tracking on (the real simulator cannot read).
  */
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
@@ -108,9 +112,31 @@ function delivery(recipient: string, at: Date, mail: SimulatedMail) {
 }
 
 /** The notifications SES publishes for one simulator recipient, in the order it publishes them. */
+/** What the reader does with a delivered simulator message: `+open` and `+click` labels ask for it. */
+export function engagementOf(address: string): 'open' | 'click' | undefined {
+  const label = address.slice(0, address.lastIndexOf('@')).toLowerCase().split('+')[1];
+  return label === 'open' || label === 'click' ? label : undefined;
+}
+
+const READER = 'Mozilla/5.0 (Posthaste mailbox simulator)';
+
+function engagement(recipient: string, at: Date, mail: SimulatedMail) {
+  const wanted = engagementOf(recipient);
+  if (!wanted) return [];
+  const open = { type: 'Open', field: 'open', body: { timestamp: at.toISOString(), userAgent: READER, ipAddress: '127.0.0.1' }, eventOnly: true };
+  if (wanted === 'open') return [open];
+  const link = /href="(https?:\/\/[^"]+)"/i.exec(mail.raw)?.[1] ?? /https?:\/\/[^\s"<>]+/.exec(mail.raw)?.[0] ?? 'https://example.com/';
+  const clickAt = new Date(at.getTime() + 1);
+  return [
+    open,
+    { type: 'Click', field: 'click', body: { timestamp: clickAt.toISOString(), link, userAgent: READER, ipAddress: '127.0.0.1' }, eventOnly: true },
+  ];
+}
+
 function scenarioNotifications(scenario: Scenario, recipient: string, mail: SimulatedMail, at: Date) {
   switch (scenario) {
     case 'success':
+      return [delivery(recipient, at, mail), ...engagement(recipient, at, mail)];
     case 'ooto':
       // The out-of-office reply goes to the sender's mailbox; what is published is a delivery.
       return [delivery(recipient, at, mail)];
@@ -179,7 +205,8 @@ export function simulatedNotifications(mail: SimulatedMail, shape: NotificationS
     const scenario = scenarioOf(recipient);
     if (!scenario) return [];
     return scenarioNotifications(scenario, recipient, mail, now).map((n) => ({
-      [shape.format === 'event' ? 'eventType' : 'notificationType']: n.type,
+      // Opens and clicks exist only as configuration-set events, whatever the shape of the rest.
+      [shape.format === 'event' || ('eventOnly' in n && n.eventOnly) ? 'eventType' : 'notificationType']: n.type,
       [n.field]: n.body,
       mail: common,
     }));

@@ -4,8 +4,11 @@
  *   smtp://user:pass@smtp.example.com:587             STARTTLS, required
  *   smtp://127.0.0.1:2525?tls=none                    plain (a local sink only)
  * Query options: tls=required|opportunistic|none (smtp:// only), verify=false (accept an
- * unverified certificate: an explicit, logged opt-out), pool=N connections.
+ * unverified certificate), pool=N connections. Each opt-out from verified TLS is explicit and
+ * logged as a warning when the transport starts (`smtpSecurityWarnings`); `tls=none` with
+ * credentials is refused unless the relay is on loopback, where nothing crosses a network.
  */
+import { isIP } from 'node:net';
 export interface SmtpConfig {
   host: string;
   port: number;
@@ -51,8 +54,45 @@ export function parseSmtpUrl(input: string, overrides: Partial<SmtpConfig> = {})
   };
   if (url.username) config.user = decodeURIComponent(url.username);
   if (url.password) config.pass = decodeURIComponent(url.password);
-  return { ...config, ...overrides };
+  const merged = { ...config, ...overrides };
+  if (merged.tls === 'none' && merged.user !== undefined && !isLoopbackHost(merged.host)) {
+    throw new SmtpConfigError('SMTP_URL tls=none would send the relay credentials in clear text; use tls=required (STARTTLS) or smtps://');
+  }
+  return merged;
 }
 
-/** The URL with the password masked, for logs and the start banner. */
-export const redactSmtpUrl = (input: string): string => input.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1****@');
+/** localhost, 127.0.0.0/8 and ::1: a relay on this machine, reached without a network. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (isIP(name) === 4) return name.startsWith('127.');
+  return name === '::1' || name === '0:0:0:0:0:0:0:1';
+}
+
+/** One line per opt-out from verified TLS, for the operator's log at start; none for the default. */
+export function smtpSecurityWarnings(config: SmtpConfig): string[] {
+  const warnings: string[] = [];
+  const where = `${config.host}:${config.port}`;
+  if (!config.verifyCertificate) warnings.push(`SMTP relay ${where}: verify=false, the relay's TLS certificate is not verified`);
+  if (!isLoopbackHost(config.host)) {
+    if (config.tls === 'opportunistic') warnings.push(`SMTP relay ${where}: tls=opportunistic, mail is sent in clear text when the relay offers no STARTTLS`);
+    if (config.tls === 'none') warnings.push(`SMTP relay ${where}: tls=none, mail is sent in clear text`);
+  }
+  return warnings;
+}
+
+/**
+ * The URL with the password masked, for logs and the start banner. Read by the URL parser,
+ * not a pattern: a user name with a raw `@` in it (`relay@example.com:pass@host`) is still
+ * split where the relay would split it, so the password never shows.
+ */
+export function redactSmtpUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return '(SMTP_URL is not a URL)';
+  }
+  if (url.password) url.password = '****';
+  return url.toString();
+}

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PosthasteError } from '../core/errors.js';
-import { type HttpRequest, problemResponse } from '../core/http.js';
-import type { Log } from '../core/log.js';
-import { type ApiDeps, route } from './routes.js';
+import { describeError, type Log } from '../core/log.js';
+import type { ApiDeps } from './deps.js';
+import { type HttpRequest, problemResponse } from './http.js';
+import { route } from './router.js';
 
 export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
   const ctx = event.requestContext;
@@ -21,7 +22,7 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
 }
 
 /**
- * API Gateway proxy events → the router, as a middy handler. Every failure becomes a problem+json
+ * The API Lambda: middy wiring around the router. Every failure becomes a problem+json
  * response; only faults of ours (a store outage) are 5xx, and they say so.
  */
 export function createApiHandler(deps: ApiDeps, log: Log) {
@@ -32,10 +33,10 @@ export function createApiHandler(deps: ApiDeps, log: Log) {
       return await route(req, deps);
     } catch (error) {
       if (error instanceof PosthasteError) {
-        if (error.status >= 500) log('error', error.message, { code: error.code, path: req.path });
+        if (error.status >= 500) log('error', error.message, { code: error.code, path: req.path, error: describeError(error.cause ?? error) });
         return problemResponse(error, req.requestId);
       }
-      log('error', 'unhandled error in API', { error: error instanceof Error ? error.stack : String(error), path: req.path });
+      log('error', 'unhandled error in API', { error: describeError(error), stack: error instanceof Error ? error.stack : undefined, path: req.path });
       return problemResponse(new PosthasteError('internal_error', 'an internal error occurred; it has been logged'), req.requestId);
     }
   });

@@ -1,12 +1,11 @@
 /**
- * The api Lambda: API Gateway proxy events → the HTTP API (routes in api/routes.ts).
- * This file is the entry only — compose, then the Powertools middlewares every function has.
- * What lives where: api/api-gateway-adapter.ts turns the Lambda event into use-case calls;
- * compose/api.ts builds the dependencies from the environment (compose/environment.ts);
- * core/ holds the use cases, adapters/ the outside systems. See docs/architecture.md.
+ * The API Lambda: HTTP requests from both API Gateway front doors (API keys, IAM) to the routes.
+ * The Lambda entry: its composition (functions/compose/api.ts) with the Powertools
+ * middlewares every function runs with. Nothing else belongs here.
  */
 import { composeApi } from '../compose/api.js';
-import { lambdaObservability, observed } from '../compose/observability.js';
+import { lambdaObservability, withPowertools } from '../compose/observability.js';
 
 const observability = lambdaObservability('posthaste-api');
-export const handler = observed(composeApi(process.env, observability), observability);
+
+export const handler = withPowertools(composeApi(process.env, observability), observability);

@@ -1,12 +1,11 @@
 /**
- * The authorizer Lambda: API Gateway's REQUEST authorizer → an API key checked against the apiKeys table.
- * This file is the entry only — compose, then the Powertools middlewares every function has.
- * What lives where: authorizer/token-authorizer.ts turns the Lambda event into use-case calls;
- * compose/authorizer.ts builds the dependencies from the environment (compose/environment.ts);
- * core/ holds the use cases, adapters/ the outside systems. See docs/architecture.md.
+ * The API-key authorizer Lambda: a Bearer key in, an IAM policy (or 401) out.
+ * The Lambda entry: its composition (functions/compose/authorizer.ts) with the Powertools
+ * middlewares every function runs with. Nothing else belongs here.
  */
 import { composeAuthorizer } from '../compose/authorizer.js';
-import { lambdaObservability, observed } from '../compose/observability.js';
+import { lambdaObservability, withPowertools } from '../compose/observability.js';
 
 const observability = lambdaObservability('posthaste-authorizer');
-export const handler = observed(composeAuthorizer(process.env, observability), observability);
+
+export const handler = withPowertools(composeAuthorizer(process.env, observability), observability);

@@ -1,16 +1,16 @@
 import { DynamoDbApiKeyStore } from '../adapters/dynamodb-api-key-store.js';
 import { createAuthorizerHandler } from '../authorizer/token-authorizer.js';
-import type { Log } from '../core/log.js';
 import { type AwsSettings, awsSettingsFromEnv, dynamoClient } from './clients.js';
-import { type Env, readSettings } from './environment.js';
-import type { Runtime } from './runtime.js';
+import type { Env } from './env.js';
+import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
+import type { Telemetry } from './observability.js';
 
-/** The API-key authorizer over the apiKeys table; the local runner builds it from its own settings. */
-export function authorizerHandler(env: Env, aws: AwsSettings, log: Log) {
-  return createAuthorizerHandler(new DynamoDbApiKeyStore(dynamoClient(aws), readSettings('authorizer', env).API_KEYS_TABLE), log);
+/** The key records the authorizer looks up. */
+export function apiKeyStore(env: Env, aws: AwsSettings): DynamoDbApiKeyStore {
+  return new DynamoDbApiKeyStore(dynamoClient(aws), readEnvironment(FUNCTION_ENVIRONMENTS.authorizer, env).API_KEYS_TABLE);
 }
 
-/** REQUEST authorizer of the API-key front door. */
-export function composeAuthorizer(env: Env, runtime: Runtime) {
-  return authorizerHandler(env, awsSettingsFromEnv(env, runtime.instrument), runtime.log);
+/** The authorizer function as its handler runs it. */
+export function composeAuthorizer(env: Env, telemetry: Telemetry) {
+  return createAuthorizerHandler(apiKeyStore(env, awsSettingsFromEnv(env, telemetry.instrument)), telemetry.log, telemetry.metrics);
 }

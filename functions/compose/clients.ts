@@ -1,16 +1,14 @@
 /**
- * Every AWS SDK client Posthaste creates, configured and instrumented here and nowhere else.
- * The SES and Secrets Manager clients are loaded on demand (dynamic `import()`): only the
- * deliver function's configured transport needs one, and the bundler then puts each in a
- * chunk of its own, so a function that never asks for one never loads it.
+ * Every AWS SDK client, made here and instrumented here (Tracer: each call an X-Ray
+ * subsegment). The clients only one path needs — SES and Secrets Manager for deliver by
+ * transport, API Gateway for the key tool — are imported when first made, so a bundle
+ * loads them only when that path runs (see infra/bundling.ts: code splitting).
  */
-import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { AWS_VARIABLES, type Env, readVariables } from './environment.js';
+import type { Env } from './env.js';
+import { AWS_CLIENTS, readEnvironment } from './environment.js';
 
 /**
  * Endpoint overrides for local stand-ins. In Lambda none is set and the SDK resolves the
@@ -42,33 +40,34 @@ export const sqsClient = (s: AwsSettings) => instrumented(s, new SQSClient(clien
 // Path-style addressing locally: the stand-in has no wildcard DNS for bucket subdomains.
 export const s3Client = (s: AwsSettings) => instrumented(s, new S3Client({ ...clientConfig(s, s.endpoints?.s3), forcePathStyle: Boolean(s.endpoints?.s3) }));
 
-export async function sesClient(s: AwsSettings): Promise<SESClient> {
+export async function sesClient(s: AwsSettings) {
   const { SESClient } = await import('@aws-sdk/client-ses');
   return instrumented(s, new SESClient(clientConfig(s, s.endpoints?.ses)));
 }
 
-export async function secretsManagerClient(s: AwsSettings): Promise<SecretsManagerClient> {
+export async function secretsManagerClient(s: AwsSettings) {
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   return instrumented(s, new SecretsManagerClient(clientConfig(s, s.endpoints?.secretsmanager)));
 }
 
-/** For the keys tool only (usage plans); never part of a function. */
-export async function apiGatewayClient(s: AwsSettings): Promise<APIGatewayClient> {
+export async function apiGatewayClient(s: AwsSettings) {
   const { APIGatewayClient } = await import('@aws-sdk/client-api-gateway');
   return instrumented(s, new APIGatewayClient(clientConfig(s, s.endpoints?.apigateway)));
 }
 
+/** The region and, locally, the stand-ins' endpoints (POSTHASTE_*_ENDPOINT). */
 export function awsSettingsFromEnv(env: Env, instrument?: AwsSettings['instrument']): AwsSettings {
-  const read = readVariables(AWS_VARIABLES, env);
-  const endpoints = Object.fromEntries(
-    Object.entries({
-      dynamodb: read.POSTHASTE_DYNAMODB_ENDPOINT,
-      sqs: read.POSTHASTE_SQS_ENDPOINT,
-      ses: read.POSTHASTE_SES_ENDPOINT,
-      s3: read.POSTHASTE_S3_ENDPOINT,
-      secretsmanager: read.POSTHASTE_SECRETSMANAGER_ENDPOINT,
-      apigateway: read.POSTHASTE_APIGATEWAY_ENDPOINT,
-    }).filter(([, url]) => url !== undefined),
-  ) as NonNullable<AwsSettings['endpoints']>;
-  return { region: read.AWS_REGION ?? 'us-east-1', endpoints, local: Object.keys(endpoints).length > 0, ...(instrument ? { instrument } : {}) };
+  const settings = readEnvironment(AWS_CLIENTS, env);
+  const given = {
+    dynamodb: settings.POSTHASTE_DYNAMODB_ENDPOINT,
+    sqs: settings.POSTHASTE_SQS_ENDPOINT,
+    ses: settings.POSTHASTE_SES_ENDPOINT,
+    s3: settings.POSTHASTE_S3_ENDPOINT,
+    secretsmanager: settings.POSTHASTE_SECRETSMANAGER_ENDPOINT,
+    apigateway: settings.POSTHASTE_APIGATEWAY_ENDPOINT,
+  };
+  const endpoints = Object.fromEntries(Object.entries(given).filter(([, url]) => url !== undefined)) as NonNullable<AwsSettings['endpoints']>;
+  // An API Gateway override alone (the key tool against a stub) still signs with the real credentials.
+  const local = Object.keys(endpoints).some((service) => service !== 'apigateway');
+  return { region: settings.AWS_REGION, endpoints, local, ...(instrument ? { instrument } : {}) };
 }

@@ -1,3 +1,4 @@
+/** The deliver function: its stores and queue, retry settings, and the one transport it is configured for. */
 import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import type { Log } from '../core/log.js';
@@ -5,19 +6,19 @@ import { type Metrics, noMetrics } from '../core/metrics.js';
 import { systemClock, type Transport } from '../core/ports.js';
 import { createDeliverHandler, type DeliverHandlerDeps } from '../deliver/sqs-batch.js';
 import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
-import { type Env, readSettings } from './environment.js';
-import type { Runtime } from './runtime.js';
+import type { Env } from './env.js';
+import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
+import type { Telemetry } from './observability.js';
 import { feedbackStores, payloadStore } from './stores.js';
 import { transportFromEnv } from './transport.js';
 
-/** The deliver function's dependencies, around a transport built by the caller (the local runner wraps it in the mailbox simulator). */
 export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
-  const settings = readSettings('deliver', env);
+  const settings = readEnvironment(FUNCTION_ENVIRONMENTS.deliver, env);
   const dynamo = dynamoClient(aws);
-  const queue = new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   return {
-    store: new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
+    messages: new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
+    queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
     transport,
     ...feedbackStores(settings, dynamo),
     clock: systemClock,
@@ -26,7 +27,6 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     retry: {
       baseSeconds: settings.RETRY_BASE_SECONDS,
       maxSeconds: settings.RETRY_MAX_SECONDS,
-      delay: (receiptHandle, seconds) => queue.delayRetry(receiptHandle, seconds),
     },
     log,
     ...(payloads ? { payloads } : {}),
@@ -34,9 +34,9 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
   };
 }
 
-/** SQS batches → delivery through the configured transport, set up once per container (SMTP secret, SES client). */
-export async function composeDeliver(env: Env, runtime: Runtime) {
-  const aws = awsSettingsFromEnv(env, runtime.instrument);
-  const transport = await transportFromEnv(env, aws, runtime.log);
-  return createDeliverHandler(deliverDeps(env, aws, transport, runtime.log, runtime.metrics));
+/** The deliver function as its handler runs it; the transport (SMTP secret, SES client) is set up once, here. */
+export async function composeDeliver(env: Env, telemetry: Telemetry) {
+  const aws = awsSettingsFromEnv(env, telemetry.instrument);
+  const transport = await transportFromEnv(env, aws, telemetry.log);
+  return createDeliverHandler(deliverDeps(env, aws, transport, telemetry.log, telemetry.metrics));
 }

@@ -1,165 +1,74 @@
 /**
- * The environment contract: every variable a Posthaste function (or tool) reads, once, with
- * its parse rule, default and meaning. The compose files read settings only through
- * `readSettings`; infra/service-stack.ts builds each function's `environment` with
- * `stackEnvironment`, and local/pipeline.ts its shared one with `environmentValues`, so a
- * name exists here and nowhere else, and the compiler rejects a name this file does not
- * know. test/infra/environment-contract.test.ts feeds each synthesized function
- * environment into its composition.
+ * The environment contract: every variable a function, the local runner or a tool reads,
+ * defined once (meaning, default, parse rule), and which ones each of them reads. The
+ * compositions read through it, infra/service-stack.ts builds each function's environment
+ * from it (a required variable it leaves out, or one the contract does not know, does not
+ * compile), local/ sets its variables by these names, and test/infra checks the synthesized
+ * functions against it.
  */
 import type { TableName } from '../adapters/tables.js';
-import { parseDomainList } from '../core/sender-policy.js';
+import { type Env, flag, integer, list, localOnly, oneOf, optionalText, port, positiveNumber, requiredText, runtime, text, type Variable } from './env.js';
 
-/** Fail-fast configuration reading: a missing setting stops the cold start, not a request. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-export type Env = Record<string, string | undefined>;
-
-/**
- * Who sets a variable: `service` the service stack, per function; `function` the function
- * construct, on every function; `runtime` the Lambda runtime; `local` only local runs and
- * tools (never a deployed function).
- */
-export type Scope = 'service' | 'function' | 'runtime' | 'local';
-
-export interface Variable<T = unknown, S extends Scope = Scope, R extends boolean = boolean> {
-  description: string;
-  scope: S;
-  required: R;
-  /** The value used when the variable is unset, as an operator would write it. */
-  default?: string;
-  /** Reads the raw value; throws ConfigError when it breaks the rule. */
-  parse(raw: string | undefined, name: string): T;
-}
-
-const present = (raw: string | undefined): raw is string => raw !== undefined && raw !== '';
-
-function text<S extends Scope>(scope: S, description: string): Variable<string, S, true> {
-  return {
-    description,
-    scope,
-    required: true,
-    parse(raw, name) {
-      if (!present(raw)) throw new ConfigError(`environment variable ${name} is required`);
-      return raw;
-    },
-  };
-}
-
-function optional<S extends Scope>(scope: S, description: string, fallback?: string): Variable<string | undefined, S, false> {
-  return { description, scope, required: false, ...(fallback !== undefined ? { default: fallback } : {}), parse: (raw) => (present(raw) ? raw : fallback) };
-}
-
-function integer<S extends Scope>(scope: S, description: string, fallback: number, min: number, max: number): Variable<number, S, false> {
-  return {
-    description: `${description} (an integer from ${min} to ${max})`,
-    scope,
-    required: false,
-    default: String(fallback),
-    parse(raw, name) {
-      if (!present(raw)) return fallback;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not ${raw}`);
-      return value;
-    },
-  };
-}
-
-/** An optional number: unset is undefined; a set value must pass `valid` (`rule` says what it must be). */
-function optionalNumber<S extends Scope>(
-  scope: S,
-  description: string,
-  rule: string,
-  valid: (value: number) => boolean,
-): Variable<number | undefined, S, false> {
-  return {
-    description,
-    scope,
-    required: false,
-    parse(raw, name) {
-      if (!present(raw)) return undefined;
-      const value = Number(raw);
-      if (!valid(value)) throw new ConfigError(`${name} must be ${rule}, not ${raw}`);
-      return value;
-    },
-  };
-}
-
-const positive = <S extends Scope>(scope: S, description: string) =>
-  optionalNumber(scope, description, 'a positive number', (value) => Number.isFinite(value) && value > 0);
-
-const port = <S extends Scope>(scope: S, description: string) =>
-  optionalNumber(scope, description, 'a port number', (value) => Number.isInteger(value) && value >= 0 && value <= 65_535);
-
-function oneOf<const T extends string, S extends Scope>(scope: S, description: string, choices: readonly T[], fallback: T): Variable<T, S, false> {
-  return {
-    description: `${description} (${choices.join(' or ')})`,
-    scope,
-    required: false,
-    default: fallback,
-    parse(raw, name) {
-      const value = present(raw) ? raw : fallback;
-      if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, not ${value}`);
-      return value as T;
-    },
-  };
-}
-
-const endpoint = (service: string) => optional('local', `Endpoint of a local ${service} stand-in; set, every client uses dummy credentials`);
-
-/** Every variable, by name. */
 export const VARIABLES = {
-  MESSAGES_TABLE: text('service', 'DynamoDB table of messages: status, history, schedule'),
-  IDEMPOTENCY_TABLE: text('service', 'DynamoDB table of Idempotency-Key records (Powertools layout, TTL)'),
-  FEEDBACK_TABLE: text('service', 'DynamoDB table of bounce and complaint records'),
-  SUPPRESSIONS_TABLE: text('service', 'DynamoDB table of suppressed recipients'),
-  API_KEYS_TABLE: text('service', 'DynamoDB table of API keys (hashes only)'),
-  QUEUE_URL: text('service', 'URL of the send queue'),
-  DLQ_URL: text('local', "URL of the send queue's dead-letter queue (the redrive tool)"),
-  PAYLOAD_BUCKET: optional('service', 'S3 bucket for claim-checked (large) payloads; unset, a message must fit in the queue'),
-  ALLOWED_SENDER_DOMAINS: {
-    ...optional('service', 'Comma-separated domains `from` may use (subdomains included); empty allows any sender'),
-    parse: (raw: string | undefined): string[] => parseDomainList(raw),
-  },
-  TRANSPORT: oneOf('service', 'How deliver sends', ['smtp', 'ses'], 'smtp'),
-  SES_CONFIGURATION_SET: optional('service', 'SES configuration set that publishes events (TRANSPORT=ses)'),
-  SES_MAX_SEND_RATE: positive('local', 'Messages per second instead of the account quota from GetSendQuota (a stand-in has none)'),
-  SMTP_URL: optional('local', 'SMTP relay as a URL, e.g. smtps://user:pass@host:465 (TRANSPORT=smtp, local runs)'),
-  SMTP_SECRET_ARN: optional('service', 'Secrets Manager secret holding the SMTP relay settings (TRANSPORT=smtp, deployed)'),
-  MAX_RECEIVE_COUNT: integer('service', "The send queue's maxReceiveCount: the attempt that reaches it is the last", 5, 1, 1000),
-  DELIVER_CONCURRENCY: integer('service', "Deliver's maximum concurrency: each invocation takes this share of the SES send rate", 1, 1, 1000),
-  RETRY_BASE_SECONDS: integer('service', 'First retry backoff, doubled per attempt', 30, 0, 43_200),
-  RETRY_MAX_SECONDS: integer('service', 'Longest retry backoff', 900, 0, 43_200),
-  DELIVERY_LEASE_SECONDS: integer('service', 'How long a delivery attempt holds a message against a concurrent one', 120, 1, 43_200),
-  SCHEDULE_LOOKAHEAD_SECONDS: integer('service', 'How far ahead a sweep queues messages (with an SQS delay); covers the time between sweeps', 90, 0, 900),
-  SCHEDULE_RETRY_SECONDS: integer('service', 'When a sweep retries a scheduled message it could not queue', 120, 1, 3600),
-  SCHEDULE_BUDGET_MS: integer('service', 'Longest a sweep runs', 45_000, 1000, 900_000),
-  NODE_OPTIONS: optional('function', 'Node.js options (source-mapped stack traces); read by Node.js'),
-  POWERTOOLS_SERVICE_NAME: optional('function', 'Service name in logs, metrics and traces; read by Powertools'),
-  AWS_REGION: optional('runtime', 'AWS region of every client', 'us-east-1'),
-  POSTHASTE_DYNAMODB_ENDPOINT: endpoint('DynamoDB'),
-  POSTHASTE_SQS_ENDPOINT: endpoint('SQS'),
-  POSTHASTE_SES_ENDPOINT: endpoint('SES'),
-  POSTHASTE_S3_ENDPOINT: endpoint('S3'),
-  POSTHASTE_SECRETSMANAGER_ENDPOINT: endpoint('Secrets Manager'),
-  POSTHASTE_APIGATEWAY_ENDPOINT: endpoint('API Gateway'),
-  POSTHASTE_USAGE_PLAN_ID: optional('local', 'Usage plan the keys tool registers new keys with (stack output UsagePlanId)'),
-  PORT: integer('local', 'Port of the local API (`npm start`)', 3000, 0, 65_535),
-  SMTP_PORT: port('local', 'Port of the local SMTP sink (`npm start`); unset, any free port'),
-  POSTHASTE_DATA: optional('local', 'Folder of the local tables and saved queues (`npm start`)', '.posthaste'),
-  POSTHASTE_REQUIRE_API_KEY: {
-    ...optional('local', 'Set to 1, the local API requires API keys as the deployed one does (`npm start`)'),
-    parse: (raw: string | undefined): boolean => raw === '1',
-  },
-  QUEUE_ARN: optional('local', 'ARN of the send queue, as the local deliver worker reports it', 'arn:aws:sqs:us-east-1:000000000000:posthaste-send'),
-  WORKER_CONCURRENCY: integer('local', 'Batches the local deliver worker handles at once', 2, 1, 64),
-  LOG_LEVEL: oneOf('local', 'Lowest level the local deliver worker logs', ['debug', 'info', 'warn', 'error'], 'warn'),
-} satisfies Record<string, Variable>;
+  // Tables and queues: names and URLs the stack passes in.
+  MESSAGES_TABLE: requiredText('the messages table: status, history, schedule'),
+  IDEMPOTENCY_TABLE: requiredText('the Idempotency-Key records (Powertools layout, 24 h TTL)'),
+  SUPPRESSIONS_TABLE: requiredText('the suppression list'),
+  FEEDBACK_TABLE: requiredText('bounce and complaint records'),
+  API_KEYS_TABLE: requiredText('the API keys (hashes only)'),
+  WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
+  WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
+  QUEUE_URL: requiredText('the send queue'),
+  DLQ_URL: requiredText('the send dead-letter queue'),
+  PAYLOAD_BUCKET: optionalText('the claim-check bucket for large queue bodies and scheduled requests; without it they travel inline'),
+  // Sending.
+  ALLOWED_SENDER_DOMAINS: optionalText('comma-separated domains `from` may use (a domain allows its subdomains)', 'any sender'),
+  TRANSPORT: oneOf('how deliver sends: `ses` (SES SendRawEmail) or `smtp` (a relay; locally `ses` is the SES stand-in)', ['smtp', 'ses'] as const, 'smtp'),
+  SES_CONFIGURATION_SET: optionalText('the SES configuration set whose event destination publishes to the events topic'),
+  SES_MAX_SEND_RATE: positiveNumber('a fixed SES send rate in messages per second; when set, GetSendQuota is not called', 'GetSendQuota'),
+  DELIVER_CONCURRENCY: integer("how many deliver containers share the account's SES MaxSendRate", 1, 1, 1000),
+  SMTP_URL: localOnly(optionalText('the relay as a URL (`smtps://user:pass@host:465`); never in a deployed stack, which uses SMTP_SECRET_ARN')),
+  SMTP_SECRET_ARN: optionalText('Secrets Manager secret holding the relay, read once per container at cold start'),
+  // Delivery attempts.
+  MAX_RECEIVE_COUNT: integer("the send queue's maxReceiveCount: the attempt that reaches it is the last", 5, 1, 1000),
+  RETRY_BASE_SECONDS: integer('first retry backoff, doubled per attempt with jitter; 0 waits for the visibility timeout', 30, 0, 43_200),
+  RETRY_MAX_SECONDS: integer('retry backoff ceiling', 900, 0, 43_200),
+  DELIVERY_LEASE_SECONDS: integer('how long one attempt holds a message; outlives the function timeout', 120, 1, 43_200),
+  // Scheduled sends.
+  SCHEDULE_LOOKAHEAD_SECONDS: integer('messages due within this many seconds leave now with an SQS delay; covers the time between two sweeps', 90, 0, 900),
+  SCHEDULE_RETRY_SECONDS: integer('a sweep that took a message and died is taken over this long after the lookahead horizon', 120, 1, 3600),
+  SCHEDULE_BUDGET_MS: integer('a sweep stops taking new pages after this long (also capped by the remaining invocation time)', 45_000, 1000, 900_000),
+  // AWS clients.
+  AWS_REGION: text('region of every AWS client (Lambda sets it)', 'us-east-1'),
+  POSTHASTE_DYNAMODB_ENDPOINT: localOnly(optionalText('DynamoDB endpoint of a local stand-in')),
+  POSTHASTE_SQS_ENDPOINT: localOnly(optionalText('SQS endpoint of a local stand-in')),
+  POSTHASTE_S3_ENDPOINT: localOnly(optionalText('S3 endpoint of a local stand-in (path-style addressing)')),
+  POSTHASTE_SES_ENDPOINT: localOnly(optionalText('SES endpoint of a local stand-in')),
+  POSTHASTE_SECRETSMANAGER_ENDPOINT: localOnly(optionalText('Secrets Manager endpoint of a local stand-in')),
+  POSTHASTE_APIGATEWAY_ENDPOINT: localOnly(optionalText('API Gateway endpoint override for usage-plan registration')),
+  // Read by the Lambda runtime and Powertools, set on every function.
+  NODE_OPTIONS: runtime(optionalText('`--enable-source-maps`: stack traces point into the TypeScript sources')),
+  POWERTOOLS_SERVICE_NAME: runtime(optionalText('service name on logs, metrics and traces (the code passes the same name)')),
+  // The key tool.
+  POSTHASTE_USAGE_PLAN_ID: localOnly(optionalText("the stack's usage plan (output UsagePlanId) each new key is registered with")),
+  // npm start.
+  PORT: localOnly(port('API port of npm start', 3000)),
+  SMTP_PORT: localOnly(port('port of the local SMTP sink', undefined, 'any free port')),
+  POSTHASTE_DATA: localOnly(text('data folder of npm start: tables, saved queues, outbox, local API key', '.posthaste')),
+  POSTHASTE_REQUIRE_API_KEY: localOnly(flag('`1` makes the local API require keys, checked by the same authorizer as in AWS')),
+  POSTHASTE_ALLOWED_ORIGINS: localOnly(list('browser origins allowed to call the local API besides its own', 'none')),
+  // The deliver function as its own process (local/deliver-worker.ts).
+  QUEUE_ARN: localOnly(text('the queue ARN put into the SQS events the worker builds', 'arn:aws:sqs:us-east-1:000000000000:posthaste-send')),
+  WORKER_CONCURRENCY: localOnly(integer('parallel pollers of the deliver worker', 2, 1, 64)),
+  LOG_LEVEL: localOnly(oneOf('log level of the deliver worker', ['info', 'warn', 'error'] as const, 'warn')),
+} satisfies Record<string, Variable<unknown>>;
 
-export type VariableName = keyof typeof VARIABLES;
-type Spec<N extends VariableName> = (typeof VARIABLES)[N];
+type Variables = typeof VARIABLES;
+export type VariableName = keyof Variables;
+export type Contract = Partial<Record<VariableName, Variable<unknown>>>;
+
+const pick = <const K extends VariableName>(...names: K[]): { [N in K]: Variables[N] } =>
+  Object.fromEntries(names.map((name) => [name, VARIABLES[name]])) as { [N in K]: Variables[N] };
 
 /** The variable that names each table. */
 export const TABLE_VARIABLES = {
@@ -168,101 +77,94 @@ export const TABLE_VARIABLES = {
   feedback: 'FEEDBACK_TABLE',
   suppressions: 'SUPPRESSIONS_TABLE',
   apiKeys: 'API_KEYS_TABLE',
+  webhooks: 'WEBHOOKS_TABLE',
+  webhookDeliveries: 'WEBHOOK_DELIVERIES_TABLE',
 } as const satisfies Record<TableName, VariableName>;
 
-/** What the client factories read: region and the local endpoint overrides. */
-export const AWS_VARIABLES = [
+/** What builds the AWS clients: the region, and the stand-ins' endpoints locally. */
+export const AWS_CLIENTS = pick(
   'AWS_REGION',
   'POSTHASTE_DYNAMODB_ENDPOINT',
   'POSTHASTE_SQS_ENDPOINT',
-  'POSTHASTE_SES_ENDPOINT',
   'POSTHASTE_S3_ENDPOINT',
+  'POSTHASTE_SES_ENDPOINT',
   'POSTHASTE_SECRETSMANAGER_ENDPOINT',
   'POSTHASTE_APIGATEWAY_ENDPOINT',
-] as const satisfies readonly VariableName[];
+);
 
-/** What every Lambda function reads besides its own settings. */
-const LAMBDA = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...AWS_VARIABLES] as const satisfies readonly VariableName[];
+/** How deliver hands messages over (compose/transport.ts). */
+export const DELIVERY_TRANSPORT = pick('TRANSPORT', 'SES_CONFIGURATION_SET', 'SES_MAX_SEND_RATE', 'DELIVER_CONCURRENCY', 'SMTP_URL', 'SMTP_SECRET_ARN');
 
-const DELIVER = [
-  ...LAMBDA,
-  'MESSAGES_TABLE',
-  'SUPPRESSIONS_TABLE',
-  'FEEDBACK_TABLE',
-  'QUEUE_URL',
-  'PAYLOAD_BUCKET',
-  'TRANSPORT',
-  'SES_CONFIGURATION_SET',
-  'SES_MAX_SEND_RATE',
-  'SMTP_URL',
-  'SMTP_SECRET_ARN',
-  'MAX_RECEIVE_COUNT',
-  'DELIVER_CONCURRENCY',
-  'RETRY_BASE_SECONDS',
-  'RETRY_MAX_SECONDS',
-  'DELIVERY_LEASE_SECONDS',
-] as const satisfies readonly VariableName[];
+/** Set on every Lambda function by infra/constructs/posthaste-function.ts. */
+export const LAMBDA_RUNTIME = pick('NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME');
 
-/** The variables each function and tool reads. */
-export const CONTRACTS = {
-  api: [...LAMBDA, 'MESSAGES_TABLE', 'IDEMPOTENCY_TABLE', 'SUPPRESSIONS_TABLE', 'FEEDBACK_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'ALLOWED_SENDER_DOMAINS'],
-  deliver: DELIVER,
-  events: [...LAMBDA, 'MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE'],
-  scheduler: [...LAMBDA, 'MESSAGES_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'SCHEDULE_LOOKAHEAD_SECONDS', 'SCHEDULE_RETRY_SECONDS', 'SCHEDULE_BUDGET_MS'],
-  authorizer: [...LAMBDA, 'API_KEYS_TABLE'],
-  /** `posthaste keys` (cli/keys.ts): the table may come from --table, the plan from --usage-plan. */
-  keys: [...AWS_VARIABLES, 'API_KEYS_TABLE', 'POSTHASTE_USAGE_PLAN_ID'],
-  /** `posthaste dlq redrive` (cli/dlq.ts). */
-  dlq: [...AWS_VARIABLES, 'QUEUE_URL', 'DLQ_URL', 'MESSAGES_TABLE'],
-  /** The deliver function as a local process (local/deliver-worker.ts, the chaos suite). */
-  deliverWorker: [...DELIVER, 'QUEUE_ARN', 'WORKER_CONCURRENCY', 'LOG_LEVEL'],
-  /** `npm start` (local/start.ts); the functions it runs read their own. */
-  start: ['TRANSPORT', 'SMTP_URL', 'PORT', 'SMTP_PORT', 'POSTHASTE_DATA', 'POSTHASTE_REQUIRE_API_KEY'],
-} as const satisfies Record<string, readonly VariableName[]>;
+const lambda = <C extends Contract>(own: C) => ({ ...LAMBDA_RUNTIME, ...AWS_CLIENTS, ...own });
 
-export type Reader = keyof typeof CONTRACTS;
-/** The Lambda functions among the readers. */
-export type LambdaFunction = Exclude<Reader, 'keys' | 'dlq' | 'start' | 'deliverWorker'>;
+/** Each Lambda function's variables. */
+export const FUNCTION_ENVIRONMENTS = {
+  api: lambda(pick('MESSAGES_TABLE', 'IDEMPOTENCY_TABLE', 'SUPPRESSIONS_TABLE', 'FEEDBACK_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'ALLOWED_SENDER_DOMAINS')),
+  deliver: lambda({
+    ...pick(
+      'MESSAGES_TABLE',
+      'SUPPRESSIONS_TABLE',
+      'FEEDBACK_TABLE',
+      'QUEUE_URL',
+      'PAYLOAD_BUCKET',
+      'MAX_RECEIVE_COUNT',
+      'RETRY_BASE_SECONDS',
+      'RETRY_MAX_SECONDS',
+      'DELIVERY_LEASE_SECONDS',
+    ),
+    ...DELIVERY_TRANSPORT,
+  }),
+  events: lambda(pick('MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE')),
+  scheduler: lambda(pick('MESSAGES_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'SCHEDULE_LOOKAHEAD_SECONDS', 'SCHEDULE_RETRY_SECONDS', 'SCHEDULE_BUDGET_MS')),
+  authorizer: lambda(pick('API_KEYS_TABLE')),
+};
 
-type Parsed<N extends VariableName> = ReturnType<Spec<N>['parse']>;
-export type Settings<R extends Reader> = { [N in (typeof CONTRACTS)[R][number]]: Parsed<N> };
+export type FunctionName = keyof typeof FUNCTION_ENVIRONMENTS;
 
-/** Reads and checks a reader's variables; the first one that breaks its rule throws ConfigError. */
-export function readSettings<R extends Reader>(reader: R, env: Env): Settings<R> {
-  return readVariables(CONTRACTS[reader], env) as Settings<R>;
+/** What runs outside Lambda: npm start, the deliver worker, the key and DLQ tools. */
+export const LOCAL_ENVIRONMENTS = {
+  start: pick(
+    'PORT',
+    'SMTP_PORT',
+    'POSTHASTE_DATA',
+    'POSTHASTE_REQUIRE_API_KEY',
+    'POSTHASTE_ALLOWED_ORIGINS',
+    'SMTP_URL',
+    'TRANSPORT',
+    'ALLOWED_SENDER_DOMAINS',
+  ),
+  worker: { ...FUNCTION_ENVIRONMENTS.deliver, ...pick('QUEUE_ARN', 'WORKER_CONCURRENCY', 'LOG_LEVEL') },
+  // The key tool takes the table from --table too.
+  keys: { ...AWS_CLIENTS, ...pick('POSTHASTE_USAGE_PLAN_ID'), API_KEYS_TABLE: optionalText(VARIABLES.API_KEYS_TABLE.description) },
+  dlq: { ...AWS_CLIENTS, ...pick('QUEUE_URL', 'DLQ_URL', 'MESSAGES_TABLE') },
+};
+
+export type Settings<C extends Contract> = { [K in keyof C]: C[K] extends Variable<infer T> ? T : never };
+
+/** Every variable of a contract, parsed; the first missing or malformed one throws a ConfigError naming it. */
+export function readEnvironment<C extends Contract>(contract: C, env: Env): Settings<C> {
+  return Object.fromEntries(Object.entries(contract).map(([name, variable]) => [name, (variable as Variable<unknown>).parse(env[name], name)])) as Settings<C>;
 }
 
-export function readVariables<const N extends VariableName>(names: readonly N[], env: Env): { [K in N]: Parsed<K> } {
-  const settings: Record<string, unknown> = {};
-  for (const name of names) settings[name] = VARIABLES[name].parse(env[name], name);
-  return settings as { [K in N]: Parsed<K> };
+type StackSet<C> = { [K in keyof C]: C[K] extends { localOnly: true } | { runtime: true } ? never : K }[keyof C];
+type MustSet<C> = { [K in keyof C]: C[K] extends { required: true } ? K : never }[keyof C];
+
+/** What a deployed stack may set for a function: every required variable, any optional one, never a local-only one. */
+export type StackEnvironment<C> = { [K in Extract<StackSet<C>, MustSet<C>>]: string } & { [K in Exclude<StackSet<C>, MustSet<C>>]?: string | number };
+
+/** A function's `environment` for CloudFormation: values as text, unset optional ones left out. */
+export function stackEnvironment<C extends Contract>(contract: C, values: StackEnvironment<C>): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values as Record<string, string | number | undefined>)) {
+    const variable = contract[name as VariableName];
+    if (!variable || variable.localOnly || variable.runtime) throw new Error(`${name} is not a variable the stack sets for this function`);
+    if (value !== undefined) environment[name] = String(value);
+  }
+  return environment;
 }
 
-/** A value as a stack or local run gives it; undefined leaves the variable unset. */
-type Value = string | number | undefined;
-type Of<R extends Reader, S extends Scope, Req extends boolean> = {
-  [N in (typeof CONTRACTS)[R][number]]: Spec<N>['scope'] extends S ? (Spec<N>['required'] extends Req ? N : never) : never;
-}[(typeof CONTRACTS)[R][number]];
-
-/** What the service stack sets for one function: each required variable, any optional one. */
-export type StackValues<F extends LambdaFunction> = { [N in Of<F, 'service', true>]: Exclude<Value, undefined> } & { [N in Of<F, 'service', false>]?: Value };
-
-/** A function's Lambda `environment` from typed values; unset ones are left out. */
-export function stackEnvironment<F extends LambdaFunction>(_fn: F, values: StackValues<F>): Record<string, string> {
-  return environmentValues(values as Partial<Record<VariableName, Value>>);
-}
-
-/** What the function construct sets on every function. */
-export function functionDefaults(serviceName: string): Record<string, string> {
-  return environmentValues({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName });
-}
-
-/** An environment from typed values (any known variable), e.g. the local runner's shared one. */
-export function environmentValues(values: Partial<Record<VariableName, Value>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
-}
-
-/** Every table variable, from the tables' names (the local runner's, a bench's). */
-export function tableEnvironment(names: Record<TableName, string>): Record<string, string> {
-  return environmentValues(Object.fromEntries(Object.entries(TABLE_VARIABLES).map(([table, variable]) => [variable, names[table as TableName]])));
-}
+/** Variables for several functions at once (the local runner's one environment), by contract name only. */
+export type EnvironmentValues = { [K in VariableName]?: string };

@@ -5,13 +5,14 @@ import { systemClock } from '../core/ports.js';
 import type { NotificationDeps } from '../core/record-notification.js';
 import { createEventsHandler } from '../events/sns-notifications.js';
 import { type AwsSettings, awsSettingsFromEnv, dynamoClient } from './clients.js';
-import { type Env, readSettings } from './environment.js';
-import type { Runtime } from './runtime.js';
+import type { Env } from './env.js';
+import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
+import type { Telemetry } from './observability.js';
 import { feedbackStores } from './stores.js';
 
-/** The events function's dependencies: the three tables, nothing else. */
+/** The events function's dependencies from settings: the three tables, nothing else. */
 export function eventsDeps(env: Env, aws: AwsSettings, log: Log, metrics?: Metrics): NotificationDeps {
-  const settings = readSettings('events', env);
+  const settings = readEnvironment(FUNCTION_ENVIRONMENTS.events, env);
   const dynamo = dynamoClient(aws);
   return {
     messages: new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
@@ -22,7 +23,7 @@ export function eventsDeps(env: Env, aws: AwsSettings, log: Log, metrics?: Metri
   };
 }
 
-/** SES notifications from SNS → feedback records, suppressions, message status. */
-export function composeEvents(env: Env, runtime: Runtime) {
-  return createEventsHandler(eventsDeps(env, awsSettingsFromEnv(env, runtime.instrument), runtime.log, runtime.metrics));
+/** The events function as its handler runs it. */
+export function composeEvents(env: Env, telemetry: Telemetry) {
+  return createEventsHandler(eventsDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.log, telemetry.metrics));
 }

@@ -6,9 +6,18 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddyfiedHandler } from '@middy/core';
 import { emfMetrics, METRICS_NAMESPACE } from '../adapters/emf-metrics.js';
 import { powertoolsLog } from '../adapters/logger.js';
-import type { Runtime } from './runtime.js';
+import type { Log } from '../core/log.js';
+import type { Metrics } from '../core/metrics.js';
+import type { AwsSettings } from './clients.js';
 
-/** Logger, Metrics and Tracer for one function: the Runtime its composition takes, and what `observed` attaches. */
+/** What a composition hands its function: where logs and metrics go, and how AWS clients are traced. */
+export interface Telemetry {
+  log: Log;
+  metrics: Metrics;
+  instrument?: AwsSettings['instrument'];
+}
+
+/** Logger, Metrics and Tracer for one Lambda function. */
 export function lambdaObservability(serviceName: string) {
   const { logger, log } = powertoolsLog(serviceName);
   const powertoolsMetrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName, logger });
@@ -19,18 +28,21 @@ export function lambdaObservability(serviceName: string) {
     powertoolsMetrics,
     metrics: emfMetrics(powertoolsMetrics),
     tracer,
-    /** Every AWS SDK client's calls become X-Ray subsegments. */
+    /** For AwsSettings.instrument: every AWS SDK client's calls become X-Ray subsegments. */
     instrument: <T>(client: T): T => tracer.captureAWSv3Client(client as never) as T,
-  } satisfies Runtime & Record<string, unknown>;
+  };
 }
 
 export type LambdaObservability = ReturnType<typeof lambdaObservability>;
 
-/** The same Powertools middlewares on every function: an X-Ray segment, metrics flushed per invocation, the Lambda context in every log line. */
-// biome-ignore lint/suspicious/noExplicitAny: the middlewares are generic over any event and result.
-export function observed<H extends MiddyfiedHandler<any, any>>(handler: H, observability: LambdaObservability): H {
+/**
+ * The Powertools middlewares every function runs with: a trace segment per invocation,
+ * metrics flushed as EMF after it, and the Lambda context (request id, cold start) on
+ * every log line.
+ */
+export function withPowertools<Event, Result>(handler: MiddyfiedHandler<Event, Result>, observability: LambdaObservability) {
   return handler
     .use(captureLambdaHandler(observability.tracer))
     .use(logMetrics(observability.powertoolsMetrics))
-    .use(injectLambdaContext(observability.logger)) as H;
+    .use(injectLambdaContext(observability.logger));
 }

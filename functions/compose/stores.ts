@@ -2,10 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbFeedbackStore } from '../adapters/dynamodb-feedback-store.js';
 import { DynamoDbSuppressionStore } from '../adapters/dynamodb-suppression-store.js';
 import { S3PayloadStore } from '../adapters/s3-payload-store.js';
-import type { PayloadStore } from '../core/claim-check.js';
-import { claimCheckStash } from '../core/claim-check-stash.js';
-import { inlinePayloads } from '../core/inline-payloads.js';
-import type { PayloadStash } from '../core/schedule-ports.js';
+import type { PayloadStore } from '../core/ports.js';
 import { type AwsSettings, s3Client } from './clients.js';
 
 /** The suppressions and feedback tables: the API reads them, deliver and events write them. */
@@ -20,6 +17,3 @@ export function feedbackStores(tables: { SUPPRESSIONS_TABLE: string; FEEDBACK_TA
 export function payloadStore(bucket: string | undefined, aws: AwsSettings): PayloadStore | undefined {
   return bucket ? new S3PayloadStore(s3Client(aws), bucket) : undefined;
 }
-
-/** Large scheduled requests wait in the payload bucket when there is one; inline (≤ 300 KB) otherwise. */
-export const stashFor = (payloads: PayloadStore | undefined): PayloadStash => (payloads ? claimCheckStash(payloads) : inlinePayloads);

@@ -2,11 +2,11 @@
  * Classifies what a transport reports into what the deliver worker does with it:
  * retry later (temporary, throttled) or give up now (permanent).
  */
-export type FailureKind = 'temporary' | 'permanent' | 'throttled';
+export type TransportFailureKind = 'temporary' | 'permanent' | 'throttled';
 
 /** Transport-neutral description of a failure, filled in by the SMTP and SES adapters. */
 export interface TransportFailure {
-  kind: FailureKind;
+  kind: TransportFailureKind;
   /** Reply text from the relay or the error message from SES. */
   response: string;
   /** SMTP reply code (421, 550, …) when there is one. */
@@ -45,9 +45,24 @@ export function classifySmtp(error: { responseCode?: number; code?: string; resp
   if (error.responseCode !== undefined) failure.responseCode = error.responseCode;
   if (error.code !== undefined) failure.code = error.code;
   const code = error.responseCode ?? 0;
+  const operatorFault = operatorFaultOf(error.code, code, response);
+  if (operatorFault) {
+    // Retried, and the status says why: the relay's settings or secret need an operator.
+    failure.response = `${operatorFault}: ${response}`;
+    failure.needsOperator = true;
+    return failure;
+  }
   const aboutTheMessage = error.code === undefined || MESSAGE_STAGES.has(error.code);
-  if (code >= 500 && code < 600 && code !== 530 && code !== 535 && aboutTheMessage) failure.kind = 'permanent';
+  if (code >= 500 && code < 600 && aboutTheMessage) failure.kind = 'permanent';
   return failure;
+}
+
+/** AUTH refused (EAUTH, 530, 535) or TLS failing (ETLS, certificate errors): the operator's to fix, not the message's. */
+function operatorFaultOf(errorCode: string | undefined, replyCode: number, response: string): string | undefined {
+  if (errorCode === 'EAUTH' || errorCode === 'ENOAUTH' || replyCode === 530 || replyCode === 535) return 'relay authentication failed';
+  if (errorCode === 'ETLS' || /certificate|self[- ]signed|unable to verify|TLS|SSL/i.test(errorCode === 'ESOCKET' ? response : ''))
+    return 'TLS with the relay failed';
+  return undefined;
 }
 
 const SES_PERMANENT = ['MessageRejected', 'MailFromDomainNotVerified', 'ConfigurationSetDoesNotExist', 'InvalidParameterValue'];

@@ -3,7 +3,7 @@
  * suppresses the recipient; Transient and Undetermined bounces do not (a full mailbox or an
  * unreachable server may work tomorrow). An SMTP 5xx for a recipient is a Permanent bounce.
  */
-import type { FeedbackRecord, Suppression } from './ports.js';
+import type { FeedbackRecord, Suppression } from './records.js';
 
 /** Addresses are compared and stored in lower case, as the deliver worker settles them. */
 export const addressKey = (address: string): string => address.trim().toLowerCase();
@@ -11,7 +11,15 @@ export const addressKey = (address: string): string => address.trim().toLowerCas
 /** Sorts by time; the type and feedback id make it unique per report and recipient. */
 export const feedbackKey = (timestamp: string, type: FeedbackRecord['type'], feedbackId: string): string => `${timestamp}#${type}#${feedbackId}`;
 
-export const suppresses = (record: FeedbackRecord): boolean => record.type === 'complaint' || record.bounceType === 'Permanent';
+/**
+ * A complaint whose feedback type is `not-spam` (RFC 5965 §7.3) says the recipient does NOT
+ * consider the message spam (they took it out of a spam folder): it is recorded, never a
+ * reason to stop sending to them.
+ */
+export const isNotSpamReport = (feedbackType: string | undefined): boolean => feedbackType?.trim().toLowerCase() === 'not-spam';
+
+export const suppresses = (record: FeedbackRecord): boolean =>
+  (record.type === 'complaint' && !isNotSpamReport(record.complaintFeedbackType)) || record.bounceType === 'Permanent';
 
 export function suppressionFor(record: FeedbackRecord, at: string): Suppression {
   const entry: Suppression = {

@@ -3,14 +3,15 @@
  * per bounced or complaining recipient, and suppressions. Every write is idempotent, so a
  * redelivered notification (SNS and Lambda both deliver at least once) changes nothing.
  */
-import { feedbackKey, suppresses, suppressionFor } from './feedback.js';
+import { feedbackKey, isNotSpamReport, suppresses, suppressionFor } from './feedback.js';
 import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
-import type { Clock, FeedbackRecord, FeedbackStore, MessageFeedbackStore, NotificationUpdate, SuppressionStore } from './ports.js';
+import type { Clock, FeedbackMessages, FeedbackStore, NotificationUpdate, SuppressionStore } from './ports.js';
+import type { FeedbackRecord } from './records.js';
 import { parseSesNotification, type SesNotification } from './ses-notification.js';
 
 export interface NotificationDeps {
-  messages: MessageFeedbackStore;
+  messages: FeedbackMessages;
   feedback: FeedbackStore;
   suppressions: SuppressionStore;
   clock: Clock;
@@ -44,7 +45,8 @@ function messageUpdate(n: SesNotification, at: string): NotificationUpdate {
     case 'complaint':
       return {
         key: `complaint:${body.feedbackId}`,
-        status: 'complained',
+        // A not-spam report goes into the history; it is no complaint against the message.
+        ...(isNotSpamReport(body.complaintFeedbackType) ? {} : { status: 'complained' as const }),
         events: [{ type: 'complained', at: body.timestamp, recipients: body.recipients, ...optional('detail', body.complaintFeedbackType) }],
       };
     case 'delivery':
@@ -66,11 +68,21 @@ function messageUpdate(n: SesNotification, at: string): NotificationUpdate {
           },
         ],
       };
+    case 'open':
+      return {
+        key: `open:${id}:${body.timestamp}`,
+        events: [{ type: 'opened', at: body.timestamp, ...optional('userAgent', body.userAgent) }],
+      };
+    case 'click':
+      return {
+        key: `click:${id}:${body.timestamp}:${body.link}`,
+        events: [{ type: 'clicked', at: body.timestamp, link: body.link, ...optional('userAgent', body.userAgent) }],
+      };
     case 'reject':
       return {
         key: `reject:${id}`,
         status: 'failed',
-        failureReason: `SES rejected the message: ${body.reason}`,
+        failure: { kind: 'permanent', reason: `SES rejected the message: ${body.reason}` },
         events: [{ type: 'rejected', at, detail: body.reason }],
       };
   }
@@ -160,6 +172,14 @@ export async function recordNotification(deps: NotificationDeps, message: string
       type: n.type,
       sesMessageId: n.mail.sesMessageId,
       ...optional('posthasteId', n.mail.posthasteId),
+    });
+  }
+
+  if ('skippedRecipients' in n.body && n.body.skippedRecipients.length > 0) {
+    deps.log('warn', 'SES notification names recipients that are not email addresses; they are skipped', {
+      type: n.type,
+      sesMessageId: n.mail.sesMessageId,
+      skippedRecipients: n.body.skippedRecipients.slice(0, 10),
     });
   }
 

@@ -8,6 +8,7 @@
 // zod/mini with its English messages: ~15 KB in the events bundle, where classic zod is ~90 KB.
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { parseMailbox } from './address.js';
 import { addressKey } from './feedback.js';
 import { POSTHASTE_ID_HEADER } from './posthaste-id.js';
 
@@ -66,6 +67,10 @@ const delaySchema = z.object({
 
 const rejectSchema = z.nullish(z.object({ reason: optionalText }));
 
+const openSchema = z.object({ timestamp: text, userAgent: optionalText, ipAddress: optionalText });
+
+const clickSchema = z.object({ timestamp: text, link: text, userAgent: optionalText, ipAddress: optionalText });
+
 export interface NotificationMail {
   sesMessageId: string;
   sentAt?: string;
@@ -93,6 +98,7 @@ export type NotificationBody =
       reportingMTA?: string;
       remoteMtaIp?: string;
       recipients: BouncedRecipient[];
+      skippedRecipients: string[];
     }
   | {
       kind: 'complaint';
@@ -103,10 +109,14 @@ export type NotificationBody =
       userAgent?: string;
       arrivalDate?: string;
       recipients: string[];
+      skippedRecipients: string[];
     }
-  | { kind: 'delivery'; timestamp: string; recipients: string[]; smtpResponse?: string; reportingMTA?: string }
-  | { kind: 'delay'; timestamp: string; delayType?: string; expirationTime?: string; recipients: BouncedRecipient[] }
-  | { kind: 'reject'; reason: string };
+  | { kind: 'delivery'; timestamp: string; recipients: string[]; skippedRecipients: string[]; smtpResponse?: string; reportingMTA?: string }
+  | { kind: 'delay'; timestamp: string; delayType?: string; expirationTime?: string; recipients: BouncedRecipient[]; skippedRecipients: string[] }
+  | { kind: 'reject'; reason: string }
+  /** Engagement (configuration sets with open and click tracking): history only, never a status. */
+  | { kind: 'open'; timestamp: string; userAgent?: string }
+  | { kind: 'click'; timestamp: string; link: string; userAgent?: string };
 
 export interface SesNotification {
   format: 'identity' | 'event';
@@ -126,8 +136,6 @@ export type ParsedNotification =
 /** Types that are known and skipped on purpose, with the reason logged. */
 const IGNORED: Record<string, string> = {
   Send: 'SES accepted the message; the deliver worker recorded it already',
-  Open: 'open tracking is not recorded',
-  Click: 'click tracking is not recorded',
   'Rendering Failure': 'Posthaste does not send SES templates',
   Subscription: 'subscription preferences are managed in SES',
   AmazonSnsSubscriptionSucceeded: 'SES confirms that the topic is subscribed',
@@ -151,12 +159,33 @@ function readMail(value: unknown): { ok: true; mail: NotificationMail } | { ok: 
   return { ok: true, mail };
 }
 
-const recipientOf = (r: {
-  emailAddress: string;
-  action?: string | undefined;
-  status?: string | undefined;
-  diagnosticCode?: string | undefined;
-}): BouncedRecipient => defined({ address: addressKey(r.emailAddress), action: r.action, status: r.status, diagnosticCode: r.diagnosticCode });
+/**
+ * A recipient as SES reported it, reduced to the address the tables key on: `Name <addr>`
+ * becomes `addr`. Undefined when it is no address at all (empty, blank, garbage): such a
+ * recipient is reported back as skipped and never becomes a key, so one bad entry cannot
+ * stop the others of the same notification from being recorded.
+ */
+export function recipientAddress(raw: string): string | undefined {
+  const checked = parseMailbox(raw);
+  return checked.ok ? addressKey(checked.mailbox.email) : undefined;
+}
+
+/** Splits reported recipients into addresses and the raw entries that are not addresses. */
+function readRecipients<T>(items: T[], raw: (item: T) => string): { valid: { item: T; address: string }[]; skipped: string[] } {
+  const valid: { item: T; address: string }[] = [];
+  const skipped: string[] = [];
+  for (const item of items) {
+    const address = recipientAddress(raw(item));
+    if (address === undefined) skipped.push(raw(item).slice(0, 320));
+    else valid.push({ item, address });
+  }
+  return { valid, skipped };
+}
+
+type ReportedRecipient = { emailAddress: string; action?: string | undefined; status?: string | undefined; diagnosticCode?: string | undefined };
+
+const recipientOf = ({ item: r, address }: { item: ReportedRecipient; address: string }): BouncedRecipient =>
+  defined({ address, action: r.action, status: r.status, diagnosticCode: r.diagnosticCode });
 
 const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
@@ -170,30 +199,44 @@ function readBody(type: string, json: Record<string, unknown>): NotificationBody
       const b = read(bounceSchema, 'bounce');
       if ('invalid' in b) return b;
       const { bouncedRecipients, ...rest } = b;
-      return defined({ kind: 'bounce' as const, ...rest, recipients: bouncedRecipients.map(recipientOf) });
+      const { valid, skipped } = readRecipients(bouncedRecipients, (r) => r.emailAddress);
+      return defined({ kind: 'bounce' as const, ...rest, recipients: valid.map(recipientOf), skippedRecipients: skipped });
     }
     case 'Complaint': {
       const c = read(complaintSchema, 'complaint');
       if ('invalid' in c) return c;
       const { complainedRecipients, ...rest } = c;
-      return defined({ kind: 'complaint' as const, ...rest, recipients: complainedRecipients.map((r) => addressKey(r.emailAddress)) });
+      const { valid, skipped } = readRecipients(complainedRecipients, (r) => r.emailAddress);
+      return defined({ kind: 'complaint' as const, ...rest, recipients: valid.map((r) => r.address), skippedRecipients: skipped });
     }
     case 'Delivery': {
       const d = read(deliverySchema, 'delivery');
       if ('invalid' in d) return d;
-      const { processingTimeMillis: _ms, ...rest } = d;
-      return defined({ kind: 'delivery' as const, ...rest, recipients: d.recipients.map(addressKey) });
+      const { processingTimeMillis: _ms, recipients, ...rest } = d;
+      const { valid, skipped } = readRecipients(recipients, (r) => r);
+      return defined({ kind: 'delivery' as const, ...rest, recipients: valid.map((r) => r.address), skippedRecipients: skipped });
     }
     case 'DeliveryDelay': {
       const d = read(delaySchema, 'deliveryDelay');
       if ('invalid' in d) return d;
       const { delayedRecipients, reportingMTA: _mta, ...rest } = d;
-      return defined({ kind: 'delay' as const, ...rest, recipients: delayedRecipients.map(recipientOf) });
+      const { valid, skipped } = readRecipients(delayedRecipients, (r) => r.emailAddress);
+      return defined({ kind: 'delay' as const, ...rest, recipients: valid.map(recipientOf), skippedRecipients: skipped });
     }
     case 'Reject': {
       const r = read(rejectSchema, 'reject');
       if (r && 'invalid' in r) return r;
       return { kind: 'reject', reason: r?.reason ?? 'rejected by SES' };
+    }
+    case 'Open': {
+      const o = read(openSchema, 'open');
+      if ('invalid' in o) return o;
+      return defined({ kind: 'open' as const, timestamp: o.timestamp, userAgent: o.userAgent });
+    }
+    case 'Click': {
+      const c = read(clickSchema, 'click');
+      if ('invalid' in c) return c;
+      return defined({ kind: 'click' as const, timestamp: c.timestamp, link: c.link, userAgent: c.userAgent });
     }
     default:
       return undefined;

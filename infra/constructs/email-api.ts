@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IDependable } from 'constructs';
+import { GATEWAY_PROBLEMS, type GatewayProblem } from '../../functions/api/gateway-problems.js';
 import { API_ROUTES, pathParameters } from '../api-routes.js';
 import { retentionFor } from './posthaste-function.js';
 
@@ -33,44 +34,11 @@ export interface EmailApiProps {
  * problem+json for the answers API Gateway gives itself, so clients parse one error format.
  * `$context.error.messageString` is API Gateway's message, already a quoted JSON string.
  */
-function problem(status: string, code: string, title: string, detail?: string): string {
+function problem({ status, code, title, detail }: GatewayProblem): string {
   const statusField = status ? `"status":${status},` : '';
   const detailJson = detail === undefined ? '$context.error.messageString' : JSON.stringify(detail);
   return `{"type":"urn:posthaste:problem:${code}","title":"${title}",${statusField}"code":"${code}","detail":${detailJson},"instance":"$context.requestId"}`;
 }
-
-const GATEWAY_PROBLEMS: [apigw.ResponseType, string, string, string, string?][] = [
-  [
-    apigw.ResponseType.UNAUTHORIZED,
-    '401',
-    'unauthorized',
-    'Missing or invalid credentials',
-    'send Authorization: Bearer <api key>; the key may be unknown or revoked',
-  ],
-  [apigw.ResponseType.ACCESS_DENIED, '403', 'forbidden', 'Access denied'],
-  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '403', 'forbidden', 'Missing credentials or unknown route'],
-  [apigw.ResponseType.INVALID_SIGNATURE, '403', 'forbidden', 'The request signature is invalid'],
-  [
-    apigw.ResponseType.INVALID_API_KEY,
-    '403',
-    'forbidden',
-    'The API key is not enabled for this API',
-    'the key is not registered with the usage plan (create it with the keys tool)',
-  ],
-  [
-    apigw.ResponseType.BAD_REQUEST_BODY,
-    '400',
-    'invalid_json',
-    'The request body must be JSON',
-    'the request body must be a JSON object or array (content-type: application/json)',
-  ],
-  [apigw.ResponseType.BAD_REQUEST_PARAMETERS, '400', 'validation_failed', 'The request is invalid'],
-  [apigw.ResponseType.THROTTLED, '429', 'rate_limited', 'Too many requests', 'slow down and retry with exponential backoff'],
-  [apigw.ResponseType.QUOTA_EXCEEDED, '429', 'rate_limited', 'Quota exceeded'],
-  [apigw.ResponseType.REQUEST_TOO_LARGE, '413', 'payload_too_large', 'The request is too large'],
-  [apigw.ResponseType.DEFAULT_4XX, '', 'bad_request', 'The request was refused'],
-  [apigw.ResponseType.DEFAULT_5XX, '', 'service_unavailable', 'The service is temporarily unavailable'],
-];
 
 /**
  * A REST API in front of the api function: every route of API_ROUTES, each method
@@ -125,12 +93,13 @@ export class EmailApi extends Construct {
     });
     this.api.deploymentStage.node.addDependency(props.cloudWatchAccount);
 
-    for (const [type, statusCode, code, title, detail] of GATEWAY_PROBLEMS) {
+    for (const entry of GATEWAY_PROBLEMS) {
+      const type = apigw.ResponseType.of(entry.type);
       this.api.addGatewayResponse(`Problem${type.responseType}`, {
         type,
-        ...(statusCode ? { statusCode } : {}),
+        ...(entry.status ? { statusCode: String(entry.status) } : {}),
         responseHeaders: { 'Content-Type': "'application/problem+json'" },
-        templates: { 'application/json': problem(statusCode, code, title, detail) },
+        templates: { 'application/json': problem(entry) },
       });
     }
 

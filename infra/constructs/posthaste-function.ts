@@ -1,13 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
-import { functionDefaults } from '../../functions/compose/environment.js';
-import { buildOptionsFor, ENTRY_FILE, type FunctionName, PROJECT_ROOT } from '../bundling.js';
+import type { LAMBDA_RUNTIME } from '../../functions/compose/environment.js';
+import { bundleFunctionSync, type FunctionName } from '../bundling.js';
 
-export { PROJECT_ROOT } from '../bundling.js';
+/** The repository root: esbuild's working directory, where the entries are found. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface PosthasteFunctionProps {
   name: FunctionName;
@@ -26,11 +27,6 @@ export interface PosthasteFunctionProps {
  * measures, Node 22 on ARM64 as ESM, the SDK bundled and pinned, its own log group with a
  * retention, X-Ray tracing, and a role that starts with nothing but writing its own logs.
  * Callers add the exact actions the function needs with `allow()`.
- *
- * Not NodejsFunction: it bundles to one file (`--outfile`), and code splitting, which keeps
- * the transport the deliver function does not use out of what it loads, needs an output
- * folder. The code is staged the way NodejsFunction stages it (local bundling, hashed by
- * output, skipped with the `aws:cdk:bundling-stacks` context).
  */
 export class PosthasteFunction extends Construct {
   readonly fn: lambda.Function;
@@ -39,6 +35,7 @@ export class PosthasteFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: PosthasteFunctionProps) {
     super(scope, id);
+    const { name } = props;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: retentionFor(props.logRetentionDays),
       removalPolicy: props.removalPolicy,
@@ -51,8 +48,21 @@ export class PosthasteFunction extends Construct {
     this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [`${this.logGroup.logGroupArn}`]);
 
     this.fn = new lambda.Function(this, 'Function', {
-      code: functionCode(props.name),
-      handler: `${ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
+      code: lambda.Code.fromAsset(PROJECT_ROOT, {
+        // Hashed by what the bundle holds, so an unchanged function is not redeployed.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: local bundling either succeeds or throws.
+          image: DockerImage.fromRegistry('dummy'),
+          local: {
+            tryBundle(outputDir) {
+              bundleFunctionSync(PROJECT_ROOT, name, outputDir);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -61,7 +71,7 @@ export class PosthasteFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...functionDefaults(`posthaste-${props.name}`), ...props.environment },
+      environment: { ...lambdaRuntime(props.name), ...props.environment },
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
     });
   }
@@ -72,27 +82,14 @@ export class PosthasteFunction extends Construct {
   }
 }
 
+/** What Node.js and Powertools read on every function (LAMBDA_RUNTIME in the environment contract). */
+const lambdaRuntime = (name: FunctionName) =>
+  ({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `posthaste-${name}` }) satisfies Record<keyof typeof LAMBDA_RUNTIME, string>;
+
 /** CloudWatch accepts only certain retention periods: the smallest one that keeps logs at least this long. */
 export function retentionFor(days: number): logs.RetentionDays {
   const allowed = Object.values(logs.RetentionDays)
     .filter((v): v is number => typeof v === 'number' && v > 0)
     .sort((a, b) => a - b);
   return (allowed.find((d) => d >= days) ?? allowed[allowed.length - 1]!) as logs.RetentionDays;
-}
-
-/** The function's bundle as a code asset: esbuild runs in this process when the asset is staged. */
-function functionCode(name: FunctionName): lambda.Code {
-  return lambda.Code.fromAsset(PROJECT_ROOT, {
-    assetHashType: AssetHashType.OUTPUT,
-    bundling: {
-      // Only used if local bundling declines, which it never does.
-      image: DockerImage.fromRegistry('dummy'),
-      local: {
-        tryBundle(outputDir) {
-          buildSync(buildOptionsFor(name, outputDir));
-          return true;
-        },
-      },
-    },
-  });
 }

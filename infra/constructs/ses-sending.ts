@@ -4,7 +4,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { PosthasteConfig } from '../config.js';
 
-/** Every sending event the events function records (opens and clicks are not tracked). */
+/** Every sending event the events function records; opens and clicks only with engagement tracking on. */
 export const SES_EVENTS = [
   ses.EmailSendingEvent.SEND,
   ses.EmailSendingEvent.REJECT,
@@ -13,6 +13,8 @@ export const SES_EVENTS = [
   ses.EmailSendingEvent.DELIVERY,
   ses.EmailSendingEvent.DELIVERY_DELAY,
 ];
+
+export const ENGAGEMENT_EVENTS = [ses.EmailSendingEvent.OPEN, ses.EmailSendingEvent.CLICK];
 
 export interface DnsRecord {
   type: 'CNAME' | 'MX' | 'TXT';
@@ -39,11 +41,15 @@ export class SesSending extends Construct {
       sendingEnabled: true,
       tlsPolicy: config.requireTls ? ses.ConfigurationSetTlsPolicy.REQUIRE : ses.ConfigurationSetTlsPolicy.OPTIONAL,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      ...(config.trackingRedirectDomain
+        ? { customTrackingRedirectDomain: config.trackingRedirectDomain, customTrackingHttpsPolicy: ses.HttpsPolicy.REQUIRE }
+        : {}),
     });
     new ses.ConfigurationSetEventDestination(this, 'ToEventsTopic', {
       configurationSet: this.configurationSet,
       destination: ses.EventDestination.snsTopic(props.eventsTopic),
-      events: SES_EVENTS,
+      // SES tracks opens and clicks for a configuration set whose destination takes those events.
+      events: config.engagementTracking ? [...SES_EVENTS, ...ENGAGEMENT_EVENTS] : SES_EVENTS,
     });
 
     if (!config.domain) return;

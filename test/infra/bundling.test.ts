@@ -4,14 +4,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadedFiles, packagesIn } from '../../bench/lib/loaded.js';
-import { tableEnvironment } from '../../functions/compose/environment.js';
-import { buildOptionsFor, ENTRY_FILE, PROJECT_ROOT } from '../../infra/bundling.js';
-import { PosthasteFunction } from '../../infra/constructs/posthaste-function.js';
+import { bundleFunction, chunkFor, loadedWith } from '../../infra/bundling.js';
+import { PosthasteFunction, PROJECT_ROOT } from '../../infra/constructs/posthaste-function.js';
 
-/** Real bundling (the local esbuild, no Docker) of one function through the construct, then a cold start of the bundle. */
+/** Real bundling (the local esbuild, no Docker) of one function, then a cold start of the bundle. */
 let bundleDir: string;
 const outdir = mkdtempSync(join(tmpdir(), 'posthaste-bundle-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -59,36 +56,38 @@ describe('bundling', () => {
   });
 });
 
-/** The deliver function bundled as the CDK bundles it, then cold-started once per transport, recording the files it loads. */
-describe('the deliver bundle loads only the configured transport', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'posthaste-deliver-'));
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  let metafile: Metafile;
+describe('the deliver bundle', () => {
+  /** The packages in the output files Node loads at cold start with each transport. */
+  let loaded: Record<'ses' | 'smtp' | 'either', Set<string>>;
   beforeAll(async () => {
-    metafile = (await build({ ...buildOptionsFor('deliver', outdir), sourcemap: false, metafile: true, logLevel: 'silent' })).metafile;
-  }, 60_000);
-  const env = {
-    ...tableEnvironment({ messages: 'm', idempotency: 'i', feedback: 'f', suppressions: 's', apiKeys: 'k' }),
-    QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/q',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  };
-  const loadedPackages = (transport: Record<string, string>) => {
-    const loaded = loadedFiles(join(outdir, ENTRY_FILE), outdir, { ...env, ...transport });
-    return [...packagesIn(metafile, PROJECT_ROOT, outdir, loaded.files).keys()];
-  };
-
-  it('SES: the SES client, and no nodemailer', () => {
-    const packages = loadedPackages({ TRANSPORT: 'ses', SES_MAX_SEND_RATE: '14' });
-    expect(packages).toContain('@aws-sdk/client-ses');
-    expect(packages).not.toContain('nodemailer');
+    const { metafile } = await bundleFunction(PROJECT_ROOT, 'deliver', join(outdir, 'deliver'));
+    const { outputs } = metafile;
+    const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
+    const packages = (files: Set<string>) =>
+      new Set(
+        [...files].flatMap((file) => Object.keys(outputs[file]!.inputs).map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? input)),
+      );
+    const withTransport = (module: string) => new Set([...loadedWith(outputs, index), ...loadedWith(outputs, chunkFor(outputs, module))]);
+    loaded = {
+      either: packages(loadedWith(outputs, index)),
+      ses: packages(withTransport('functions/compose/ses.ts')),
+      smtp: packages(withTransport('functions/compose/smtp.ts')),
+    };
   });
 
-  it('SMTP: nodemailer, and no SES client', () => {
-    const packages = loadedPackages({ TRANSPORT: 'smtp', SMTP_URL: 'smtp://127.0.0.1:9?tls=none' });
-    expect(packages).toContain('nodemailer');
-    expect(packages).not.toContain('@aws-sdk/client-ses');
+  it('loads neither transport before it knows which one is configured', () => {
+    for (const pkg of ['nodemailer', '@aws-sdk/client-ses', '@aws-sdk/client-secrets-manager']) expect(loaded.either.has(pkg), pkg).toBe(false);
+  });
+
+  it('with SES, never loads nodemailer or the Secrets Manager client', () => {
+    expect(loaded.ses.has('@aws-sdk/client-ses')).toBe(true);
+    expect(loaded.ses.has('nodemailer')).toBe(false);
+    expect(loaded.ses.has('@aws-sdk/client-secrets-manager')).toBe(false);
+  });
+
+  it('with SMTP, never loads the SES client', () => {
+    expect(loaded.smtp.has('nodemailer')).toBe(true);
+    expect(loaded.smtp.has('@aws-sdk/client-secrets-manager')).toBe(true);
+    expect(loaded.smtp.has('@aws-sdk/client-ses')).toBe(false);
   });
 });

@@ -108,16 +108,45 @@ describe('cdk-nag with every option on', () => {
 
 describe('bad context stops the synth with the key named', () => {
   const get = (values: Record<string, unknown>) => (key: string) => values[key];
+  const sender = { domain: 'example.com' };
   it.each([
-    [{ transport: 'smtp' }, /smtpSecretArn is required/],
-    [{ transport: 'carrier-pigeon' }, /transport must be one of ses, smtp/],
-    [{ smtpSecretArn: 'not-an-arn' }, /smtpSecretArn is not a Secrets Manager secret ARN/],
-    [{ deliverConcurrency: 1 }, /deliverConcurrency must be an integer from 2 to 1000/],
-    [{ removalPolicy: 'delete' }, /removalPolicy must be one of retain, destroy/],
+    [{ ...sender, transport: 'smtp' }, /smtpSecretArn is required/],
+    [{ ...sender, transport: 'carrier-pigeon' }, /transport must be one of ses, smtp/],
+    [{ ...sender, smtpSecretArn: 'not-an-arn' }, /smtpSecretArn is not a Secrets Manager secret ARN/],
+    [{ ...sender, deliverConcurrency: 1 }, /deliverConcurrency must be an integer from 2 to 1000/],
+    [{ ...sender, removalPolicy: 'delete' }, /removalPolicy must be one of retain, destroy/],
     [{ allowedSenderDomains: 'example.com,not a domain' }, /allowedSenderDomains: not a domain is not a domain name/],
-    [{ alarmEmail: 'ops' }, /alarmEmail: ops is not an e-mail address/],
+    [{ ...sender, alarmEmail: 'ops' }, /alarmEmail: ops is not an e-mail address/],
+    [{}, /^set context domain .* or allowedSenderDomains/],
+    [{ allowedSenderDomains: [] }, /^set context domain .* or allowedSenderDomains/],
   ])('%o', (values, message) => {
     expect(() => readConfig(get(values))).toThrow(message);
+  });
+
+  it('turns on open and click tracking with a custom redirect domain', () => {
+    const tracked = synth({ domain: 'example.com', engagementTracking: true, trackingRedirectDomain: 'track.example.com' });
+    const [, destination] = resource(tracked.data, 'AWS::SES::ConfigurationSetEventDestination', 'Ses');
+    expect(destination.Properties!.EventDestination.MatchingEventTypes).toEqual(expect.arrayContaining(['open', 'click', 'bounce']));
+    const [, set] = resource(tracked.data, 'AWS::SES::ConfigurationSet', 'Ses');
+    expect(set.Properties!.TrackingOptions).toEqual({ CustomRedirectDomain: 'track.example.com', HttpsPolicy: 'REQUIRE' });
+    const plain = synth({ domain: 'example.com' });
+    const [, untracked] = resource(plain.data, 'AWS::SES::ConfigurationSetEventDestination', 'Ses');
+    expect(untracked.Properties!.EventDestination.MatchingEventTypes).not.toContain('open');
+  });
+
+  it('says plainly that an SMTP relay cannot track opens and clicks', () => {
+    expect(() =>
+      readConfig(get({ ...sender, transport: 'smtp', smtpSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:relay', engagementTracking: true })),
+    ).toThrow(/engagementTracking needs transport=ses/);
+    expect(() => readConfig(get({ ...sender, trackingRedirectDomain: 'track.example.com' }))).toThrow(/needs engagementTracking=true/);
+  });
+
+  it('takes -c domain=… alone, and grants sending as that identity only', () => {
+    const only = synth({ domain: 'mail.example.net' });
+    expect(only.config.allowedSenderDomains).toEqual(['mail.example.net']);
+    const policies = JSON.stringify(only.service.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(':identity/mail.example.net');
+    expect(policies).not.toContain(':identity/*');
   });
 
   it('accepts lists from the command line as comma-separated text', () => {

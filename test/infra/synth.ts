@@ -12,7 +12,9 @@ export interface Synthesized extends PosthasteApp {
 /** The context `cdk synth` sees (cdk.json, feature flags included), plus overrides; bundling skipped. */
 export function synth(context: Record<string, unknown> = {}): Synthesized {
   const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const built = buildPosthasteApp({ context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] } });
+  // A deployment names who may send (the synth stops otherwise); tests send as example.com unless they say.
+  const sender = 'domain' in context || 'allowedSenderDomains' in context ? {} : { allowedSenderDomains: ['example.com'] };
+  const built = buildPosthasteApp({ context: { ...cdkJson.context, ...sender, ...context, 'aws:cdk:bundling-stacks': [] } });
   return { ...built, data: Template.fromStack(built.dataStack), service: Template.fromStack(built.serviceStack) };
 }
 

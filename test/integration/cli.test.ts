@@ -104,13 +104,34 @@ describe('npx posthaste', () => {
         'To: Ann <ann@example.org>',
         'Subject: =?UTF-8?B?V2lsbGtvbW1lbiwgSsO8cmdlbg==?=',
         'X-Campaign: spring',
+        'X-Folded: a long value',
+        '  folded onto a second line',
         'MIME-Version: 1.0',
         'Content-Type: multipart/mixed; boundary="b1"',
         '',
         '--b1',
+        'Content-Type: multipart/alternative; boundary="a1"',
+        '',
+        '--a1',
         'Content-Type: text/plain; charset=utf-8',
         '',
         'Hello Ann',
+        '--a1',
+        'Content-Type: multipart/related; boundary="r1"',
+        '',
+        '--r1',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>Hello Ann</p><img src="cid:logo@shop">',
+        '--r1',
+        'Content-Type: image/png; name="logo.png"',
+        'Content-Disposition: inline; filename="logo.png"',
+        'Content-ID: <logo@shop>',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('PNG bytes').toString('base64'),
+        '--r1--',
+        '--a1--',
         '--b1',
         'Content-Type: application/pdf; name="invoice.pdf"',
         'Content-Disposition: attachment; filename="invoice.pdf"',
@@ -129,8 +150,13 @@ describe('npx posthaste', () => {
     expect(parsed.subject).toBe('Willkommen, Jürgen');
     expect(parsed.text?.trim()).toBe('Hello Ann');
     expect(parsed.headers.get('x-campaign')).toBe('spring');
-    expect(parsed.attachments[0]!.filename).toBe('invoice.pdf');
-    expect(parsed.attachments[0]!.content.toString()).toBe('%PDF-1.4 invoice');
+    expect(parsed.headers.get('x-folded')).toBe('a long value  folded onto a second line');
+    const sentRaw = deliveriesOf(id)[0]!.raw.toString();
+    expect(sentRaw).toMatch(/^Content-ID: <logo@shop>/m);
+    const reread = await simpleParser(sentRaw, { keepCidLinks: true });
+    expect(reread.html).toContain('src="cid:logo@shop"');
+    const invoice = parsed.attachments.find((a) => a.filename === 'invoice.pdf')!;
+    expect(invoice.content.toString()).toBe('%PDF-1.4 invoice');
   });
 
   it('sends a JSON array as batches, prints a result per item, and exits 1 when some were refused', async () => {

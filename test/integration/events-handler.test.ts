@@ -208,21 +208,17 @@ describe('event publishing (eventType)', () => {
 });
 
 describe('what is skipped on purpose', () => {
-  it.each([
-    'event-send.json',
-    'event-open.json',
-    'event-click.json',
-    'event-rendering-failure.json',
-    'event-subscription.json',
-    'identity-subscription-succeeded.json',
-  ])('%s is logged and changes nothing', async (name) => {
-    await sentMessage('msg-10', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
-    const before = await messages.get('msg-10');
-    await expect(deliver(fixture(name))).resolves.toEqual([{ result: 'skipped', reason: expect.any(String) }]);
-    expect(await messages.get('msg-10')).toEqual(before);
-    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
-    expect(logged.some((l) => l.message === 'SES notification not recorded')).toBe(true);
-  });
+  it.each(['event-send.json', 'event-rendering-failure.json', 'event-subscription.json', 'identity-subscription-succeeded.json'])(
+    '%s is logged and changes nothing',
+    async (name) => {
+      await sentMessage('msg-10', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
+      const before = await messages.get('msg-10');
+      await expect(deliver(fixture(name))).resolves.toEqual([{ result: 'skipped', reason: expect.any(String) }]);
+      expect(await messages.get('msg-10')).toEqual(before);
+      expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
+      expect(logged.some((l) => l.message === 'SES notification not recorded')).toBe(true);
+    },
+  );
 
   it.each([
     ['an unknown event type', JSON.stringify({ eventType: 'Teleport', mail: { messageId: 'x' }, teleport: {} })],
@@ -307,5 +303,72 @@ describe('redelivery, order and matching', () => {
   it('throws when a table cannot be written, so Lambda retries the event', async () => {
     const broken = createEventsHandler(eventsDeps({ ...local.env, FEEDBACK_TABLE: 'no-such-table' }, local.aws, log));
     await expect(broken(snsEvent(JSON.stringify(fixture('event-bounce.json'))), lambdaContext('posthaste-events'))).rejects.toThrow();
+  });
+});
+
+describe('recipients as SES reports them', () => {
+  it.each([
+    ['a valid one before an empty one', ['jane@example.com', '']],
+    ['an empty one before a valid one', ['', 'jane@example.com']],
+    ['a blank one and a display-name form', ['   ', 'Jane Doe <Jane@Example.com>']],
+  ])('records every address and skips what is not one: %s', async (_case, addresses) => {
+    const bounce = fixture('identity-bounce-without-dsn.json');
+    bounce.bounce.bouncedRecipients = addresses.map((emailAddress) => ({ emailAddress }));
+    await sentMessage('msg-r1', bounce.mail.messageId);
+    await deliver(bounce);
+    expect(await scan('FEEDBACK_TABLE')).toEqual([expect.objectContaining({ recipient: 'jane@example.com', type: 'bounce' })]);
+    expect(await scan('SUPPRESSIONS_TABLE')).toEqual([expect.objectContaining({ address: 'jane@example.com', reason: 'bounce' })]);
+    const message = await messages.get('msg-r1');
+    expect(message!.status).toBe('bounced');
+    expect(message!.events.at(-1)).toMatchObject({ type: 'bounced', recipients: ['jane@example.com'] });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('not email addresses') }));
+  });
+
+  it('a complaint naming only a non-address records nothing for it and fails nothing', async () => {
+    const complaint = fixture('identity-complaint-without-feedback-report.json');
+    complaint.complaint.complainedRecipients = [{ emailAddress: '' }];
+    await sentMessage('msg-r2', complaint.mail.messageId);
+    await expect(deliver(complaint)).resolves.toBeDefined();
+    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
+    expect(await scan('SUPPRESSIONS_TABLE')).toHaveLength(0);
+  });
+});
+
+describe('not-spam reports (RFC 5965)', () => {
+  it('records a not-spam complaint without suppressing the recipient or marking the message complained', async () => {
+    const complaint = fixture('identity-complaint-with-feedback-report.json');
+    complaint.complaint.complaintFeedbackType = 'not-spam';
+    await sentMessage('msg-ns', complaint.mail.messageId);
+    await deliver(complaint);
+    expect(await scan('FEEDBACK_TABLE')).toEqual([
+      expect.objectContaining({ recipient: 'richard@example.com', type: 'complaint', complaintFeedbackType: 'not-spam' }),
+    ]);
+    expect(await scan('SUPPRESSIONS_TABLE')).toHaveLength(0);
+    const message = await messages.get('msg-ns');
+    expect(message!.status).toBe('sent');
+    expect(message!.events.at(-1)).toMatchObject({ type: 'complained', recipients: ['richard@example.com'], detail: 'not-spam' });
+  });
+});
+
+describe('engagement (configuration sets with open and click tracking)', () => {
+  const sesId = 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000';
+
+  it('records an open and a click in the history, never in the status, once each', async () => {
+    await sentMessage('msg-open', sesId);
+    await deliver(fixture('event-open.json'));
+    await deliver(fixture('event-click.json'));
+    await deliver(fixture('event-click.json'));
+    const message = await messages.get('msg-open');
+    expect(message!.status).toBe('sent');
+    expect(message!.events.slice(-2)).toEqual([
+      { type: 'opened', at: '2017-08-09T22:00:19.652Z', userAgent: expect.stringContaining('iPhone') },
+      {
+        type: 'clicked',
+        at: '2017-08-09T23:51:25.570Z',
+        link: 'http://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-email-smtp.html',
+        userAgent: expect.stringContaining('Chrome'),
+      },
+    ]);
+    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSmtpUrl } from '../../functions/adapters/smtp-config.js';
+import { parseSmtpUrl, redactSmtpUrl, smtpSecurityWarnings } from '../../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
+import { transportFromEnv } from '../../functions/compose/transport.js';
 import { TransportError } from '../../functions/core/delivery-outcome.js';
 import { buildMime } from '../../functions/core/mime.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
@@ -46,6 +47,9 @@ describe('SMTP transport security', () => {
     const error = await failure(transport(auth()).send(message));
     expect(error.failure.kind).toBe('temporary');
     expect(error.failure.response).toMatch(/self[- ]signed|certificate/i);
+    // The status names the cause an operator has to fix, and the retry is logged as an error.
+    expect(error.failure.response).toMatch(/^TLS with the relay failed: /);
+    expect(error.failure.needsOperator).toBe(true);
     expect(relay.received.some((m) => m.raw.includes('secret'))).toBe(false);
   });
 
@@ -67,6 +71,7 @@ describe('SMTP transport security', () => {
       // A relay that cannot do TLS is a configuration fault: retried, never sent in clear.
       expect(error.failure.code).toBe('ETLS');
       expect(error.failure.kind).toBe('temporary');
+      expect(error.failure.response).toMatch(/^TLS with the relay failed: /);
       expect(plain.received).toHaveLength(0);
     } finally {
       await plain.stop();
@@ -77,6 +82,8 @@ describe('SMTP transport security', () => {
     const error = await failure(transport(`smtp://relay-user:wrong@127.0.0.1:${relay.port}`, { ca: cert.cert }).send(message));
     expect(error.failure.responseCode).toBe(535);
     expect(error.failure.kind).toBe('temporary');
+    expect(error.failure.response).toMatch(/^relay authentication failed: 535/);
+    expect(error.failure.needsOperator).toBe(true);
   });
 
   it('parses relay URLs, masks nothing it needs and rejects bad ones', () => {
@@ -92,5 +99,41 @@ describe('SMTP transport security', () => {
     expect(parseSmtpUrl('smtp://mail.example.com')).toMatchObject({ port: 587, secure: false, tls: 'required' });
     expect(() => parseSmtpUrl('http://mail.example.com')).toThrow(/scheme/);
     expect(() => parseSmtpUrl('smtps://mail.example.com?tls=none')).toThrow(/always TLS/);
+  });
+});
+
+describe('relay settings an operator can get wrong', () => {
+  it('masks the password in a URL whose user name holds a raw @', () => {
+    const shown = redactSmtpUrl('smtp://relay@example.com:S3cret-pass@mail.example.com:587');
+    expect(shown).not.toContain('S3cret-pass');
+    expect(shown).toContain('mail.example.com:587');
+    expect(redactSmtpUrl('smtps://u:p%3Aw@mail.example.com')).not.toContain('p%3Aw');
+    expect(redactSmtpUrl('not a url :pass@')).not.toContain('pass');
+  });
+
+  it('refuses tls=none with credentials to a relay across a network, allows it on loopback', () => {
+    expect(() => parseSmtpUrl('smtp://user:pass@mail.example.com:25?tls=none')).toThrow(/clear text/);
+    expect(parseSmtpUrl('smtp://user:pass@127.0.0.1:2525?tls=none')).toMatchObject({ tls: 'none', user: 'user' });
+    expect(parseSmtpUrl('smtp://mail.example.com:25?tls=none')).toMatchObject({ tls: 'none' });
+  });
+
+  it('names every TLS opt-out in a warning, and none for the defaults', () => {
+    expect(smtpSecurityWarnings(parseSmtpUrl('smtp://u:p@mail.example.com'))).toEqual([]);
+    expect(smtpSecurityWarnings(parseSmtpUrl('smtps://u:p@mail.example.com?verify=false'))).toEqual([expect.stringContaining('not verified')]);
+    expect(smtpSecurityWarnings(parseSmtpUrl('smtp://u:p@mail.example.com?tls=opportunistic'))).toEqual([expect.stringContaining('clear text')]);
+    expect(smtpSecurityWarnings(parseSmtpUrl('smtp://mail.example.com?tls=none'))).toEqual([expect.stringContaining('clear text')]);
+    expect(smtpSecurityWarnings(parseSmtpUrl('smtp://127.0.0.1:2525?tls=none'))).toEqual([]);
+  });
+
+  it('logs the opt-out when the deliver function builds its transport', async () => {
+    const lines: { level: string; message: string }[] = [];
+    const built = await transportFromEnv(
+      { TRANSPORT: 'smtp', SMTP_URL: 'smtp://u:p@mail.example.com:587?verify=false' },
+      { region: 'us-east-1' },
+      (level, message) => lines.push({ level, message }),
+    );
+    expect(built.name).toBe('smtp');
+    expect(lines).toEqual([{ level: 'warn', message: expect.stringContaining('verify=false') }]);
+    await (built as SmtpTransport).close();
   });
 });

@@ -67,6 +67,21 @@ describe.each(['smtp', 'ses'] as const)('feedback loop through %s', (transport) 
     await pipeline?.stop();
   });
 
+  it('simulates an open and a click on request (success+click@): history lines, status stays delivered', async () => {
+    const res = await postJson(`${pipeline.apiUrl}/v1/emails`, {
+      from: 'sender@example.com',
+      to: 'success+click@simulator.amazonses.com',
+      subject: 'Engagement',
+      html: '<p>Read <a href="https://example.com/offer">the offer</a></p>',
+    });
+    expect(res.status).toBe(202);
+    const record = await settled(pipeline, res.body.id, 'delivered', ['opened', 'clicked']);
+    expect(record.events.find((e: { type: string }) => e.type === 'clicked')).toMatchObject({
+      link: 'https://example.com/offer',
+      userAgent: expect.any(String),
+    });
+  });
+
   it('a bounce suppresses the address, a suppressed send reaches nobody, and DELETE lifts it', async () => {
     const first = await send(pipeline, BOUNCE);
     const bounced = await settled(pipeline, first, 'bounced', ['queued', 'sent', 'bounced']);

@@ -1,0 +1,381 @@
+// Generated from docs/openapi.json by client/write-api-types.ts (`npm run openapi`). Do not edit.
+
+export type Mailbox =
+  | string
+  | {
+      name?: string | undefined;
+      email: string;
+    };
+
+export type SendEmailRequest = {
+  from: Mailbox;
+  /** One address or a list of them */
+  to: Mailbox | Mailbox[];
+  /** One address or a list of them */
+  cc?: Mailbox | Mailbox[] | undefined;
+  /** One address or a list of them */
+  bcc?: Mailbox | Mailbox[] | undefined;
+  /** One address or a list of them */
+  replyTo?: Mailbox | Mailbox[] | undefined;
+  subject: string;
+  text?: string | undefined;
+  html?: string | undefined;
+  attachments?:
+    | Array<{
+        filename: string;
+        content: string;
+        contentType?: string | undefined;
+        contentId?: string | undefined;
+      }>
+    | undefined;
+  headers?: Record<string, string> | undefined;
+  tags?:
+    | {
+        name: string;
+        value: string;
+      }[]
+    | undefined;
+  scheduledAt?: string | undefined;
+};
+
+export type SendBatchRequest = SendEmailRequest[];
+
+export type WebhookEndpointRequest = {
+  url: string;
+  events?:
+    | Array<
+        | 'email.sent'
+        | 'email.delivered'
+        | 'email.delivery_delayed'
+        | 'email.bounced'
+        | 'email.complained'
+        | 'email.failed'
+        | 'email.suppressed'
+        | 'email.opened'
+        | 'email.clicked'
+        | 'email.canceled'
+      >
+    | undefined;
+  description?: string | undefined;
+  enabled?: boolean | undefined;
+};
+
+export type Accepted = {
+  id: string;
+  status: 'queued' | 'scheduled';
+  /** When a scheduled message is due */
+  scheduledAt?: string | undefined;
+};
+
+export type Email = {
+  id: string;
+  status: 'scheduled' | 'queued' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'failed' | 'suppressed' | 'canceled';
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  tags: {
+    name: string;
+    value: string;
+  }[];
+  attempts: number;
+  relayResponse?: string | undefined;
+  providerMessageId?: string | undefined;
+  failureReason?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  scheduledAt?: string | undefined;
+  events: EmailEvent[];
+};
+
+export type EmailEvent = {
+  /** scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, … */
+  type: string;
+  /** ISO 8601 date-time (UTC) */
+  at: string;
+  recipients?: string[] | undefined;
+  /** The relay's or SES's own words */
+  response?: string | undefined;
+  detail?: string | undefined;
+  /** Clicks: the link followed */
+  link?: string | undefined;
+  /** Opens and clicks: the reader's user agent */
+  userAgent?: string | undefined;
+};
+
+export type Canceled = {
+  id: string;
+  status: 'canceled';
+};
+
+/** 202 when every item was accepted, 207 when at least one was not; one result per item, in request order */
+export type BatchResult = {
+  results: Array<
+    | {
+        id: string;
+        status: 'queued' | 'scheduled';
+        /** When a scheduled message is due */
+        scheduledAt?: string | undefined;
+        /** Position of the item in the request */
+        index: number;
+      }
+    | {
+        index: number;
+        error: Problem;
+      }
+  >;
+  accepted: number;
+  failed: number;
+};
+
+/** RFC 9457 problem document (application/problem+json) */
+export type Problem = {
+  /** urn:posthaste:problem:<code> */
+  type: string;
+  title: string;
+  status: number;
+  /** Stable error code */
+  code:
+    | 'invalid_json'
+    | 'unsupported_media_type'
+    | 'validation_failed'
+    | 'too_many_recipients'
+    | 'sender_not_allowed'
+    | 'payload_too_large'
+    | 'idempotency_key_conflict'
+    | 'idempotency_key_in_use'
+    | 'not_found'
+    | 'not_cancelable'
+    | 'method_not_allowed'
+    | 'service_unavailable'
+    | 'internal_error';
+  detail: string;
+  /** The first failing field, e.g. `to`, `attachments[0].content`, or `[3].to` in a batch */
+  field?: string | undefined;
+  errors?:
+    | {
+        field: string;
+        message: string;
+      }[]
+    | undefined;
+  /** Request id */
+  instance?: string | undefined;
+};
+
+export type Suppression = {
+  address: string;
+  reason: 'bounce' | 'complaint';
+  origin: 'ses' | 'smtp';
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  messageId?: string | undefined;
+  sesMessageId?: string | undefined;
+  feedbackId?: string | undefined;
+  bounceType?: string | undefined;
+  bounceSubType?: string | undefined;
+  diagnosticCode?: string | undefined;
+};
+
+export type SuppressionList = {
+  data: Suppression[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+export type Bounce = {
+  recipient: string;
+  feedbackKey: string;
+  type: 'bounce' | 'complaint';
+  /** ISO 8601 date-time (UTC) */
+  timestamp: string;
+  feedbackId: string;
+  origin: 'ses' | 'smtp';
+  /** ISO 8601 date-time (UTC) */
+  recordedAt: string;
+  messageId?: string | undefined;
+  sesMessageId?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  sentAt?: string | undefined;
+  from?: string | undefined;
+  subject?: string | undefined;
+  bounceType?: string | undefined;
+  bounceSubType?: string | undefined;
+  diagnosticCode?: string | undefined;
+  status?: string | undefined;
+  action?: string | undefined;
+  reportingMTA?: string | undefined;
+  remoteMtaIp?: string | undefined;
+  complaintFeedbackType?: string | undefined;
+  complaintSubType?: string | undefined;
+  userAgent?: string | undefined;
+  arrivalDate?: string | undefined;
+};
+
+export type BounceList = {
+  data: Bounce[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+export type WebhookEndpoint = {
+  id: string;
+  /** https URL the events are POSTed to */
+  url: string;
+  /** Types delivered to it; empty means every type */
+  events: Array<
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled'
+  >;
+  description?: string | undefined;
+  enabled: boolean;
+  /** Why it is off: by an operator, or after failing every attempt for a day */
+  disabledReason?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  disabledAt?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+  /** Attempts failed in a row since the last 2xx */
+  consecutiveFailures: number;
+  /** ISO 8601 date-time (UTC) */
+  failingSince?: string | undefined;
+};
+
+export type WebhookEndpointCreated = {
+  id: string;
+  /** https URL the events are POSTed to */
+  url: string;
+  /** Types delivered to it; empty means every type */
+  events: Array<
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled'
+  >;
+  description?: string | undefined;
+  enabled: boolean;
+  /** Why it is off: by an operator, or after failing every attempt for a day */
+  disabledReason?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  disabledAt?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+  /** Attempts failed in a row since the last 2xx */
+  consecutiveFailures: number;
+  /** ISO 8601 date-time (UTC) */
+  failingSince?: string | undefined;
+  /** `whsec_<base64>`: verify signatures with it. Shown only in this answer */
+  secret: string;
+};
+
+export type WebhookEndpointList = {
+  data: WebhookEndpoint[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+export type WebhookDelivery = {
+  endpointId: string;
+  deliveryId: string;
+  /** The `webhook-id` header of every attempt */
+  eventId: string;
+  eventType:
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled';
+  messageId: string;
+  /** The exact body every attempt sends */
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: Array<{
+    /** ISO 8601 date-time (UTC) */
+    at: string;
+    durationMs: number;
+    /** The endpoint's HTTP status; absent when it did not answer */
+    statusCode?: number | undefined;
+    /** The first kilobyte of the reply */
+    reply?: string | undefined;
+    error?: string | undefined;
+  }>;
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+};
+
+export type WebhookDeliveryList = {
+  data: WebhookDelivery[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+export type WebhookEvent = {
+  type:
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled';
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  data: {
+    /** Our message id, as POST /v1/emails returned it */
+    id: string;
+    from: string;
+    to: string[];
+    cc: string[];
+    bcc: string[];
+    subject: string;
+    tags: {
+      name: string;
+      value: string;
+    }[];
+    /** The recipients this fact concerns */
+    recipients?: string[] | undefined;
+    /** The relay's or SES's own words */
+    response?: string | undefined;
+    /** Bounce type/subtype, complaint type, failure reason */
+    detail?: string | undefined;
+    /** email.clicked: the link followed */
+    link?: string | undefined;
+    /** email.opened, email.clicked: the reader's user agent */
+    userAgent?: string | undefined;
+  };
+};
+
+export type GatewayError = {
+  message: string;
+};
