@@ -1,9 +1,10 @@
 /**
  * Cold start: each function bundled as the CDK bundles it (infra/bundling.ts, split into
  * chunks), against a bundle of only the AWS SDK clients it uses: the bytes Node loads at
- * import (index.mjs, its static imports, and for deliver the configured transport's chunk),
- * and the median time to import it in fresh Node processes. Deliver is measured once per
- * transport. The metafile says what each loaded file carries.
+ * import (every file a module hook sees loaded: index.mjs, its static chunks, and for deliver
+ * the configured transport's chunks), and the median time to import it in fresh Node
+ * processes. Deliver is measured once per transport. The metafile says what each loaded file
+ * carries.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { TABLE_VARIABLES } from '../functions/compose/environment.js';
-import { bundleFunction, chunkFor, ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName, loadedWith } from '../infra/bundling.js';
+import { bundleFunction, ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.js';
+import { loadedFiles } from './lib/loaded.js';
 import { median, round } from './lib/stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -19,10 +21,10 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** What is measured: each function, and deliver once per transport. */
 export type BundleVariant = Exclude<FunctionName, 'deliver'> | 'deliver-ses' | 'deliver-smtp';
 
-const VARIANTS: { variant: BundleVariant; fn: FunctionName; env?: Record<string, string>; transport?: string }[] = [
+const VARIANTS: { variant: BundleVariant; fn: FunctionName; env?: Record<string, string> }[] = [
   { variant: 'api', fn: 'api' },
-  { variant: 'deliver-ses', fn: 'deliver', env: { TRANSPORT: 'ses', SES_MAX_SEND_RATE: '14' }, transport: 'functions/compose/ses.ts' },
-  { variant: 'deliver-smtp', fn: 'deliver', env: { TRANSPORT: 'smtp' }, transport: 'functions/compose/smtp.ts' },
+  { variant: 'deliver-ses', fn: 'deliver', env: { TRANSPORT: 'ses', SES_MAX_SEND_RATE: '14' } },
+  { variant: 'deliver-smtp', fn: 'deliver', env: { TRANSPORT: 'smtp' } },
   { variant: 'events', fn: 'events' },
   { variant: 'authorizer', fn: 'authorizer' },
   { variant: 'scheduler', fn: 'scheduler' },
@@ -41,7 +43,7 @@ export const MUST_NOT_CARRY: Partial<Record<BundleVariant, string[]>> = {
 };
 
 export interface BundleResult {
-  /** Bytes Node loads at import: index.mjs and the chunks it (and the configured transport) imports statically. */
+  /** Bytes Node loads at import, as the module hook recorded them (index.mjs, its chunks, the configured transport and what it imports). */
   bytes: number;
   /** Every output file of the function, chunks loaded on other paths included. */
   all_bytes: number;
@@ -165,7 +167,7 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
   const emptyTimes: number[] = [];
 
   const built = new Map<FunctionName, Awaited<ReturnType<typeof bundleFunction>>['metafile']>();
-  for (const { variant, fn, env, transport } of VARIANTS) {
+  for (const { variant, fn, env } of VARIANTS) {
     const entry = FUNCTION_ENTRIES[fn];
     if (!existsSync(join(ROOT, entry))) {
       result.skipped.push(`${variant} (${entry} does not exist yet)`);
@@ -175,11 +177,12 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
     built.set(fn, metafile);
     const { outputs } = metafile;
     const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
-    const loaded = new Set([...loadedWith(outputs, index), ...(transport ? loadedWith(outputs, chunkFor(outputs, transport)) : [])]);
+    const indexFile = resolve(ROOT, index);
+    const recorded = loadedFiles(indexFile, { ...IMPORT_ENV, ...env });
+    const loaded = Object.keys(outputs).filter((path) => recorded.files.includes(resolve(ROOT, path)));
     const inputs = [...loaded].flatMap((file) => Object.entries(outputs[file]!.inputs));
     const clients = sdkClients(inputs.map(([file]) => file));
     const only = await bundleClientsOnly(clientsOnlySource(clients), join(dir, `${variant}-clients-only`, 'index.mjs'));
-    const indexFile = resolve(ROOT, index);
     const fnTimes: number[] = [];
     const onlyTimes: number[] = [];
     for (let i = 0; i < options.imports; i++) {
@@ -199,7 +202,7 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
         .slice(0, 8)
         .map(([pkg, bytes]) => [pkg, Math.round(bytes / 1024)]),
     );
-    const bytes = [...loaded].reduce((sum, file) => sum + outputs[file]!.bytes, 0);
+    const { bytes } = recorded;
     const importMedian = median(fnTimes);
     const onlyMedian = median(onlyTimes);
     result.functions[variant] = {

@@ -64,27 +64,3 @@ export function bundleFunctionSync(projectRoot: string, name: FunctionName, outd
 export function bundleFunction(projectRoot: string, name: FunctionName, outdir: string): Promise<BuildResult<{ metafile: true }>> {
   return build({ ...functionBuild(projectRoot, name, outdir), metafile: true, logLevel: 'silent' });
 }
-
-type Outputs = NonNullable<BuildResult<{ metafile: true }>['metafile']>['outputs'];
-
-/**
- * The output files Node loads when it imports `file`: the file and, transitively, what it
- * imports statically. Dynamic imports are left out; they load when their path runs.
- */
-export function loadedWith(outputs: Outputs, file: string): Set<string> {
-  const loaded = new Set<string>();
-  const visit = (path: string) => {
-    if (loaded.has(path)) return;
-    loaded.add(path);
-    for (const imported of outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-  };
-  visit(file);
-  return loaded;
-}
-
-/** The output file esbuild made for a module that is imported dynamically (its own entry point). */
-export function chunkFor(outputs: Outputs, source: string): string {
-  const found = Object.entries(outputs).find(([path, output]) => path.endsWith('.mjs') && output.entryPoint === source);
-  if (!found) throw new Error(`no output chunk for ${source}`);
-  return found[0];
-}

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi } from '../../functions/compose/api.js';
 import { composeAuthorizer } from '../../functions/compose/authorizer.js';
 import { composeDeliver } from '../../functions/compose/deliver.js';
-import type { Env } from '../../functions/compose/env.js';
-import { type EnvironmentValues, FUNCTION_ENVIRONMENTS, type FunctionName } from '../../functions/compose/environment.js';
+import { ConfigError, type Env } from '../../functions/compose/env.js';
+import { type Contract, type EnvironmentValues, FUNCTION_ENVIRONMENTS, type FunctionName } from '../../functions/compose/environment.js';
 import { composeEvents } from '../../functions/compose/events.js';
 import type { Telemetry } from '../../functions/compose/observability.js';
 import { composeScheduler } from '../../functions/compose/scheduler.js';
@@ -89,6 +89,20 @@ describe('synthesized function environments', () => {
   it.each(cases)('%s deployment: the %s function gets only variables its contract declares', (deployment, name) => {
     const declared = new Set(Object.keys(FUNCTION_ENVIRONMENTS[name]));
     expect(Object.keys(synthesized[deployment][name]).filter((variable) => !declared.has(variable))).toEqual([]);
+  });
+
+  it.each(cases)('%s deployment: the %s function does not compose without any one of its required variables, and says which', async (deployment, name) => {
+    const required = Object.entries(FUNCTION_ENVIRONMENTS[name] as Contract)
+      .filter(([, variable]) => (variable as { required?: boolean }).required)
+      .map(([variable]) => variable);
+    expect(required.length).toBeGreaterThan(0);
+    for (const variable of required) {
+      const env: Env = { ...synthesized[deployment][name], ...runtimeAdditions() };
+      delete env[variable];
+      const composed = Promise.resolve().then(() => COMPOSE[name](env));
+      await expect(composed, variable).rejects.toThrow(ConfigError);
+      await expect(composed, variable).rejects.toThrow(variable);
+    }
   });
 
   it('the SMTP deployment composed its transport from the secret', () => {
