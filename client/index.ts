@@ -8,15 +8,29 @@
  * AWS SigV4 with credentials from the default provider chain for the IAM-authorized
  * endpoint. Every refusal is thrown as a PosthasteApiError carrying the problem document.
  */
-import type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, Suppression, SuppressionList } from '../functions/api/schemas.js';
-import type { SendRequestInput } from '../functions/core/send-request.js';
-import { type SigV4Options, sigV4Signer } from './sigv4.js';
+// The shapes come from the OpenAPI document (client/api-types.ts, generated), never from
+// functions/: this folder is published on its own (see client/write-api-types.ts for why).
+import type { components } from './api-types.js';
+import { type SigV4Credentials, type SigV4Options, sigV4Signer } from './sigv4.js';
 
-export type { Accepted, BatchResult, BounceList, Canceled, Email, ProblemDocument, SigV4Options, Suppression, SuppressionList };
-export type Bounce = BounceList['data'][number];
+type Schemas = components['schemas'];
+export type Accepted = Schemas['Accepted'];
+export type Email = Schemas['Email'];
+export type EmailEvent = Schemas['EmailEvent'];
+export type Canceled = Schemas['Canceled'];
+export type BatchResult = Schemas['BatchResult'];
 export type BatchItemResult = BatchResult['results'][number];
+export type ProblemDocument = Schemas['Problem'];
+/** A stable error code of the API (`PosthasteApiError.code` may also be one a gateway implies, e.g. `unauthorized`). */
+export type ErrorCode = ProblemDocument['code'];
+export type Suppression = Schemas['Suppression'];
+export type SuppressionList = Schemas['SuppressionList'];
+export type Bounce = Schemas['Bounce'];
+export type BounceList = Schemas['BounceList'];
+export type Mailbox = Schemas['Mailbox'];
 /** The body of `POST /v1/emails`, as the API accepts it. */
-export type SendEmailInput = SendRequestInput;
+export type SendEmailInput = Schemas['SendEmailRequest'];
+export type { SigV4Credentials, SigV4Options };
 
 export interface PosthasteOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */

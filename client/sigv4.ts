@@ -1,10 +1,21 @@
-import type { AwsCredentialIdentity, Provider } from '@smithy/types';
+/**
+ * AWS credentials, or a function that resolves them (the SDK's credential providers are such
+ * functions). Written out here, not imported from @smithy/types, so the client's declarations
+ * need no AWS package to type-check.
+ */
+export type SigV4Credentials = AwsCredentials | (() => Promise<AwsCredentials>);
+interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
 
 export interface SigV4Options {
   /** Defaults to AWS_REGION, then the region in an execute-api host name. */
   region?: string;
   /** Defaults to the SDK's default provider chain (env, profile, SSO, instance role, …). */
-  credentials?: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
+  credentials?: SigV4Credentials;
   /** `execute-api` for API Gateway. */
   service?: string;
 }
