@@ -4,9 +4,7 @@ import { ConfigError, type Env, required } from '../functions/adapters/env.js';
 import { SqsDeadLetters } from '../functions/adapters/sqs-dead-letters.js';
 import { systemClock } from '../functions/core/ports.js';
 import { type RedriveReport, redriveDeadLetters } from '../functions/core/redrive.js';
-
-export const DLQ_ENV_HELP = `Environment (stack outputs): QUEUE_URL, DLQ_URL, MESSAGES_TABLE, AWS_REGION and the
-usual AWS credentials. Locally also POSTHASTE_SQS_ENDPOINT and POSTHASTE_DYNAMODB_ENDPOINT.`;
+import { DLQ_ENV_HELP } from './dlq-help.js';
 
 /** `dlq redrive`: talks to SQS and DynamoDB directly (an operator's command, not an API call). */
 export async function redrive(env: Env, options: { limit?: number; onProgress?: (done: number, total: number) => void }): Promise<RedriveReport> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { SendEmailInput } from '../client/index.js';
 import { UsageError } from './output.js';
 
@@ -99,6 +99,8 @@ export const unfold = (value: string): string => value.replace(/\r?\n(?=[ \t])/g
 export async function fromEml(file: string): Promise<SendEmailInput> {
   // keepCidLinks: mailparser would otherwise turn `cid:` images into data: URIs, and the
   // inline attachments they point at would no longer be referenced by the html.
+  // Loaded here: most sends come from flags or JSON, and mailparser is the CLI's heaviest part.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(read(file) as Buffer, { keepCidLinks: true });
   const email: Record<string, unknown> = {};
   const from = addresses(parsed.from)[0];

@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// `npx posthaste …`: the CLI is TypeScript; tsx (a devDependency, installed by `npm ci`)
-// compiles it on load, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// `npx posthaste …`. In a clone the CLI runs from its TypeScript source, which tsx (a
+// devDependency, installed by `npm ci`) compiles on load, so a fresh clone needs no build
+// step. The packed package holds no source: `npm pack` bundled it into dist/cli.js
+// (cli/build-package.ts), which runs as it is.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./main.ts');
+if (existsSync(new URL('./main.ts', import.meta.url))) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./main.ts');
+} else {
+  await import('../dist/cli.js');
+}

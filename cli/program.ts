@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { type BatchResult, type Email, Posthaste, PosthasteApiError, type SendEmailInput } from '../client/index.js';
 import { ConfigError, type Env } from '../functions/adapters/env.js';
-import { DLQ_ENV_HELP, redrive } from './dlq.js';
+import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
 
@@ -270,6 +270,7 @@ Examples:
     .option('--limit <n>', 'move at most this many', (v) => Number(v))
     .addHelpText('after', `\n${DLQ_ENV_HELP}`)
     .action(async (opts: { limit?: number }, command: Command) => {
+      const { redrive } = await import('./dlq.js'); // the SQS and DynamoDB clients: only for this command
       const bar = progressBar(io, 'redriving');
       const report = await redrive(env, { ...(opts.limit ? { limit: opts.limit } : {}), onProgress: (done, total) => bar.update(done, total) });
       bar.done();
