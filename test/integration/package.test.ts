@@ -4,7 +4,7 @@
  * there against the local pipeline — outside the clone, with none of the repo's modules in reach.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,18 @@ describe('the packed package', () => {
     expect(paths.filter((p) => /^(functions|infra|local|test|client)\//.test(p))).toEqual([]);
     expect(existsSync(join(app, 'node_modules', 'posthaste', 'dist', 'cli.js'))).toBe(true);
     expect(NOT_INSTALLED.filter((name) => existsSync(join(app, 'node_modules', name)))).toEqual([]);
+  });
+
+  it("depends on nothing but what the client imports (the functions' packages are devDependencies: Lambda bundles them)", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const source = readdirSync(join(ROOT, 'client'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(ROOT, 'client', f), 'utf8'))
+      .join('\n');
+    const imported = new Set([...source.matchAll(/(?:from |import\()'((?:@[^/']+\/)?[^./'][^/']*)/g)].map((m) => m[1]!));
+    imported.delete('openapi-typescript'); // client/write-api-types.ts: a dev tool, not packed
+    for (const name of imported) if (name.startsWith('node:')) imported.delete(name);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([...imported].sort());
   });
 
   it("type-checks a consumer's import of posthaste/client under tsc --strict", async () => {
