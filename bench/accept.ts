@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { v7 as uuidv7 } from 'uuid';
-import { createApiHandler } from '../functions/api/app.js';
+import { createApiHandler } from '../functions/api/api-gateway-adapter.js';
 import { silentLog } from '../functions/core/log.js';
 import type { IdempotencyGuard } from '../functions/core/ports.js';
 import { systemClock } from '../functions/core/ports.js';
@@ -79,12 +79,11 @@ async function handlerCpu(rounds: number, requests: number, idempotencyKey: bool
   const store = new MemoryMessageStore();
   const handler = createApiHandler(
     {
-      accept: { store, queue: new MemoryQueue(), clock: systemClock, newId: uuidv7 },
-      store,
+      accept: { messages: store, queue: new MemoryQueue(), clock: systemClock, newId: uuidv7 },
+      messages: store,
       idempotency: new MemoryIdempotency(),
       suppressions: unreachable('suppressions'),
       feedback: unreachable('feedback'),
-      scheduling: unreachable('scheduling'),
     },
     silentLog,
   );

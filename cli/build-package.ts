@@ -1,14 +1,15 @@
 /**
- * `npm pack` (prepack): builds what the packed package runs, into dist/ (never committed).
+ * `npm pack` runs this (the `prepack` script): it builds what the published package holds,
+ * which is not committed (dist/ is ignored).
  *
- * - dist/cli.js (+ dist/keys.js, shared chunks): the CLI bundled with esbuild. The package
- *   holds no TypeScript and no tsx, so everything the CLI imports is bundled in — commander,
- *   mailparser, the SDK clients `keys` and `dlq` use — except the client's own runtime
- *   dependencies (the SigV4 signing packages), which the package depends on anyway.
- *   `keys` is an entry of its own because program.ts loads it only when it is asked for.
- * - dist/client/: the typed client compiled by tsc with its declarations (client/tsconfig.build.json).
+ * - dist/client/: the client compiled by tsc with its declarations (`posthaste/client`).
+ * - dist/cli.mjs (+ dist/cli-chunks/): the CLI bundled by esbuild with commander, mailparser
+ *   and the AWS SDK pieces `keys` and `dlq` use, so installing the package brings none of
+ *   them. Chunks keep those heavy commands out of the start-up path. The SigV4 libraries stay
+ *   external: they are the package's dependencies, shared with the client.
  *
- * In a clone nothing needs building: cli/posthaste.mjs runs the source through tsx.
+ * dist/cli.mjs sits one level below package.json, as cli/program.ts does, so reading the
+ * version from `../package.json` works in both.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -17,25 +18,24 @@ import { build } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../infra/bundling.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string> };
+const dist = `${root}dist`;
+const manifest = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { dependencies: Record<string, string> };
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}client/tsconfig.package.json`], { stdio: 'inherit' });
 await build({
-  absWorkingDir: root,
-  entryPoints: { cli: 'cli/main.ts', keys: 'cli/keys.ts' },
-  outdir: 'dist',
+  entryPoints: { cli: `${root}cli/main.ts` },
+  outdir: dist,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'cli-chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
+  format: 'esm',
   minify: true,
-  // The bundled SDK's CommonJS modules call require(); ESM output has none of its own.
+  legalComments: 'none',
   banner: { js: ESM_REQUIRE_BANNER },
-  external: Object.keys(manifest.dependencies ?? {}),
-  chunkNames: 'chunks/[name]-[hash]',
+  external: Object.keys(manifest.dependencies),
   logLevel: 'warning',
 });
-
-execFileSync(process.execPath, [fileURLToPath(import.meta.resolve('typescript/bin/tsc')), '-p', 'client/tsconfig.build.json'], { cwd: root, stdio: 'inherit' });

@@ -97,10 +97,10 @@ export const unfold = (value: string): string => value.replace(/\r?\n(?=[ \t])/g
 
 /** An RFC 5322 message file as a send request: addresses, subject, bodies, attachments, X- headers. */
 export async function fromEml(file: string): Promise<SendEmailInput> {
+  // Loaded here: only .eml files need the parser.
+  const { simpleParser } = await import('mailparser');
   // keepCidLinks: mailparser would otherwise turn `cid:` images into data: URIs, and the
   // inline attachments they point at would no longer be referenced by the html.
-  // Loaded here: most sends come from flags or JSON, and mailparser is the CLI's heaviest part.
-  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(read(file) as Buffer, { keepCidLinks: true });
   const email: Record<string, unknown> = {};
   const from = addresses(parsed.from)[0];

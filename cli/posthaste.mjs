@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// `npx posthaste …`. In a clone the CLI runs from its TypeScript source, which tsx (a
-// devDependency, installed by `npm ci`) compiles on load, so a fresh clone needs no build
-// step. The packed package holds no source: `npm pack` bundled it into dist/cli.js
-// (cli/build-package.ts), which runs as it is.
+// The `posthaste` bin. In a clone the CLI runs from its TypeScript source through tsx (a
+// devDependency, installed by `npm ci`), so no build step is needed; the packed package has
+// no source, only the bundle that `npm pack` builds (cli/build-package.ts → dist/cli.mjs).
 import { existsSync } from 'node:fs';
 
-if (existsSync(new URL('./main.ts', import.meta.url))) {
+const source = new URL('./main.ts', import.meta.url);
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('./main.ts');
+  await import(source.href);
 } else {
-  await import('../dist/cli.js');
+  await import('../dist/cli.mjs');
 }

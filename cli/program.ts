@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { type BatchResult, type Email, Posthaste, PosthasteApiError, type SendEmailInput } from '../client/index.js';
-import { ConfigError, type Env } from '../functions/adapters/env.js';
+import { ConfigError, type Env } from '../functions/compose/env.js';
 import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
@@ -9,7 +9,6 @@ import { details, EXIT, type Io, progressBar, table, UsageError } from './output
 interface GlobalOptions {
   url?: string;
   apiKey?: string;
-  apiKeyHeader: 'authorization' | 'x-api-key';
   sigv4?: boolean;
   region?: string;
   json?: boolean;
@@ -25,7 +24,7 @@ function clientFor(opts: GlobalOptions, env: Env): Posthaste {
   const apiKey = opts.apiKey ?? env.POSTHASTE_API_KEY;
   return new Posthaste({
     baseUrl,
-    ...(apiKey && !opts.sigv4 ? { apiKey, apiKeyHeader: opts.apiKeyHeader } : {}),
+    ...(apiKey && !opts.sigv4 ? { apiKey } : {}),
     ...(opts.sigv4 ? { sigv4: opts.region ? { region: opts.region } : true } : {}),
     timeoutMs: 30_000,
   });
@@ -73,11 +72,6 @@ export async function run(argv: string[], io: Io, env: Env): Promise<number> {
     .description('Send email through Posthaste and look after what happens to it.')
     .addOption(new Option('--url <url>', 'API base URL (default: $POSTHASTE_URL)'))
     .addOption(new Option('--api-key <key>', 'API key (default: $POSTHASTE_API_KEY)'))
-    .addOption(
-      new Option('--api-key-header <header>', 'send the key as a Bearer token or in x-api-key')
-        .choices(['authorization', 'x-api-key'])
-        .default('authorization'),
-    )
     .option('--sigv4', 'sign requests with AWS SigV4 (IAM endpoint; default AWS credential chain)')
     .option('--region <region>', 'AWS region for --sigv4 (default: $AWS_REGION)')
     .option('--json', 'print JSON instead of tables (for scripts)')
@@ -260,7 +254,9 @@ Examples:
     .action(async (args: string[], _opts, command: Command) => {
       // --json may have been read as the global option: hand it on.
       const json = globals(command).json && !args.includes('--json') ? ['--json'] : [];
-      exitCode = await runKeysModule([...args, ...json], env, io);
+      // Loaded here: the DynamoDB and API Gateway clients weigh more than the rest of the CLI.
+      const { runKeys } = await import('./keys.js');
+      exitCode = await runKeys([...args, ...json], env, io);
     });
 
   const dlq = program.command('dlq').description("the send queue's dead-letter queue");
@@ -270,7 +266,8 @@ Examples:
     .option('--limit <n>', 'move at most this many', (v) => Number(v))
     .addHelpText('after', `\n${DLQ_ENV_HELP}`)
     .action(async (opts: { limit?: number }, command: Command) => {
-      const { redrive } = await import('./dlq.js'); // the SQS and DynamoDB clients: only for this command
+      // Loaded here: the SQS and DynamoDB clients weigh more than the rest of the CLI.
+      const { redrive } = await import('./dlq.js');
       const bar = progressBar(io, 'redriving');
       const report = await redrive(env, { ...(opts.limit ? { limit: opts.limit } : {}), onProgress: (done, total) => bar.update(done, total) });
       bar.done();
@@ -316,18 +313,4 @@ function report(error: unknown, io: Io, json: boolean): number {
   const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
   io.err(`error: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`);
   return EXIT.unreachable;
-}
-
-/** The key tool lives in cli/keys.ts (`runKeys(argv, env, io)`); loaded only for `keys`. */
-async function runKeysModule(args: string[], env: Env, io: Io): Promise<number> {
-  const specifier = './keys.js';
-  let keys: { runKeys(argv: string[], env: Env, io: { out(line: string): void; err(line: string): void }): Promise<number> };
-  try {
-    keys = (await import(specifier)) as typeof keys;
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    io.err('error: key management (cli/keys.ts) is not part of this build');
-    return EXIT.usage;
-  }
-  return keys.runKeys(args, env, io);
 }

@@ -1,15 +1,11 @@
 /**
- * AWS credentials, or a function that resolves them (the SDK's credential providers are such
- * functions). Written out here, not imported from @smithy/types, so the client's declarations
- * need no AWS package to type-check.
+ * AWS credentials, or a function that resolves them (any provider of the AWS SDK fits).
+ * Written out here rather than imported from @smithy/types so that the published
+ * declarations need no AWS package to type-check.
  */
-export type SigV4Credentials = AwsCredentials | (() => Promise<AwsCredentials>);
-interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+export type SigV4Credentials =
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined }
+  | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined; expiration?: Date | undefined }>);
 
 export interface SigV4Options {
   /** Defaults to AWS_REGION, then the region in an execute-api host name. */

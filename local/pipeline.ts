@@ -1,32 +1,31 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { apiDeps } from '../functions/adapters/api-wiring.js';
-import { type AwsSettings, dynamoClient, s3Client, sqsClient } from '../functions/adapters/aws-clients.js';
-import { DynamoDbApiKeyStore } from '../functions/adapters/dynamodb-api-key-store.js';
-import { eventsDeps } from '../functions/adapters/events-wiring.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
-import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
 import { parseSmtpUrl, type SmtpConfig, smtpSecurityWarnings } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
-import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
-import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
-import { deliverDeps } from '../functions/adapters/wiring.js';
-import { createApiHandler } from '../functions/api/app.js';
-import { createAuthorizerHandler } from '../functions/authorizer/app.js';
-import type { PayloadStore } from '../functions/core/claim-check.js';
+import type { TableName } from '../functions/adapters/tables.js';
+import { createApiHandler } from '../functions/api/api-gateway-adapter.js';
+import { createAuthorizerHandler } from '../functions/authorizer/token-authorizer.js';
+import { apiDeps } from '../functions/compose/api.js';
+import { apiKeyStore } from '../functions/compose/authorizer.js';
+import { type AwsSettings, awsSettingsFromEnv, dynamoClient, s3Client, sqsClient } from '../functions/compose/clients.js';
+import { deliverDeps } from '../functions/compose/deliver.js';
+import { type EnvironmentValues, TABLE_VARIABLES } from '../functions/compose/environment.js';
+import { eventsDeps } from '../functions/compose/events.js';
+import { schedulerDeps } from '../functions/compose/scheduler.js';
+import { transportFromEnv } from '../functions/compose/transport.js';
+import { checkIn, checkOut } from '../functions/core/claim-check.js';
 import type { Log } from '../functions/core/log.js';
 import { noMetrics } from '../functions/core/metrics.js';
-import type { Transport } from '../functions/core/ports.js';
-import { parseQueuedEmail } from '../functions/core/queued-email.js';
+import type { PayloadStore, Transport } from '../functions/core/ports.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
-import { createDeliverHandler } from '../functions/deliver/app.js';
-import { createEventsHandler } from '../functions/events/app.js';
+import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
+import { createEventsHandler } from '../functions/events/sns-notifications.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
@@ -87,7 +86,8 @@ export interface Pipeline {
   queueUrl: string;
   dlqUrl: string;
   aws: AwsSettings;
-  env: Record<string, string>;
+  /** What the functions read here: the stand-ins' endpoints, table names, queue URLs, settings. */
+  env: EnvironmentValues;
   fauxqs: FauxqsServer;
   poller?: Poller;
   gateway: Gateway;
@@ -160,11 +160,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
   const dynamoPort = await listen(dynamo);
   const fauxqs = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
-  const aws: AwsSettings = {
-    region: 'us-east-1',
-    local: true,
-    endpoints: { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: fauxqs.address, s3: fauxqs.address, sns: fauxqs.address },
+  const mode = options.transport ?? 'smtp';
+  const ses: SesStandIn | undefined = mode === 'ses' ? await startSesStandIn() : undefined;
+  const endpoints: EnvironmentValues = {
+    POSTHASTE_DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+    POSTHASTE_SQS_ENDPOINT: fauxqs.address,
+    POSTHASTE_S3_ENDPOINT: fauxqs.address,
+    ...(ses ? { POSTHASTE_SES_ENDPOINT: ses.url } : {}),
   };
+  const aws = awsSettingsFromEnv(endpoints);
   await ensureTables(dynamoClient(aws));
 
   const maxReceives = options.maxReceives ?? 5;
@@ -183,25 +187,20 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   if (snapshot && existsSync(snapshot)) {
     const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
     for (const [name, bodies] of Object.entries(saved)) {
-      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl, payloads);
+      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl);
       for (const body of bodies) {
-        const message = (() => {
-          try {
-            return parseQueuedEmail(body);
-          } catch {
-            return undefined;
-          }
-        })();
-        if (message) await restoreQueue.enqueue(message);
-        else await sqs.send(new SendMessageCommand({ QueueUrl: restoreQueue.queueUrl, MessageBody: body }));
+        // A readable message goes through the claim check again (large ones back to the payload store); anything else as it was.
+        const read = await checkOut(body, undefined);
+        await restoreQueue.enqueue(read.readable ? await checkIn(payloads, { message: read.message }) : { id: read.id ?? 'unreadable', body });
       }
       if (bodies.length) log('info', `restored ${bodies.length} message(s) to ${name}`);
     }
     rmSync(snapshot);
   }
 
-  const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
+  const env: EnvironmentValues = {
+    ...endpoints,
+    ...Object.fromEntries(Object.entries(TABLE_VARIABLES).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
     DLQ_URL: dlq.queueUrl,
     PAYLOAD_BUCKET: bucket,
@@ -212,15 +211,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
   };
 
-  const mode = options.transport ?? 'smtp';
   let sink: SmtpSink | undefined;
   let smtpUrl = options.smtpUrl ?? '';
-  let ses: SesStandIn | undefined;
   let transport: Transport;
   let closeTransport: () => void = () => undefined;
   if (mode === 'ses') {
-    ses = await startSesStandIn();
-    aws.endpoints = { ...aws.endpoints, ses: ses.url };
     // The stand-in has no GetSendQuota: a fixed rate stands in for the account's MaxSendRate.
     Object.assign(env, { TRANSPORT: 'ses', SES_CONFIGURATION_SET: 'posthaste-local', SES_MAX_SEND_RATE: '200' });
     transport = await transportFromEnv(env, aws, makeLog('ses'));
@@ -315,8 +310,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
  * What API Gateway does with the REQUEST authorizer: no Authorization header is a 401
  * before the authorizer runs; an authorizer that fails with "Unauthorized" is a 401 too.
  */
-function localAuthorizer(env: Record<string, string>, aws: AwsSettings, log: Log): NonNullable<GatewayOptions['authorize']> {
-  const authorizer = createAuthorizerHandler(new DynamoDbApiKeyStore(dynamoClient(aws), env.API_KEYS_TABLE!), log);
+function localAuthorizer(env: EnvironmentValues, aws: AwsSettings, log: Log): NonNullable<GatewayOptions['authorize']> {
+  const authorizer = createAuthorizerHandler(apiKeyStore(env, aws), log);
   return async (headers) => {
     const value = headers.authorization;
     const authorization = Array.isArray(value) ? value[0] : value;

@@ -1,5 +1,5 @@
 import { type APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
-import type { UsagePlanRegistry } from '../core/api-key-admin.js';
+import type { UsagePlanRegistry } from '../core/ports.js';
 
 /**
  * Per-key throttling: each Posthaste key gets an API Gateway API key in the stack's usage
@@ -19,8 +19,13 @@ export class ApiGatewayUsagePlan implements UsagePlanRegistry {
       await this.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: this.usagePlanId, keyId: key.id, keyType: 'API_KEY' }));
     } catch (error) {
       // Leave nothing half-made: a key outside the plan would only confuse the next listing.
-      await this.client.send(new DeleteApiKeyCommand({ apiKey: key.id })).catch(() => undefined);
-      throw error;
+      const leftover = await this.client.send(new DeleteApiKeyCommand({ apiKey: key.id })).then(
+        () => undefined,
+        (deleteError: unknown) => deleteError,
+      );
+      if (leftover === undefined) throw error;
+      const why = leftover instanceof Error ? leftover.message : String(leftover);
+      throw new Error(`could not add API key ${key.id} to the usage plan, nor delete it again (${why}); delete it by hand`, { cause: error });
     }
     return { usageKey: key.value, usageKeyId: key.id };
   }

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyRecord } from '../core/api-key.js';
-import type { ApiKeyStore } from '../core/api-key-admin.js';
+import type { ApiKeyStore } from '../core/ports.js';
+import type { ApiKeyRecord } from '../core/records.js';
 import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 
 /** The apiKeys table: one item per key, keyed by `keyId`; the secret exists only as `secretHash`. */

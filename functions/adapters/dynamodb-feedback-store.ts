@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { FeedbackRecord, FeedbackStore, Page, PageRequest } from '../core/ports.js';
+import type { FeedbackStore, Page, PageRequest } from '../core/ports.js';
+import type { FeedbackRecord } from '../core/records.js';
 import { documentClient, putIfAbsent } from './dynamodb-document.js';
 
 /**

@@ -1,15 +1,38 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttemptUpdate, ClaimResult, FinishUpdate, MessageFeedbackStore, MessageRecord, MessageStore, NotificationUpdate } from '../core/ports.js';
+import type {
+  AttemptUpdate,
+  CancelResult,
+  ClaimResult,
+  DueMessage,
+  Failure,
+  FinishUpdate,
+  MessageStore,
+  NotificationUpdate,
+  TakenMessage,
+} from '../core/ports.js';
+import type { FailureKind, MessageEvent, MessageRecord, StashedPayload } from '../core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
+import { webhookTypeOf } from '../core/webhook-events.js';
 import { documentClient, ifConditionHolds } from './dynamodb-document.js';
+import { EMISSION_INDEX, SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
+
+/** The partition of the schedule index a message lives in: a stable hash of its id. */
+export function scheduleBucket(id: string): string {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `due#${hash % SCHEDULE_BUCKETS}`;
+}
 
 /**
- * Messages table: one item per message, keyed by `id`, with plain attribute names so the
- * item reads well in the console. `statusRank` makes "only forward" a condition
- * expression; `leaseUntil` (epoch ms) is the deliver worker's claim.
+ * The messages table: one item per message, keyed by `id`, with plain attribute names so
+ * the item reads well in the console. `statusRank` makes "only forward" a condition
+ * expression; `leaseUntil` (epoch ms) is the deliver worker's claim. A scheduled item also
+ * carries `scheduledBucket` + `dueAt` (the sparse byDue index) and its request in
+ * `payload`; all three go once the message is on the queue. Every move is one conditional
+ * write, so concurrent workers, sweeps, cancels and notifications each see one winner.
  */
-export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore {
+export class DynamoDbMessageStore implements MessageStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
@@ -59,6 +82,7 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
     const values: Record<string, unknown> = { ':events': update.events, ':empty': [], ':at': new Date().toISOString() };
     const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at'];
     appendRecipients(sets, values, update);
+    markPending(sets, values, id, update.events);
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -81,12 +105,14 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
     };
     const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at', '#status = :status', 'statusRank = :rank'];
     appendRecipients(sets, values, update);
-    for (const key of ['relayResponse', 'providerMessageId', 'failureReason'] as const) {
+    markPending(sets, values, id, update.events);
+    for (const key of ['relayResponse', 'providerMessageId'] as const) {
       if (update[key] !== undefined) {
         sets.push(`${key} = :${key}`);
         values[`:${key}`] = update[key];
       }
     }
+    setFailure(sets, values, update.failure);
     const moved = await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
@@ -102,8 +128,8 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
     if (moved) return true;
     // The status is already past this one (a notification overtook the deliver worker's
     // write): keep the history, the recipients and the SES MessageId anyway.
-    const kept = sets.filter((set) => !/^(#status|statusRank|failureReason) =/.test(set));
-    for (const key of [':status', ':rank', ':failureReason']) delete values[key];
+    const kept = sets.filter((set) => !/^(#status|statusRank|failureReason|failureKind) =/.test(set));
+    for (const key of [':status', ':rank', ':failureReason', ':failureKind']) delete values[key];
     await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
@@ -116,6 +142,160 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
       ),
     );
     return false;
+  }
+
+  async createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...record, statusRank: STATUS_RANK[record.status], scheduledBucket: scheduleBucket(record.id), dueAt: record.scheduledAt, payload },
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
+  }
+
+  async due(horizon: Date, limit: number): Promise<DueMessage[]> {
+    const buckets = Array.from({ length: SCHEDULE_BUCKETS }, (_, i) => `due#${i}`);
+    const pages = await Promise.all(
+      buckets.map((bucket) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: SCHEDULE_INDEX,
+            KeyConditionExpression: 'scheduledBucket = :bucket AND dueAt <= :horizon',
+            ExpressionAttributeValues: { ':bucket': bucket, ':horizon': horizon.toISOString() },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((page) => (page.Items ?? []).map((item) => ({ id: String(item.id), dueAt: String(item.dueAt) })))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+      .slice(0, limit);
+  }
+
+  async take(message: DueMessage, at: Date, retryAt: Date): Promise<TakenMessage | undefined> {
+    const when = at.toISOString();
+    const out = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: message.id },
+          // The `queued` history line is written when the queue has it (enqueued), not per take:
+          // a message the queue refuses sweep after sweep does not grow its history.
+          UpdateExpression: 'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at ADD handOffs :one',
+          // Scheduled, or queued by a sweep that never confirmed the enqueue (and no worker has it).
+          ConditionExpression: 'attribute_exists(scheduledBucket) AND dueAt = :seen AND (#status = :scheduled OR (#status = :queued AND attempts = :zero))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':queued': 'queued',
+            ':scheduled': 'scheduled',
+            ':rank': STATUS_RANK.queued,
+            ':retry': retryAt.toISOString(),
+            ':seen': message.dueAt,
+            ':zero': 0,
+            ':one': 1,
+            ':at': when,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (out) {
+      const item = out.Attributes!;
+      return { id: message.id, scheduledAt: String(item.scheduledAt), payload: item.payload as StashedPayload, handOffs: Number(item.handOffs ?? 1) };
+    }
+    // Lost to another sweep or a cancel, or a worker already has it: in the last case the
+    // index entry is stale (its enqueue was never confirmed) and is dropped here.
+    await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: message.id },
+          UpdateExpression: 'REMOVE scheduledBucket, dueAt, payload',
+          ConditionExpression: 'dueAt = :seen AND NOT (#status = :scheduled OR (#status = :queued AND attempts = :zero))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':seen': message.dueAt, ':scheduled': 'scheduled', ':queued': 'queued', ':zero': 0 },
+        }),
+      ),
+    );
+    return undefined;
+  }
+
+  async enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void> {
+    // A false condition means canceled meanwhile (the cancel removed the keys itself): nothing left to do.
+    await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `${event ? 'SET events = list_append(if_not_exists(events, :empty), :events) ' : ''}REMOVE scheduledBucket, dueAt, payload`,
+          ConditionExpression: 'dueAt = :retry',
+          ExpressionAttributeValues: { ':retry': retryAt.toISOString(), ...(event ? { ':empty': [], ':events': [event] } : {}) },
+        }),
+      ),
+    );
+  }
+
+  async cancel(id: string, at: Date): Promise<CancelResult> {
+    const when = at.toISOString();
+    const canceled = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET #status = :canceled, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events), ${PENDING_SETS} REMOVE scheduledBucket, dueAt, payload, leaseUntil`,
+          ConditionExpression: 'attribute_exists(id) AND attempts = :zero AND #status IN (:scheduled, :queued)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':canceled': 'canceled',
+            ':rank': STATUS_RANK.canceled,
+            ':scheduled': 'scheduled',
+            ':queued': 'queued',
+            ':zero': 0,
+            ':at': when,
+            ':empty': [],
+            ':events': [{ type: 'canceled', at: when }],
+            ':emitBucket': emitBucket(id),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (canceled) return { outcome: 'canceled', record: toRecord(canceled.Attributes!) };
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+    if (!out.Item) return { outcome: 'missing' };
+    const record = toRecord(out.Item);
+    return record.status === 'canceled' ? { outcome: 'already_canceled', record } : { outcome: 'too_late', record };
+  }
+
+  async requeueExhausted(id: string, at: Date): Promise<boolean> {
+    const when = at.toISOString();
+    const requeued = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          // The one move backwards in the lifecycle: an operator's redrive after an outage.
+          UpdateExpression:
+            'SET #status = :queued, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE failureReason, failureKind, leaseUntil',
+          // Records written before failureKind existed are not revived; nothing was deployed then.
+          ConditionExpression: '#status = :failed AND failureKind = :exhausted',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':queued': 'queued',
+            ':failed': 'failed',
+            ':rank': STATUS_RANK.queued,
+            ':exhausted': 'retries_exhausted' satisfies FailureKind,
+            ':at': when,
+            ':empty': [],
+            ':events': [{ type: 'requeued', at: when, detail: 'redriven from the dead-letter queue' }],
+          },
+        }),
+      ),
+    );
+    return requeued !== undefined;
   }
 
   async idByProviderMessageId(providerMessageId: string): Promise<string | undefined> {
@@ -144,14 +324,17 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
    */
   async applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'> {
     const at = new Date().toISOString();
+    const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at'];
+    const values: Record<string, unknown> = { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key };
+    markPending(sets, values, id, update.events);
     const appended = await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression: 'SET events = list_append(if_not_exists(events, :empty), :events), updatedAt = :at ADD notificationKeys :keys',
+          UpdateExpression: `SET ${sets.join(', ')} ADD notificationKeys :keys`,
           ConditionExpression: 'attribute_exists(id) AND NOT contains(notificationKeys, :key)',
-          ExpressionAttributeValues: { ':events': update.events, ':empty': [], ':at': at, ':keys': new Set([update.key]), ':key': update.key },
+          ExpressionAttributeValues: values,
         }),
       ),
     );
@@ -160,10 +343,7 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
     if (update.status) {
       const values: Record<string, unknown> = { ':status': update.status, ':rank': STATUS_RANK[update.status], ':at': at };
       const sets = ['#status = :status', 'statusRank = :rank', 'updatedAt = :at'];
-      if (update.failureReason !== undefined) {
-        sets.push('failureReason = :failureReason');
-        values[':failureReason'] = update.failureReason;
-      }
+      setFailure(sets, values, update.failure);
       await ifConditionHolds(
         this.doc.send(
           new UpdateCommand({
@@ -179,6 +359,77 @@ export class DynamoDbMessageStore implements MessageStore, MessageFeedbackStore 
     }
     return outcome;
   }
+
+  // The webhook outbox
+  async pendingEmission(before: Date, limit: number): Promise<string[]> {
+    const buckets = Array.from({ length: SCHEDULE_BUCKETS }, (_, i) => `emit#${i}`);
+    const pages = await Promise.all(
+      buckets.map((bucket) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: EMISSION_INDEX,
+            KeyConditionExpression: 'emitBucket = :bucket AND emitPendingSince < :before',
+            ExpressionAttributeValues: { ':bucket': bucket, ':before': before.toISOString() },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages.flatMap((page) => (page.Items ?? []).map((item) => String(item.id))).slice(0, limit);
+  }
+
+  async markEmitted(id: string, count: number): Promise<void> {
+    // Caught up: the mark goes, unless a line was appended since the caller read the history.
+    const cleared = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET eventsEmitted = :n REMOVE emitBucket, emitPendingSince',
+          ConditionExpression: 'attribute_exists(id) AND size(events) = :n AND (attribute_not_exists(eventsEmitted) OR eventsEmitted <= :n)',
+          ExpressionAttributeValues: { ':n': count },
+        }),
+      ),
+    );
+    if (cleared) return;
+    // More lines arrived: keep the mark (their writer, or the sweep, emits them), move the position only forward.
+    await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET eventsEmitted = :n',
+          ConditionExpression: 'attribute_exists(id) AND (attribute_not_exists(eventsEmitted) OR eventsEmitted < :n)',
+          ExpressionAttributeValues: { ':n': count },
+        }),
+      ),
+    );
+  }
+}
+
+const PENDING_SETS = 'emitBucket = if_not_exists(emitBucket, :emitBucket), emitPendingSince = if_not_exists(emitPendingSince, :at)';
+
+/** `emit#0` … `emit#7`: the outbox index spread over a few partitions, as the schedule's is. */
+export const emitBucket = (id: string): string => `emit#${scheduleBucket(id).slice('due#'.length)}`;
+
+/**
+ * Marks the message as having history lines the webhook queue has not been given yet, when
+ * `events` holds any (bookkeeping lines such as retries do not): the write that changes the
+ * state and the outbox mark are one write, so no process can die between them.
+ */
+function markPending(sets: string[], values: Record<string, unknown>, id: string, events: readonly MessageEvent[]): void {
+  if (!events.some((e) => webhookTypeOf(e) !== undefined)) return;
+  sets.push(PENDING_SETS);
+  values[':emitBucket'] = emitBucket(id);
+}
+
+/** failureKind and failureReason, always written together. */
+function setFailure(sets: string[], values: Record<string, unknown>, failure: Failure | undefined): void {
+  if (!failure) return;
+  sets.push('failureReason = :failureReason', 'failureKind = :failureKind');
+  values[':failureReason'] = failure.reason;
+  values[':failureKind'] = failure.kind;
 }
 
 function appendRecipients(sets: string[], values: Record<string, unknown>, update: { accepted?: string[]; rejected?: string[] }): void {
@@ -194,9 +445,19 @@ function appendRecipients(sets: string[], values: Record<string, unknown>, updat
 
 const dedupe = (list: unknown): string[] => [...new Set(Array.isArray(list) ? (list as string[]) : [])];
 
-export function toRecord(item: Record<string, unknown>): MessageRecord {
+function toRecord(item: Record<string, unknown>): MessageRecord {
   // Bookkeeping attributes (the rank, the lease, applied notifications, the scheduler's index keys and payload) stay in the table.
-  const { statusRank: _rank, leaseUntil: _lease, notificationKeys: _keys, scheduledBucket: _bucket, dueAt: _due, payload: _payload, ...rest } = item;
+  const {
+    statusRank: _rank,
+    leaseUntil: _lease,
+    notificationKeys: _keys,
+    scheduledBucket: _bucket,
+    dueAt: _due,
+    payload: _payload,
+    emitBucket: _emitBucket,
+    emitPendingSince: _emitSince,
+    ...rest
+  } = item;
   const record = rest as unknown as MessageRecord;
   record.acceptedRecipients = dedupe(record.acceptedRecipients);
   record.rejectedRecipients = dedupe(record.rejectedRecipients);

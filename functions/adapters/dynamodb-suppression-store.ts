@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest, Suppression, SuppressionStore } from '../core/ports.js';
+import type { Page, PageRequest, SuppressionStore } from '../core/ports.js';
+import type { Suppression } from '../core/records.js';
 import { documentClient, putIfAbsent } from './dynamodb-document.js';
 
 /** BatchGetItem reads at most 100 keys per request. */

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { PayloadStore } from '../core/claim-check.js';
+import type { PayloadStore } from '../core/ports.js';
 
 /** Claim-check payloads in a private bucket; the bucket's lifecycle rule expires leftovers. */
 export class S3PayloadStore implements PayloadStore {

@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetter, DeadLetterQueue } from '../core/redrive.js';
+import type { DeadLetter, DeadLetterQueue } from '../core/ports.js';
 
 /** The send queue's DLQ, read by an operator's redrive. */
 export class SqsDeadLetters implements DeadLetterQueue {

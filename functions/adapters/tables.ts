@@ -7,20 +7,15 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *
  *  messages      id                              GSI byProviderMessageId (SES MessageId → our id)
  *                                                GSI byDue (scheduledBucket + dueAt): sparse, only scheduled messages
+ *                                                GSI byPendingEmission (emitBucket + emitPendingSince): sparse, the webhook outbox
  *  idempotency   id (Powertools layout)          TTL expiration
  *  feedback      recipient + feedbackKey         GSI byMessage (messageId + feedbackKey); one item per bounced/complaining recipient
  *  suppressions  address
  *  apiKeys       keyId                           the key's secret is stored only as a hash
+ *  webhooks      id                              one item per endpoint, its signing secrets inside (the table is encrypted)
+ *  webhookDeliveries endpointId + deliveryId     one item per event and endpoint, its attempts inside; TTL expiresAt (30 days)
  */
-export const TABLE_ENV = {
-  messages: 'MESSAGES_TABLE',
-  idempotency: 'IDEMPOTENCY_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  suppressions: 'SUPPRESSIONS_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-} as const;
-
-export type TableName = keyof typeof TABLE_ENV;
+export type TableName = 'messages' | 'idempotency' | 'feedback' | 'suppressions' | 'apiKeys' | 'webhooks' | 'webhookDeliveries';
 
 export const LOCAL_TABLES: Record<TableName, string> = {
   messages: 'posthaste-messages',
@@ -28,9 +23,11 @@ export const LOCAL_TABLES: Record<TableName, string> = {
   feedback: 'posthaste-feedback',
   suppressions: 'posthaste-suppressions',
   apiKeys: 'posthaste-api-keys',
+  webhooks: 'posthaste-webhooks',
+  webhookDeliveries: 'posthaste-webhook-deliveries',
 };
 
-export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { idempotency: 'expiration' };
+export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { idempotency: 'expiration', webhookDeliveries: 'expiresAt' };
 
 const S = 'S' as const;
 
@@ -40,6 +37,14 @@ const S = 'S' as const;
  */
 export const SCHEDULE_INDEX = 'byDue';
 export const SCHEDULE_BUCKETS = 8;
+
+/**
+ * The webhook outbox's index on the messages table: a message carries `emitBucket` +
+ * `emitPendingSince` from the write that appended a webhook-worthy history line until the
+ * line has been handed to the webhook queue. A sweep reads what a process that died in
+ * between left behind; nothing else is in the index.
+ */
+export const EMISSION_INDEX = 'byPendingEmission';
 
 export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES): Record<TableName, CreateTableCommandInput> {
   return {
@@ -51,6 +56,8 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
         { AttributeName: 'providerMessageId', AttributeType: S },
         { AttributeName: 'scheduledBucket', AttributeType: S },
         { AttributeName: 'dueAt', AttributeType: S },
+        { AttributeName: 'emitBucket', AttributeType: S },
+        { AttributeName: 'emitPendingSince', AttributeType: S },
       ],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -60,6 +67,14 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
           KeySchema: [
             { AttributeName: 'scheduledBucket', KeyType: 'HASH' },
             { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: EMISSION_INDEX,
+          KeySchema: [
+            { AttributeName: 'emitBucket', KeyType: 'HASH' },
+            { AttributeName: 'emitPendingSince', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
@@ -105,6 +120,24 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'keyId', AttributeType: S }],
       KeySchema: [{ AttributeName: 'keyId', KeyType: 'HASH' }],
+    },
+    webhooks: {
+      TableName: names.webhooks,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: S }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    },
+    webhookDeliveries: {
+      TableName: names.webhookDeliveries,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'endpointId', AttributeType: S },
+        { AttributeName: 'deliveryId', AttributeType: S },
+      ],
+      KeySchema: [
+        { AttributeName: 'endpointId', KeyType: 'HASH' },
+        { AttributeName: 'deliveryId', KeyType: 'RANGE' },
+      ],
     },
   };
 }

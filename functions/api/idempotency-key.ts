@@ -1,5 +1,5 @@
 import { PosthasteError } from '../core/errors.js';
-import { type HttpRequest, header } from '../core/http.js';
+import { type HttpRequest, header } from './http.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

@@ -1,9 +1,6 @@
-import { type AcceptDeps, newRecord } from './accept-email.js';
-import { type AcceptedEmail, acceptScheduled, type SchedulingDeps } from './accept-scheduled.js';
+import { type AcceptDeps, type AcceptedEmail, acceptItems, readSendItem, type SendItem } from './accept-email.js';
 import { invalid, PosthasteError, type Problem, toProblem } from './errors.js';
-import { readScheduledAt } from './schedule.js';
-import { type EmailRequest, parseSendRequest } from './send-request.js';
-import { checkSender } from './sender-policy.js';
+import { describeError } from './log.js';
 
 export const MAX_BATCH = 100;
 
@@ -25,8 +22,11 @@ export function itemField(index: number, field: string): string {
   return field.startsWith('[') ? `[${index}]${field}` : `[${index}].${field}`;
 }
 
-function itemError(index: number, error: unknown): { index: number; error: Problem } {
-  const known = error instanceof PosthasteError ? error : new PosthasteError('internal_error', 'an internal error occurred; it has been logged');
+/** The item's problem; a fault of ours is logged here with its cause, since it is answered, not thrown. */
+function itemError(deps: AcceptDeps, index: number, error: unknown): { index: number; error: Problem } {
+  const known =
+    error instanceof PosthasteError ? error : new PosthasteError('internal_error', 'an internal error occurred; it has been logged', [], { cause: error });
+  if (known.status >= 500) deps.log?.('error', known.message, { code: known.code, batchIndex: index, error: describeError(known.cause ?? known) });
   const issues = known.issues.map((issue) => ({ ...issue, field: itemField(index, issue.field) }));
   const detail = issues.length > 0 ? issues.map((i) => `${i.field}: ${i.message}`).join('; ') : `[${index}]: ${known.message}`;
   return { index, error: toProblem(new PosthasteError(known.code, detail, issues)) };
@@ -40,90 +40,27 @@ export function readBatch(body: unknown): unknown[] {
   return body;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */
-async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += limit) results.push(...(await Promise.all(items.slice(i, i + limit).map(work))));
-  return results;
-}
-
-interface Valid {
-  index: number;
-  request: EmailRequest;
-  scheduledAt?: Date;
-}
-
 /**
- * Accepts every valid item of a batch; an invalid one gets a problem naming its index and
- * field and does not stop the others. Records are written `queued` before the queue sees
- * them; the immediate items go out in SQS batches, and one the queue still refuses after
- * retries is reported failed and its record closed as failed, never left in flight.
+ * Accepts every valid item of a batch through the same per-item path as a single send; an
+ * invalid one gets a problem naming its index and field and does not stop the others.
  */
-export async function acceptBatch(accept: AcceptDeps, scheduling: SchedulingDeps, items: unknown[]): Promise<BatchResult> {
-  const now = accept.clock.now();
+export async function acceptBatch(deps: AcceptDeps, items: unknown[]): Promise<BatchResult> {
+  const now = deps.clock.now();
   const results: BatchItemResult[] = [];
-  const valid: Valid[] = [];
+  const valid: SendItem[] = [];
   items.forEach((item, index) => {
     try {
-      const request = parseSendRequest(item);
-      checkSender(request, accept.allowedSenderDomains ?? []);
-      const scheduledAt = readScheduledAt(item, now);
-      valid.push({ index, request, ...(scheduledAt ? { scheduledAt } : {}) });
+      valid.push({ ...readSendItem(deps, item, now), index });
     } catch (error) {
-      results.push(itemError(index, error));
+      results.push(itemError(deps, index, error));
     }
   });
-
-  const scheduled = valid.filter((v) => v.scheduledAt !== undefined);
-  const immediate = valid.filter((v) => v.scheduledAt === undefined);
-
-  for (const outcome of await mapLimit(scheduled, 25, async (v) => {
-    try {
-      return { index: v.index, ...(await acceptScheduled(accept, scheduling, v.request, v.scheduledAt!)) };
-    } catch (error) {
-      return itemError(v.index, error);
-    }
-  }))
-    results.push(outcome);
-
-  const at = now.toISOString();
-  const recorded: { index: number; id: string; request: EmailRequest }[] = [];
-  for (const outcome of await mapLimit(immediate, 25, async (v) => {
-    const id = accept.newId();
-    try {
-      await accept.store.create(newRecord(id, v.request, at));
-      return { index: v.index, id, request: v.request };
-    } catch {
-      return itemError(v.index, new PosthasteError('service_unavailable', 'could not record the message; nothing was queued, send it again'));
-    }
-  })) {
-    if ('error' in outcome) results.push(outcome);
-    else recorded.push(outcome);
-  }
-
-  if (recorded.length > 0) {
-    const { failed } = await scheduling.batchQueue.enqueueBatch(recorded.map((r) => ({ message: { v: 1, id: r.id, request: r.request } })));
-    const refused = new Map(failed.map((f) => [f.id, f.reason]));
-    await mapLimit(recorded, 25, async (r) => {
-      const reason = refused.get(r.id);
-      if (reason === undefined) {
-        accept.log?.('info', 'accepted', { messageId: r.id, batchIndex: r.index });
-        results.push({ index: r.index, id: r.id, status: 'queued' });
-        return;
-      }
-      await accept.store
-        .finish(r.id, {
-          status: 'failed',
-          failureReason: 'enqueue_failed',
-          events: [{ type: 'failed', at, detail: `the queue refused the message (${reason}); the batch reported it failed` }],
-        })
-        .catch(() => undefined);
-      results.push(itemError(r.index, new PosthasteError('service_unavailable', 'could not queue the message; nothing was sent, send it again')));
-    });
-    accept.metrics?.count('accepted', recorded.length - refused.size);
-  }
-
+  const outcomes = await acceptItems(deps, valid);
+  outcomes.forEach((outcome, i) => {
+    const index = valid[i]!.index!;
+    results.push('error' in outcome ? itemError(deps, index, outcome.error) : { index, ...outcome.accepted });
+  });
   results.sort((a, b) => a.index - b.index);
-  const failedCount = results.filter((r) => 'error' in r).length;
-  return { results, accepted: results.length - failedCount, failed: failedCount };
+  const failed = results.filter((r) => 'error' in r).length;
+  return { results, accepted: results.length - failed, failed };
 }

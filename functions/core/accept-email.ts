@@ -1,12 +1,19 @@
+import { checkIn, enqueueAll } from './claim-check.js';
 import { PosthasteError } from './errors.js';
-import type { Log } from './log.js';
+import { describeError, type Log } from './log.js';
 import type { Metrics } from './metrics.js';
-import type { Clock, EmailQueue, MessageRecord, MessageStore } from './ports.js';
-import type { EmailRequest } from './send-request.js';
+import type { AcceptMessages, Clock, EmailQueue, EnqueueFailure, PayloadStore } from './ports.js';
+import type { MessageRecord } from './records.js';
+import { readScheduledAt } from './schedule.js';
+import { discardRequest, stashRequest } from './scheduled-payload.js';
+import { type EmailRequest, parseSendRequest } from './send-request.js';
+import { checkSender } from './sender-policy.js';
 
 export interface AcceptDeps {
-  store: MessageStore;
-  queue: EmailQueue;
+  messages: AcceptMessages;
+  queue: Pick<EmailQueue, 'enqueue' | 'enqueueBatch'>;
+  /** Large queue bodies and large scheduled requests go here (claim check); without it they must fit inline. */
+  payloads?: PayloadStore;
   clock: Clock;
   newId: () => string;
   metrics?: Metrics;
@@ -15,9 +22,20 @@ export interface AcceptDeps {
   allowedSenderDomains?: string[];
 }
 
-export interface Accepted {
+export interface AcceptedEmail {
   id: string;
-  status: 'queued';
+  status: 'queued' | 'scheduled';
+  /** Present for scheduled messages (UTC). */
+  scheduledAt?: string;
+}
+
+/** One send request that passed every check, ready to be accepted. */
+export interface SendItem {
+  request: EmailRequest;
+  /** Absent for "send now". */
+  scheduledAt?: Date;
+  /** Its position in a batch (for the logs). */
+  index?: number;
 }
 
 export function newRecord(id: string, request: EmailRequest, at: string): MessageRecord {
@@ -39,32 +57,123 @@ export function newRecord(id: string, request: EmailRequest, at: string): Messag
   };
 }
 
+export function scheduledRecord(id: string, request: EmailRequest, at: string, scheduledAt: Date): MessageRecord {
+  const due = scheduledAt.toISOString();
+  return { ...newRecord(id, request, at), status: 'scheduled', scheduledAt: due, events: [{ type: 'scheduled', at, detail: `due at ${due}` }] };
+}
+
+/** A request body as a send item: the schema, the sender policy, then `scheduledAt`. Throws the 4xx that says what is wrong. */
+export function readSendItem(deps: Pick<AcceptDeps, 'allowedSenderDomains'>, body: unknown, now: Date): SendItem {
+  const request = parseSendRequest(body);
+  checkSender(request, deps.allowedSenderDomains ?? []);
+  const scheduledAt = readScheduledAt(body, now);
+  return { request, ...(scheduledAt ? { scheduledAt } : {}) };
+}
+
+/** What became of one item: accepted, or the error that says why not (a 503 when nothing was sent). */
+export type ItemOutcome = { accepted: AcceptedEmail } | { error: unknown };
+
+/** POST /v1/emails: one message, the same path a batch item takes. */
+export async function acceptEmail(deps: AcceptDeps, body: unknown): Promise<AcceptedEmail> {
+  const [outcome] = await acceptItems(deps, [readSendItem(deps, body, deps.clock.now())]);
+  if ('error' in outcome!) throw outcome.error;
+  return outcome!.accepted;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */
+async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += limit) results.push(...(await Promise.all(items.slice(i, i + limit).map(work))));
+  return results;
+}
+
+const unavailable = (detail: string, cause: unknown) => new PosthasteError('service_unavailable', detail, [], { cause });
+
 /**
- * The record is written `queued` before the queue message exists, so the deliver worker
- * always finds it. If enqueueing fails the caller gets a 503 (nothing was accepted) and
- * the record is closed as failed so it never looks in flight.
+ * Accepts each item, one result per item in order: the accepted message, or the 503 that
+ * says nothing was sent (with the store or queue error as its cause). Immediate messages
+ * are recorded `queued` before the queue sees them, so the deliver worker always finds the
+ * record; one the queue still refuses has its record closed as failed, never left looking
+ * in flight. Several immediate messages go out in queue batches (fewer calls), one alone
+ * in a single call.
  */
-export async function acceptEmail(deps: AcceptDeps, request: EmailRequest): Promise<Accepted> {
-  const id = deps.newId();
+export async function acceptItems(deps: AcceptDeps, items: SendItem[]): Promise<ItemOutcome[]> {
+  const results: ItemOutcome[] = new Array(items.length);
   const at = deps.clock.now().toISOString();
+  const recorded: { slot: number; id: string; item: SendItem }[] = [];
+  await mapLimit([...items.entries()], 25, async ([slot, item]) => {
+    if (item.scheduledAt) {
+      results[slot] = await acceptScheduled(deps, item, item.scheduledAt, at).then(
+        (accepted) => ({ accepted }),
+        (error: unknown) => ({ error }),
+      );
+      return;
+    }
+    const id = deps.newId();
+    try {
+      await deps.messages.create(newRecord(id, item.request, at));
+      recorded.push({ slot, id, item });
+    } catch (error) {
+      results[slot] = { error: unavailable('could not record the message; nothing was queued, try again', error) };
+    }
+  });
+  if (recorded.length === 0) return results;
+  recorded.sort((a, b) => a.slot - b.slot);
+
+  const refused = new Map((await enqueue(deps, recorded)).map((f) => [f.id, f]));
+  await Promise.all(
+    recorded.map(async ({ slot, id, item }) => {
+      const failure = refused.get(id);
+      if (failure === undefined) {
+        deps.log?.('info', 'accepted', { messageId: id, ...(item.index !== undefined ? { batchIndex: item.index } : {}) });
+        results[slot] = { accepted: { id, status: 'queued' } };
+        return;
+      }
+      await deps.messages
+        .finish(id, {
+          status: 'failed',
+          failure: { kind: 'enqueue_failed', reason: 'enqueue_failed' },
+          events: [{ type: 'failed', at, detail: `the queue refused the message (${failure.reason}); the caller was told it was not accepted` }],
+        })
+        .catch((error) => deps.log?.('error', 'could not close a message the queue refused', { messageId: id, error: describeError(error) }));
+      results[slot] = { error: unavailable('could not queue the message; nothing was sent, try again', failure.error ?? new Error(failure.reason)) };
+    }),
+  );
+  if (recorded.length > refused.size) deps.metrics?.count('accepted', recorded.length - refused.size);
+  return results;
+}
+
+async function enqueue(deps: AcceptDeps, recorded: { id: string; item: SendItem }[]): Promise<EnqueueFailure[]> {
+  const outgoing = recorded.map(({ id, item }) => ({ message: { v: 1 as const, id, request: item.request } }));
+  if (outgoing.length > 1) return enqueueAll(deps.queue, deps.payloads, outgoing);
+  const only = outgoing[0]!;
   try {
-    await deps.store.create(newRecord(id, request, at));
-  } catch (_error) {
-    throw new PosthasteError('service_unavailable', 'could not record the message; nothing was queued, try again', []);
+    await deps.queue.enqueue(await checkIn(deps.payloads, only));
+    return [];
+  } catch (error) {
+    return [{ id: only.message.id, reason: error instanceof Error ? error.message : String(error), error }];
   }
+}
+
+/**
+ * A message for later: the record is written `scheduled` with its request, and the
+ * scheduler queues it when it is due. Nothing is on the queue until then, so a cancel
+ * only has to win one conditional write.
+ */
+async function acceptScheduled(deps: AcceptDeps, item: SendItem, scheduledAt: Date, at: string): Promise<AcceptedEmail> {
+  const id = deps.newId();
+  const payload = await stashRequest(deps.payloads, id, item.request);
+  const record = scheduledRecord(id, item.request, at, scheduledAt);
   try {
-    await deps.queue.enqueue({ v: 1, id, request });
-  } catch (_error) {
-    await deps.store
-      .finish(id, {
-        status: 'failed',
-        failureReason: 'enqueue_failed',
-        events: [{ type: 'failed', at, detail: 'the queue refused the message; the API answered 503' }],
-      })
-      .catch(() => undefined);
-    throw new PosthasteError('service_unavailable', 'could not queue the message; nothing was sent, try again', []);
+    await deps.messages.createScheduled(record, payload);
+  } catch (error) {
+    await discardRequest(deps.payloads, payload).catch((discardError) =>
+      deps.log?.('warn', 'could not remove a stored scheduled request', { messageId: id, error: describeError(discardError) }),
+    );
+    throw unavailable('could not record the message; nothing was scheduled, try again', error);
   }
   deps.metrics?.count('accepted');
-  deps.log?.('info', 'accepted', { messageId: id });
-  return { id, status: 'queued' };
+  deps.metrics?.count('scheduled');
+  deps.log?.('info', 'accepted for later', { messageId: id, scheduledAt: record.scheduledAt });
+  return { id, status: 'scheduled', scheduledAt: record.scheduledAt! };
 }

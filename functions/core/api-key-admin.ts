@@ -1,21 +1,6 @@
-import { type ApiKeyRecord, formatApiKey, generateApiKey, hashSecret, isKeyId, parseApiKey, type Random, secretMatches } from './api-key.js';
-import type { Clock } from './ports.js';
-
-/** Where key records live (the apiKeys table). */
-export interface ApiKeyStore {
-  get(keyId: string): Promise<ApiKeyRecord | undefined>;
-  /** Fails if the key id exists. */
-  create(record: ApiKeyRecord): Promise<void>;
-  list(): Promise<ApiKeyRecord[]>;
-  /** Marks the key revoked; false when no such key exists. */
-  revoke(keyId: string, at: string): Promise<boolean>;
-}
-
-/** The API Gateway usage plan that throttles each key separately (absent locally). */
-export interface UsagePlanRegistry {
-  register(keyId: string, name: string): Promise<{ usageKey: string; usageKeyId: string }>;
-  disable(usageKeyId: string): Promise<void>;
-}
+import { formatApiKey, generateApiKey, hashSecret, isKeyId, parseApiKey, type Random, secretMatches } from './api-key.js';
+import type { ApiKeyStore, Clock, UsagePlanRegistry } from './ports.js';
+import type { ApiKeyRecord } from './records.js';
 
 export interface KeyAdminDeps {
   store: ApiKeyStore;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyRecord } from './records.js';
 
 /**
  * API keys for callers outside AWS: `ph_<keyId>_<secret>`. The key id is public (it names
@@ -9,21 +10,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export const API_KEY_PREFIX = 'ph';
 const KEY_ID = /^[a-z0-9]{16}$/;
 const FORMAT = /^ph_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
-
-export interface ApiKeyRecord {
-  keyId: string;
-  /** What the key is for, e.g. `billing-service`. */
-  name: string;
-  /** Hex SHA-256 of `<keyId>:<secret>`. */
-  secretHash: string;
-  hashAlgorithm: 'sha256';
-  createdAt: string;
-  revokedAt?: string;
-  /** The API Gateway API key value the usage plan meters and throttles this key under. */
-  usageKey?: string;
-  /** The API Gateway API key id (to disable it on revoke). */
-  usageKeyId?: string;
-}
 
 export interface ParsedApiKey {
   keyId: string;

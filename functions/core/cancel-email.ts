@@ -1,10 +1,9 @@
 import { PosthasteError } from './errors.js';
 import type { Metrics } from './metrics.js';
-import type { Clock } from './ports.js';
-import type { MessageControl } from './schedule-ports.js';
+import type { Clock, MessageStore } from './ports.js';
 
 export interface CancelDeps {
-  control: MessageControl;
+  messages: Pick<MessageStore, 'cancel'>;
   clock: Clock;
   metrics?: Metrics;
 }
@@ -15,7 +14,9 @@ export interface CancelDeps {
  * Canceling twice answers the same; a message already handed to delivery is a 409.
  */
 export async function cancelEmail(deps: CancelDeps, id: string): Promise<{ id: string; status: 'canceled' }> {
-  const result = await deps.control.cancel(id, deps.clock.now());
+  const result = await deps.messages.cancel(id, deps.clock.now()).catch((error: unknown) => {
+    throw new PosthasteError('service_unavailable', 'could not cancel the message; nothing was changed, try again', [], { cause: error });
+  });
   if (result.outcome === 'missing') throw new PosthasteError('not_found', `no email with id ${id}`, [{ field: 'id', message: 'no such email' }]);
   if (result.outcome === 'too_late') {
     throw new PosthasteError('not_cancelable', `email ${id} is ${result.record.status} and was already handed to delivery`, [

@@ -1,13 +1,13 @@
 import { TransportError, type TransportFailure } from './delivery-outcome.js';
 import { smtpBounce, suppressionFor } from './feedback.js';
-import type { Log } from './log.js';
+import { describeError, type Log } from './log.js';
 import { buildMime } from './mime.js';
-import type { Clock, FeedbackStore, MessageRecord, MessageStore, QueuedEmail, SuppressionStore, Transport, TransportResult } from './ports.js';
+import type { Clock, DeliveryMessages, FeedbackStore, SuppressionStore, Transport, TransportResult } from './ports.js';
+import type { MessageEvent, MessageRecord, QueuedEmail } from './records.js';
 import { allRecipients } from './send-request.js';
-import type { MessageEvent } from './status.js';
 
 export interface DeliverDeps {
-  store: MessageStore;
+  messages: DeliveryMessages;
   transport: Transport;
   suppressions: SuppressionStore;
   feedback: FeedbackStore;
@@ -26,7 +26,18 @@ export interface Attempt {
 export type DeliverOutcome =
   | { result: 'sent' | 'failed' | 'suppressed' | 'skipped' }
   /** Leave the queue message for redelivery; `failure` says why. */
-  | { result: 'retry'; reason: string; failure?: TransportFailure };
+  | { result: 'retry'; reason: string; failure?: TransportFailure }
+  /**
+   * Out of redeliveries: the record is closed as failed (`retries_exhausted`) and the queue
+   * message is left for the queue to move to the DLQ, from where a redrive revives it.
+   */
+  | { result: 'exhausted'; reason: string; failure?: TransportFailure }
+  /** The queue message is not a Posthaste email: left for the DLQ (see deliver-batch.ts). */
+  | { result: 'unreadable'; reason: string };
+
+/** Outcomes whose queue message stays on the queue: redelivered after a backoff, or moved to the DLQ at the receive limit. */
+export const staysOnQueue = (outcome: DeliverOutcome): boolean =>
+  outcome.result === 'retry' || outcome.result === 'exhausted' || outcome.result === 'unreadable';
 
 const unique = (values: string[]): string[] => [...new Set(values.map((v) => v.toLowerCase()))];
 
@@ -34,7 +45,18 @@ const describe = (failure: TransportFailure): string => failure.response || fail
 
 export async function deliverEmail(deps: DeliverDeps, queued: QueuedEmail, attempt: Attempt): Promise<DeliverOutcome> {
   const now = deps.clock.now();
-  const claim = await deps.store.claim(queued.id, now, new Date(now.getTime() + deps.leaseSeconds * 1000));
+  const leaseUntil = new Date(now.getTime() + deps.leaseSeconds * 1000);
+  let claim = await deps.messages.claim(queued.id, now, leaseUntil);
+  if (claim.outcome === 'done' && claim.record.status === 'failed' && claim.record.failureKind === 'retries_exhausted') {
+    // Its queue message is back from the DLQ: moved by SQS's own redrive (the console's
+    // "Start DLQ redrive"), which knows nothing of our records, or saved by a local stop
+    // between the last attempt and the DLQ move. Revive the record as the CLI's redrive
+    // does; recipients the relay already accepted are still never sent to again.
+    if (await deps.messages.requeueExhausted(queued.id, now)) {
+      deps.log('info', 'a message whose retries ran out is back from the DLQ; delivering it again', { messageId: queued.id });
+      claim = await deps.messages.claim(queued.id, now, leaseUntil);
+    }
+  }
   if (claim.outcome === 'missing') return { result: 'retry', reason: 'no status record for this message' };
   if (claim.outcome === 'done') return { result: 'skipped' };
   if (claim.outcome === 'busy') return { result: 'retry', reason: 'another worker is delivering this message' };
@@ -46,11 +68,12 @@ export async function deliverEmail(deps: DeliverDeps, queued: QueuedEmail, attem
     // on the last receive, say so in the status before the queue moves it to the DLQ.
     const at = deps.clock.now().toISOString();
     const detail = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-    if (attempt.receiveCount >= attempt.maxReceives) {
-      await deps.store.finish(queued.id, { status: 'failed', failureReason: detail, events: [{ type: 'failed', at, detail }] }).catch(() => undefined);
-    } else {
-      await deps.store.recordAttempt(queued.id, { events: [{ type: 'retry', at, detail }] }).catch(() => undefined);
-    }
+    deps.log('error', 'delivery failed on our side; the queue delivers it again', { messageId: queued.id, error: describeError(error) });
+    const write =
+      attempt.receiveCount >= attempt.maxReceives
+        ? deps.messages.finish(queued.id, { status: 'failed', failure: { kind: 'internal_error', reason: detail }, events: [{ type: 'failed', at, detail }] })
+        : deps.messages.recordAttempt(queued.id, { events: [{ type: 'retry', at, detail }] });
+    await write.catch((writeError) => deps.log('error', 'could not record the failed attempt', { messageId: queued.id, error: describeError(writeError) }));
     return { result: 'retry', reason: detail };
   }
 }
@@ -83,13 +106,13 @@ async function recordRefusals(deps: DeliverDeps, queued: QueuedEmail, refused: {
       await deps.suppressions.add(suppressionFor(record, at));
       await deps.feedback.record(record);
     } catch (error) {
-      deps.log('error', 'could not record a refused recipient as a bounce', { id: queued.id, recipient: record.recipient, error: String(error) });
+      deps.log('error', 'could not record a refused recipient as a bounce', { id: queued.id, recipient: record.recipient, error: describeError(error) });
     }
   }
 }
 
 async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: MessageRecord, attempt: Attempt): Promise<DeliverOutcome> {
-  const { store, transport } = deps;
+  const { messages, transport } = deps;
   const id = queued.id;
   const done = new Set([...record.acceptedRecipients, ...record.rejectedRecipients].map((r) => r.toLowerCase()));
   const pending = unique(allRecipients(queued.request).map((m) => m.email)).filter((r) => !done.has(r));
@@ -99,17 +122,21 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
   if (pending.length === 0) {
     // Every recipient was settled by an earlier attempt that stopped before recording the end.
     const status = record.acceptedRecipients.length > 0 ? 'sent' : 'failed';
-    await store.finish(id, { status, events: [{ type: status, at: at(), detail: 'all recipients settled by earlier attempts' }] });
+    await messages.finish(id, {
+      status,
+      ...(status === 'failed' ? { failure: { kind: 'recipients_rejected', reason: 'every recipient was rejected' } } : {}),
+      events: [{ type: status, at: at(), detail: 'all recipients settled by earlier attempts' }],
+    });
     return { result: status };
   }
 
   const { send: remaining, suppressed, events: suppressedEvents } = await dropSuppressed(deps, pending, at());
   if (remaining.length === 0) {
     const status = record.acceptedRecipients.length > 0 ? 'sent' : 'suppressed';
-    await store.finish(id, {
+    await messages.finish(id, {
       status,
       rejected: suppressed,
-      ...(status === 'suppressed' ? { failureReason: 'every recipient is on the suppression list' } : {}),
+      ...(status === 'suppressed' ? { failure: { kind: 'suppressed', reason: 'every recipient is on the suppression list' } } : {}),
       events: suppressedEvents,
     });
     return { result: status };
@@ -123,10 +150,10 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
     if (!(error instanceof TransportError)) throw error;
     const failure = error.failure;
     if (failure.kind === 'permanent') {
-      await store.finish(id, {
+      await messages.finish(id, {
         status: 'failed',
         rejected: [...suppressed, ...remaining],
-        failureReason: describe(failure),
+        failure: { kind: 'permanent', reason: describe(failure) },
         relayResponse: failure.response,
         events: [...suppressedEvents, { type: 'failed', at: at(), recipients: remaining, response: failure.response }],
       });
@@ -134,15 +161,15 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
     }
     if (lastAttempt) {
       // Out of redeliveries: the status says so, and the queue message goes on to the DLQ.
-      await store.finish(id, {
+      await messages.finish(id, {
         status: 'failed',
         rejected: suppressed,
-        failureReason: `retries exhausted: ${describe(failure)}`,
+        failure: { kind: 'retries_exhausted', reason: `retries exhausted: ${describe(failure)}` },
         events: [...suppressedEvents, { type: 'failed', at: at(), response: failure.response, detail: `gave up after ${attempt.receiveCount} attempts` }],
       });
-      return { result: 'retry', reason: 'retries exhausted', failure };
+      return { result: 'exhausted', reason: 'retries exhausted', failure };
     }
-    await store.recordAttempt(id, {
+    await messages.recordAttempt(id, {
       rejected: suppressed,
       events: [
         ...suppressedEvents,
@@ -164,7 +191,7 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
 
   await recordRefusals(deps, queued, refused, when);
   if (temporary.length > 0 && !lastAttempt) {
-    await store.recordAttempt(id, {
+    await messages.recordAttempt(id, {
       accepted: result.accepted,
       rejected,
       events: [
@@ -196,7 +223,7 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
         ]
       : [];
   if (everAccepted) {
-    await store.finish(id, {
+    await messages.finish(id, {
       status: 'sent',
       accepted: result.accepted,
       rejected,
@@ -209,19 +236,19 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
   if (temporary.length > 0) {
     // Nobody got it and the relay only ever deferred: like any exhausted retry, the status
     // says so and the queue message goes on to the DLQ, from where a redrive can revive it.
-    await store.finish(id, {
+    await messages.finish(id, {
       status: 'failed',
       rejected,
-      failureReason: `retries exhausted: ${temporary[0]!.failure.response}`,
+      failure: { kind: 'retries_exhausted', reason: `retries exhausted: ${temporary[0]!.failure.response}` },
       relayResponse: result.response,
       events: [...rejectionEvents, ...gaveUp],
     });
-    return { result: 'retry', reason: 'retries exhausted', failure: temporary[0]!.failure };
+    return { result: 'exhausted', reason: 'retries exhausted', failure: temporary[0]!.failure };
   }
-  await store.finish(id, {
+  await messages.finish(id, {
     status: 'failed',
     rejected,
-    failureReason: 'every recipient was rejected',
+    failure: { kind: 'recipients_rejected', reason: 'every recipient was rejected' },
     relayResponse: result.response,
     events: [...rejectionEvents, { type: 'failed', at: when, response: permanent[0]?.failure.response ?? temporary[0]?.failure.response ?? result.response }],
   });

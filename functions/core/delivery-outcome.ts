@@ -2,11 +2,11 @@
  * Classifies what a transport reports into what the deliver worker does with it:
  * retry later (temporary, throttled) or give up now (permanent).
  */
-export type FailureKind = 'temporary' | 'permanent' | 'throttled';
+export type TransportFailureKind = 'temporary' | 'permanent' | 'throttled';
 
 /** Transport-neutral description of a failure, filled in by the SMTP and SES adapters. */
 export interface TransportFailure {
-  kind: FailureKind;
+  kind: TransportFailureKind;
   /** Reply text from the relay or the error message from SES. */
   response: string;
   /** SMTP reply code (421, 550, …) when there is one. */

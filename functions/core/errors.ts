@@ -63,8 +63,9 @@ export class PosthasteError extends Error {
   readonly status: number;
   readonly issues: FieldIssue[];
 
-  constructor(code: ErrorCode, detail?: string, issues: FieldIssue[] = []) {
-    super(detail ?? TITLE[code]);
+  /** `options.cause` keeps the underlying error (a store or queue failure) for the logs; it never reaches the caller. */
+  constructor(code: ErrorCode, detail?: string, issues: FieldIssue[] = [], options?: ErrorOptions) {
+    super(detail ?? TITLE[code], options);
     this.name = 'PosthasteError';
     this.code = code;
     this.status = STATUS[code];

@@ -3,7 +3,7 @@
  * suppresses the recipient; Transient and Undetermined bounces do not (a full mailbox or an
  * unreachable server may work tomorrow). An SMTP 5xx for a recipient is a Permanent bounce.
  */
-import type { FeedbackRecord, Suppression } from './ports.js';
+import type { FeedbackRecord, Suppression } from './records.js';
 
 /** Addresses are compared and stored in lower case, as the deliver worker settles them. */
 export const addressKey = (address: string): string => address.trim().toLowerCase();

@@ -2,7 +2,26 @@
  * What the service counts, as core sees it. Powertools Metrics (CloudWatch EMF) in Lambda;
  * nothing locally. Names are the CloudWatch metric names.
  */
-export type CountMetric = 'accepted' | 'sent' | 'failed' | 'bounced' | 'complained' | 'suppressed' | 'retries' | 'canceled' | 'scheduled';
+export type CountMetric =
+  | 'accepted'
+  | 'sent'
+  | 'failed'
+  | 'bounced'
+  | 'complained'
+  | 'suppressed'
+  | 'retries'
+  | 'canceled'
+  | 'scheduled'
+  | 'webhookDelivered'
+  | 'webhookAttemptFailed'
+  | 'webhookDeliveryFailed'
+  | 'webhookEndpointDisabled'
+  // Per sweep of the scheduler: due messages queued, and closed as failed.
+  | 'sweepQueued'
+  | 'sweepFailed'
+  // Per authorizer decision.
+  | 'apiKeyAccepted'
+  | 'apiKeyRefused';
 export type LatencyMetric = 'queueToSentLatency';
 
 export interface Metrics {

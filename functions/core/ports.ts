@@ -1,39 +1,31 @@
 /**
- * What the domain needs from the outside world. Adapters in functions/adapters implement
- * these; core never imports an adapter or an AWS SDK.
+ * Every port: what the domain needs from the outside world, grouped by outside system.
+ * Adapters in functions/adapters implement these (one adapter per system); core never
+ * imports an adapter or an SDK. Use cases ask for the narrowest view they need
+ * (`Pick<MessageStore, …>`), so a test fake implements only that. Logging and metrics, the
+ * two observability ports, are in log.ts and metrics.ts.
  */
 
 import type { TransportFailure } from './delivery-outcome.js';
 import type { BuiltMessage } from './mime.js';
-import type { EmailRequest } from './send-request.js';
-import type { MessageEvent, MessageStatus } from './status.js';
+import type { ApiKeyRecord, FailureKind, FeedbackRecord, MessageEvent, MessageRecord, StashedPayload, Suppression } from './records.js';
+import type { MessageStatus } from './status.js';
 
-export interface MessageRecord {
-  id: string;
-  status: MessageStatus;
-  createdAt: string;
-  updatedAt: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  tags: { name: string; value: string }[];
-  events: MessageEvent[];
-  /** Delivery attempts that reached the transport. */
-  attempts: number;
-  /** Recipients the relay has accepted so far: a retry never sends to them again. */
-  acceptedRecipients: string[];
-  /** Recipients refused for good (SMTP 5xx): never retried. */
-  rejectedRecipients: string[];
-  /** The relay's final reply, e.g. `250 2.0.0 Ok: queued as 4F1A`. */
-  relayResponse?: string;
-  /** The SES MessageId, or the relay's queue id when it gives one. */
-  providerMessageId?: string;
-  failureReason?: string;
-  /** When a scheduled message is due (ISO 8601, UTC). */
-  scheduledAt?: string;
+// ─── Paging (every table listing) ──────────────────────────────────────────────────────
+
+/** One page of a listing; `next` is the store's position after it, absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  next?: Record<string, string>;
 }
+
+export interface PageRequest {
+  limit: number;
+  /** The `next` of the previous page. */
+  after?: Record<string, string>;
+}
+
+// ─── Messages table (DynamoDB) ─────────────────────────────────────────────────────────
 
 export type ClaimResult =
   | { outcome: 'claimed'; record: MessageRecord }
@@ -43,14 +35,10 @@ export type ClaimResult =
   | { outcome: 'busy'; record: MessageRecord }
   | { outcome: 'missing' };
 
-export interface FinishUpdate {
-  status: MessageStatus;
-  events: MessageEvent[];
-  accepted?: string[];
-  rejected?: string[];
-  relayResponse?: string;
-  providerMessageId?: string;
-  failureReason?: string;
+/** Why a message ends failed or suppressed: stored as `failureKind` and `failureReason`. */
+export interface Failure {
+  kind: FailureKind;
+  reason: string;
 }
 
 export interface AttemptUpdate {
@@ -59,10 +47,59 @@ export interface AttemptUpdate {
   rejected?: string[];
 }
 
+export interface FinishUpdate extends AttemptUpdate {
+  status: MessageStatus;
+  relayResponse?: string;
+  providerMessageId?: string;
+  failure?: Failure;
+}
+
+/** A notification's effect on a message record. */
+export interface NotificationUpdate {
+  /** Identifies the notification: applied twice, its events are appended once. */
+  key: string;
+  /** Where the status moves (forward only). */
+  status?: MessageStatus;
+  failure?: Failure;
+  events: MessageEvent[];
+}
+
+export interface DueMessage {
+  id: string;
+  dueAt: string;
+}
+
+export interface TakenMessage {
+  id: string;
+  /** When the message is due (its scheduledAt). */
+  scheduledAt: string;
+  payload: StashedPayload;
+  /** How many sweeps have taken it, this one included: a message the queue keeps refusing is given up. */
+  handOffs: number;
+}
+
+export type CancelResult =
+  | { outcome: 'canceled'; record: MessageRecord }
+  /** Canceled earlier: a repeated DELETE answers the same. */
+  | { outcome: 'already_canceled'; record: MessageRecord }
+  /** Already handed to delivery (or finished). */
+  | { outcome: 'too_late'; record: MessageRecord }
+  | { outcome: 'missing' };
+
+/**
+ * The messages table: one record per message, and every move of its lifecycle. Status
+ * moves are conditional writes, so concurrent workers, sweeps, cancels and notifications
+ * each see one winner.
+ */
 export interface MessageStore {
+  // Accepting
   /** Writes a new record; fails if the id exists. */
   create(record: MessageRecord): Promise<void>;
+  /** Writes a new `scheduled` record holding its payload; fails if the id exists. */
+  createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void>;
   get(id: string): Promise<MessageRecord | undefined>;
+
+  // Delivering
   /**
    * Takes the delivery lease of a queued message until `leaseUntil`: at most one worker
    * talks to the relay about a message at a time, and a crashed worker's lease runs out.
@@ -70,22 +107,156 @@ export interface MessageStore {
   claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult>;
   /** Records a partial or failed attempt and gives the lease back. */
   recordAttempt(id: string, update: AttemptUpdate): Promise<void>;
-  /** Moves the status forward (never back) and releases the lease. Returns false if the status was already past it. */
+  /**
+   * Moves the status forward (never back) and releases the lease. Returns false if the
+   * status was already past it; the history, recipients and provider id are kept anyway.
+   */
   finish(id: string, update: FinishUpdate): Promise<boolean>;
+
+  // Scheduling
+  /** Messages waiting in the schedule whose turn comes at or before `horizon`. */
+  due(horizon: Date, limit: number): Promise<DueMessage[]>;
+  /**
+   * Takes a due message for enqueueing: scheduled → queued, on the condition that nobody
+   * else took or canceled it since `due()` read it. Until `enqueued()` the message stays
+   * in the schedule with `retryAt` as its turn, so a sweep that dies before enqueueing is
+   * taken over after `retryAt`. Undefined when another sweep or a cancel won.
+   */
+  take(message: DueMessage, at: Date, retryAt: Date): Promise<TakenMessage | undefined>;
+  /**
+   * The message leaves the schedule and drops its payload: the queue has it (`event` is its
+   * `queued` history line), or it was closed as failed.
+   */
+  enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void>;
+
+  // The webhook outbox
+  /** Messages with history lines not yet handed to the webhook queue, marked before `before`. */
+  pendingEmission(before: Date, limit: number): Promise<string[]>;
+  /** The first `count` history lines are on the webhook queue; the mark goes once nothing is left. */
+  markEmitted(id: string, count: number): Promise<void>;
+
+  // Backward moves
+  /** Cancels a message no worker has claimed yet (scheduled, or queued with no attempt). */
+  cancel(id: string, at: Date): Promise<CancelResult>;
+  /**
+   * Puts a message whose retries ran out (`failed`, failureKind `retries_exhausted`) back
+   * to `queued`, so its redriven queue message is delivered. False for any other record.
+   */
+  requeueExhausted(id: string, at: Date): Promise<boolean>;
+
+  // Feedback (SES notifications)
+  /** Our id for an SES MessageId (an eventually consistent index: a fresh send may be missing). */
+  idByProviderMessageId(providerMessageId: string): Promise<string | undefined>;
+  exists(id: string): Promise<boolean>;
+  applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'>;
 }
 
-/** What travels through the queue: our id and the validated request. */
-export interface QueuedEmail {
-  v: 1;
+/** What each use case reads and writes of the messages table. */
+export type AcceptMessages = Pick<MessageStore, 'create' | 'createScheduled' | 'finish'>;
+export type DeliveryMessages = Pick<MessageStore, 'claim' | 'recordAttempt' | 'finish' | 'requeueExhausted'>;
+export type ScheduleMessages = Pick<MessageStore, 'due' | 'take' | 'enqueued' | 'finish'>;
+export type FeedbackMessages = Pick<MessageStore, 'idByProviderMessageId' | 'exists' | 'applyNotification'>;
+
+// ─── Feedback table (DynamoDB) ─────────────────────────────────────────────────────────
+
+export interface FeedbackStore {
+  /** Writes the record unless it exists; false when it did (a redelivered notification). */
+  record(item: FeedbackRecord): Promise<boolean>;
+  has(recipient: string, feedbackKey: string): Promise<boolean>;
+  /** A recipient's records, newest first. */
+  listByRecipient(recipient: string, page: PageRequest): Promise<Page<FeedbackRecord>>;
+}
+
+// ─── Suppressions table (DynamoDB) ─────────────────────────────────────────────────────
+
+export interface SuppressionStore {
+  /** Adds the entry unless the address is already suppressed; false when it was. */
+  add(entry: Suppression): Promise<boolean>;
+  get(address: string): Promise<Suppression | undefined>;
+  /** False when the address was not suppressed. */
+  remove(address: string): Promise<boolean>;
+  list(page: PageRequest): Promise<Page<Suppression>>;
+  /** The subset of `addresses` (lower case) that is suppressed. */
+  suppressedAmong(addresses: string[]): Promise<Set<string>>;
+}
+
+// ─── API keys table (DynamoDB) and usage plans (API Gateway) ───────────────────────────
+
+export interface ApiKeyStore {
+  get(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Fails if the key id exists. */
+  create(record: ApiKeyRecord): Promise<void>;
+  list(): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked; false when no such key exists. */
+  revoke(keyId: string, at: string): Promise<boolean>;
+}
+
+/** The API Gateway usage plan that throttles each key separately (absent locally). */
+export interface UsagePlanRegistry {
+  register(keyId: string, name: string): Promise<{ usageKey: string; usageKeyId: string }>;
+  disable(usageKeyId: string): Promise<void>;
+}
+
+// ─── Idempotency table (DynamoDB, through Powertools) ──────────────────────────────────
+
+/** Runs `work` once per (key, fingerprint) within the key's lifetime; replays its result after. */
+export interface IdempotencyGuard {
+  /** Lets in-progress records expire with the invocation (a crashed request frees its key). */
+  useInvocation?(context: { getRemainingTimeInMillis(): number }): void;
+  run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T>;
+}
+
+// ─── Send queue and its dead-letter queue (SQS) ────────────────────────────────────────
+
+/**
+ * One queue message: a body the claim check wrote (claim-check.ts), the message id it
+ * belongs to, and an optional delay (0-900 s). The queue only carries strings.
+ */
+export interface QueueMessage {
   id: string;
-  request: EmailRequest;
-  /** A scheduled message's due time: queue-to-sent latency is measured from it, not from the enqueue. */
-  dueAt?: string;
+  body: string;
+  delaySeconds?: number;
+}
+
+/** A message the queue still refused after its retries; `error` is the underlying one, for the logs. */
+export interface EnqueueFailure {
+  id: string;
+  reason: string;
+  error?: unknown;
 }
 
 export interface EmailQueue {
-  enqueue(message: QueuedEmail): Promise<void>;
+  enqueue(message: QueueMessage): Promise<void>;
+  /** Enqueues in as few calls as the queue allows, retrying what a call refused; returns what is still refused. */
+  enqueueBatch(messages: QueueMessage[]): Promise<{ failed: EnqueueFailure[] }>;
+  /** Backoff: a received message becomes visible again after `seconds` instead of the queue default. */
+  delayRetry(receiptHandle: string, seconds: number): Promise<void>;
 }
+
+export interface DeadLetter {
+  body: string;
+  receiptHandle: string;
+}
+
+export interface DeadLetterQueue {
+  /** Messages waiting in the DLQ (SQS gives an estimate). */
+  approximateCount(): Promise<number>;
+  receive(max: number): Promise<DeadLetter[]>;
+  /** Sends them back to the send queue, then deletes them from the DLQ. Returns how many made it. */
+  moveBack(letters: DeadLetter[]): Promise<number>;
+}
+
+// ─── Payload store (S3) ────────────────────────────────────────────────────────────────
+
+/** Bodies too large for the queue or a table item (S3 in AWS, fauxqs's S3 locally). */
+export interface PayloadStore {
+  put(key: string, body: string): Promise<void>;
+  /** Undefined when the object is gone (already delivered and removed, or expired). */
+  get(key: string): Promise<string | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+// ─── Transport (SES or an SMTP relay) ──────────────────────────────────────────────────
 
 export interface TransportResult {
   accepted: string[];
@@ -106,110 +277,7 @@ export interface Transport {
   send(message: OutgoingMessage): Promise<TransportResult>;
 }
 
-/** One page of a listing; `next` is the store's position after it, absent on the last page. */
-export interface Page<T> {
-  items: T[];
-  next?: Record<string, string>;
-}
-
-export interface PageRequest {
-  limit: number;
-  /** The `next` of the previous page. */
-  after?: Record<string, string>;
-}
-
-/**
- * One bounce or complaint for one recipient, as operators read it in the feedback table.
- * `feedbackKey` sorts by time (newest first when read backwards) and is unique per report.
- */
-export interface FeedbackRecord {
-  recipient: string;
-  feedbackKey: string;
-  type: 'bounce' | 'complaint';
-  /** When the receiving side reported it. */
-  timestamp: string;
-  /** SES's feedback id, or `smtp:<message id>` for a refusal our own relay reported. */
-  feedbackId: string;
-  /** Who reported it: an SES notification, or the SMTP relay refusing the recipient. */
-  origin: 'ses' | 'smtp';
-  recordedAt: string;
-  /** Our message id, when the report could be matched to a message. */
-  messageId?: string;
-  sesMessageId?: string;
-  /** When the message was sent, from the notification's mail object. */
-  sentAt?: string;
-  from?: string;
-  subject?: string;
-  bounceType?: string;
-  bounceSubType?: string;
-  diagnosticCode?: string;
-  status?: string;
-  action?: string;
-  reportingMTA?: string;
-  remoteMtaIp?: string;
-  complaintFeedbackType?: string;
-  complaintSubType?: string;
-  userAgent?: string;
-  arrivalDate?: string;
-}
-
-export interface FeedbackStore {
-  /** Writes the record unless it exists; false when it did (a redelivered notification). */
-  record(item: FeedbackRecord): Promise<boolean>;
-  has(recipient: string, feedbackKey: string): Promise<boolean>;
-  /** A recipient's records, newest first. */
-  listByRecipient(recipient: string, page: PageRequest): Promise<Page<FeedbackRecord>>;
-}
-
-/** An address Posthaste no longer sends to, and why. */
-export interface Suppression {
-  address: string;
-  reason: 'bounce' | 'complaint';
-  origin: 'ses' | 'smtp';
-  createdAt: string;
-  messageId?: string;
-  sesMessageId?: string;
-  feedbackId?: string;
-  bounceType?: string;
-  bounceSubType?: string;
-  diagnosticCode?: string;
-}
-
-export interface SuppressionStore {
-  /** Adds the entry unless the address is already suppressed; false when it was. */
-  add(entry: Suppression): Promise<boolean>;
-  get(address: string): Promise<Suppression | undefined>;
-  /** False when the address was not suppressed. */
-  remove(address: string): Promise<boolean>;
-  list(page: PageRequest): Promise<Page<Suppression>>;
-  /** The subset of `addresses` (lower case) that is suppressed. */
-  suppressedAmong(addresses: string[]): Promise<Set<string>>;
-}
-
-/** A notification's effect on a message record. */
-export interface NotificationUpdate {
-  /** Identifies the notification: applied twice, its events are appended once. */
-  key: string;
-  /** Where the status moves (forward only). */
-  status?: MessageStatus;
-  failureReason?: string;
-  events: MessageEvent[];
-}
-
-/** What the events function needs from the messages table. */
-export interface MessageFeedbackStore {
-  /** Our id for an SES MessageId (an eventually consistent index: a fresh send may be missing). */
-  idByProviderMessageId(providerMessageId: string): Promise<string | undefined>;
-  exists(id: string): Promise<boolean>;
-  applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'>;
-}
-
-/** Runs `work` once per (key, fingerprint) within the key's lifetime; replays its result after. */
-export interface IdempotencyGuard {
-  /** Lets in-progress records expire with the invocation (a crashed request frees its key). */
-  useInvocation?(context: { getRemainingTimeInMillis(): number }): void;
-  run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T>;
-}
+// ─── Clock ─────────────────────────────────────────────────────────────────────────────
 
 export interface Clock {
   now(): Date;

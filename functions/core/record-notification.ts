@@ -6,11 +6,12 @@
 import { feedbackKey, isNotSpamReport, suppresses, suppressionFor } from './feedback.js';
 import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
-import type { Clock, FeedbackRecord, FeedbackStore, MessageFeedbackStore, NotificationUpdate, SuppressionStore } from './ports.js';
+import type { Clock, FeedbackMessages, FeedbackStore, NotificationUpdate, SuppressionStore } from './ports.js';
+import type { FeedbackRecord } from './records.js';
 import { parseSesNotification, type SesNotification } from './ses-notification.js';
 
 export interface NotificationDeps {
-  messages: MessageFeedbackStore;
+  messages: FeedbackMessages;
   feedback: FeedbackStore;
   suppressions: SuppressionStore;
   clock: Clock;
@@ -81,7 +82,7 @@ function messageUpdate(n: SesNotification, at: string): NotificationUpdate {
       return {
         key: `reject:${id}`,
         status: 'failed',
-        failureReason: `SES rejected the message: ${body.reason}`,
+        failure: { kind: 'permanent', reason: `SES rejected the message: ${body.reason}` },
         events: [{ type: 'rejected', at, detail: body.reason }],
       };
   }

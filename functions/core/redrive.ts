@@ -1,19 +1,5 @@
 import { idOf } from './claim-check.js';
-import type { Clock } from './ports.js';
-import type { MessageControl } from './schedule-ports.js';
-
-export interface DeadLetter {
-  body: string;
-  receiptHandle: string;
-}
-
-export interface DeadLetterQueue {
-  /** Messages waiting in the DLQ (SQS gives an estimate). */
-  approximateCount(): Promise<number>;
-  receive(max: number): Promise<DeadLetter[]>;
-  /** Sends them back to the send queue, then deletes them from the DLQ. Returns how many made it. */
-  moveBack(letters: DeadLetter[]): Promise<number>;
-}
+import type { Clock, DeadLetterQueue, MessageStore } from './ports.js';
 
 export interface RedriveReport {
   /** Queue messages moved back to the send queue. */
@@ -30,7 +16,7 @@ export interface RedriveReport {
  * worker would see a finished message and drop the redriven copy.
  */
 export async function redriveDeadLetters(
-  deps: { dlq: DeadLetterQueue; control: MessageControl; clock: Clock },
+  deps: { dlq: DeadLetterQueue; messages: Pick<MessageStore, 'requeueExhausted'>; clock: Clock },
   options: { limit?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<RedriveReport> {
   const report: RedriveReport = { moved: 0, requeued: 0, failed: 0 };
@@ -43,7 +29,7 @@ export async function redriveDeadLetters(
     if (letters.length === 0) break;
     for (const letter of letters) {
       const id = idOf(letter.body);
-      if (id !== undefined && (await deps.control.requeueExhausted(id, deps.clock.now()))) report.requeued++;
+      if (id !== undefined && (await deps.messages.requeueExhausted(id, deps.clock.now()))) report.requeued++;
     }
     const moved = await deps.dlq.moveBack(letters);
     report.moved += moved;

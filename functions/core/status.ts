@@ -21,37 +21,3 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
 
 /** States that need nothing more from the deliver worker. */
 export const DONE_DELIVERING: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed', 'canceled']);
-
-export const canMove = (from: MessageStatus, to: MessageStatus): boolean => STATUS_RANK[to] > STATUS_RANK[from];
-
-export type EventType =
-  | 'scheduled'
-  | 'queued'
-  | 'canceled'
-  | 'requeued'
-  | 'sent'
-  | 'retry'
-  | 'failed'
-  | 'suppressed'
-  | 'recipient_rejected'
-  | 'delivered'
-  | 'bounced'
-  | 'complained'
-  | 'delayed'
-  | 'rejected'
-  | 'opened'
-  | 'clicked';
-
-/** One line of a message's history, as `GET /v1/emails/{id}` shows it. */
-export interface MessageEvent {
-  type: EventType;
-  at: string;
-  recipients?: string[];
-  /** The relay's or SES's own words (an SMTP reply line, a diagnostic code). */
-  response?: string;
-  detail?: string;
-  /** Clicks: the link the reader followed. */
-  link?: string;
-  /** Opens and clicks: the reader's user agent, as SES reports it. */
-  userAgent?: string;
-}

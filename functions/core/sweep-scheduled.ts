@@ -1,13 +1,24 @@
-import type { Log } from './log.js';
-import type { Clock, MessageStore } from './ports.js';
+import { enqueueAll, type Outgoing } from './claim-check.js';
+import { describeError, type Log } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { Clock, EmailQueue, PayloadStore, ScheduleMessages } from './ports.js';
+import type { StashedPayload } from './records.js';
 import { delaySecondsUntil, MAX_DELAY_SECONDS } from './schedule.js';
-import type { EmailBatchQueue, PayloadStash, QueueEntry, ScheduleStore, StashedPayload } from './schedule-ports.js';
+import { discardRequest, restoreRequest } from './scheduled-payload.js';
+
+/**
+ * Sweeps that may each fail to hand a due message to the queue before it is closed as
+ * failed: a refusal that lasts this long (about five minutes in AWS) is not a passing
+ * outage, and a message must end in one terminal status rather than loop forever.
+ */
+export const MAX_HAND_OFFS = 5;
 
 export interface SweepDeps {
-  schedule: ScheduleStore;
-  payloads: PayloadStash;
-  queue: EmailBatchQueue;
-  store: Pick<MessageStore, 'finish'>;
+  messages: ScheduleMessages;
+  metrics?: Metrics;
+  queue: Pick<EmailQueue, 'enqueueBatch'>;
+  /** Where large scheduled requests wait, and large queue bodies go (claim check); absent locally without a bucket. */
+  payloads?: PayloadStore;
   clock: Clock;
   log: Log;
   /**
@@ -29,7 +40,7 @@ export interface SweepReport {
   lost: number;
   /** Could not be queued now; retried after retrySeconds. */
   deferred: number;
-  /** Closed as failed: their stored request could not be read back. */
+  /** Closed as failed: their stored request could not be read back, or the queue refused them MAX_HAND_OFFS times. */
   failed: number;
 }
 
@@ -50,55 +61,77 @@ export async function sweepScheduled(deps: SweepDeps): Promise<SweepReport> {
     const horizon = new Date(now.getTime() + lookahead);
     // Past the horizon, so a taken message is not seen again by this sweep or the next.
     const retryAt = new Date(horizon.getTime() + deps.retrySeconds * 1000);
-    const due = await deps.schedule.due(horizon, PAGE);
+    const due = await deps.messages.due(horizon, PAGE);
     if (due.length === 0) break;
 
-    const entries: QueueEntry[] = [];
+    const entries: Outgoing[] = [];
     const stashedById = new Map<string, StashedPayload>();
+    const handOffsById = new Map<string, number>();
     await Promise.all(
       due.map(async (message) => {
-        const taken = await deps.schedule.take(message, now, retryAt);
+        const taken = await deps.messages.take(message, now, retryAt);
         if (!taken) {
           report.lost++;
           return;
         }
         try {
-          const request = await deps.payloads.restore(taken.payload);
+          const request = await restoreRequest(deps.payloads, taken.payload);
           stashedById.set(taken.id, taken.payload);
+          handOffsById.set(taken.id, taken.handOffs);
           const dueAt = new Date(taken.scheduledAt);
           entries.push({ message: { v: 1, id: taken.id, request, dueAt: taken.scheduledAt }, delaySeconds: delaySecondsUntil(dueAt, now) });
         } catch (error) {
           report.failed++;
-          deps.log('error', 'scheduled message has no readable request; closed as failed', { messageId: taken.id, error: String(error) });
-          await deps.store.finish(taken.id, {
+          deps.log('error', 'scheduled message has no readable request; closed as failed', { messageId: taken.id, error: describeError(error) });
+          await deps.messages.finish(taken.id, {
             status: 'failed',
-            failureReason: 'scheduled request unreadable',
+            failure: { kind: 'unreadable', reason: 'scheduled request unreadable' },
             events: [{ type: 'failed', at: now.toISOString(), detail: 'the stored request could not be read back at its due time' }],
           });
-          await deps.schedule.enqueued(taken.id, retryAt);
+          await deps.messages.enqueued(taken.id, retryAt);
+          deps.metrics?.count('failed');
         }
       }),
     );
 
-    const { failed } = entries.length > 0 ? await deps.queue.enqueueBatch(entries) : { failed: [] };
+    const failed = entries.length > 0 ? await enqueueAll(deps.queue, deps.payloads, entries) : [];
     const refused = new Set(failed.map((f) => f.id));
-    for (const f of failed) deps.log('warn', 'could not queue a due message; the next sweep retries it', { messageId: f.id, reason: f.reason });
+    let givenUp = 0;
+    for (const f of failed) {
+      const handOffs = handOffsById.get(f.id) ?? 1;
+      const error = f.error !== undefined ? { error: describeError(f.error) } : {};
+      if (handOffs < MAX_HAND_OFFS) {
+        deps.log('warn', 'could not queue a due message; the next sweep retries it', { messageId: f.id, reason: f.reason, handOffs, ...error });
+        continue;
+      }
+      givenUp++;
+      deps.log('error', 'the queue refused a due message at every sweep; closed as failed', { messageId: f.id, reason: f.reason, handOffs, ...error });
+      const reason = `the queue refused it at ${handOffs} sweeps: ${f.reason}`;
+      await deps.messages.finish(f.id, {
+        status: 'failed',
+        failure: { kind: 'enqueue_failed', reason },
+        events: [{ type: 'failed', at: now.toISOString(), detail: reason }],
+      });
+      await deps.messages.enqueued(f.id, retryAt);
+      deps.metrics?.count('failed');
+    }
     await Promise.all(
       entries
         .filter((e) => !refused.has(e.message.id))
         .map(async (e) => {
-          await deps.schedule.enqueued(e.message.id, retryAt);
+          await deps.messages.enqueued(e.message.id, retryAt, { type: 'queued', at: now.toISOString(), detail: 'due: handed to the queue' });
           // The queue message carries the request now; a stored copy is no longer needed (lifecycle expiry backs this up).
           const stashed = stashedById.get(e.message.id);
           if (stashed)
-            await deps.payloads
-              .discard?.(stashed)
-              .catch((error) => deps.log('warn', 'could not remove a stored scheduled request', { messageId: e.message.id, error: String(error) }));
+            await discardRequest(deps.payloads, stashed).catch((error) =>
+              deps.log('warn', 'could not remove a stored scheduled request', { messageId: e.message.id, error: describeError(error) }),
+            );
           deps.log('info', 'scheduled message queued', { messageId: e.message.id, dueAt: e.message.dueAt, delaySeconds: e.delaySeconds });
         }),
     );
     report.enqueued += entries.length - refused.size;
-    report.deferred += refused.size;
+    report.deferred += refused.size - givenUp;
+    report.failed += givenUp;
     if (due.length < PAGE) break;
     if (deps.budgetMs !== undefined && deps.clock.now().getTime() - started > deps.budgetMs) break;
   }

@@ -9,7 +9,7 @@
  * deduplicate.
  */
 import { createHash } from 'node:crypto';
-import type { MessageEvent } from './status.js';
+import type { MessageEvent } from './records.js';
 
 export const WEBHOOK_EVENT_TYPES = [
   'email.sent',

@@ -71,6 +71,8 @@ export class PosthasteTables extends Construct {
       feedback: build('feedback'),
       suppressions: build('suppressions'),
       apiKeys: build('apiKeys'),
+      webhooks: build('webhooks'),
+      webhookDeliveries: build('webhookDeliveries'),
     };
   }
 }

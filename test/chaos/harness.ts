@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { idOf } from '../../functions/core/claim-check.js';
 import { silentLog } from '../../functions/core/log.js';
-import type { MessageRecord } from '../../functions/core/ports.js';
+import type { MessageRecord } from '../../functions/core/records.js';
 import { DONE_DELIVERING } from '../../functions/core/status.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { posthasteIdOf, type SinkFaults } from '../../local/smtp-sink.js';
@@ -184,8 +184,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
       records = await scanMessages(pipeline);
       dlq = dlqIds(pipeline);
     }
-    // Let in-flight DLQ moves finish: a message marked failed on its last receive is moved when it next becomes visible.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Let in-flight DLQ moves finish: a message marked failed on its last receive is moved when it
+    // next becomes visible. Once the send queue holds none of the accepted messages (it counts
+    // ready, delayed and in-flight ones), nothing more can reach the relay or the DLQ.
+    const stillQueued = () => {
+      const queued = new Set(pipeline.queueBodies('send').map(idOf));
+      return accepted.some((id) => queued.has(id));
+    };
+    while (stillQueued() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     records = await scanMessages(pipeline);
     dlq = dlqIds(pipeline);
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { type AwsSettings, dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { type AwsSettings, dynamoClient } from '../../functions/compose/clients.js';
 import { ensureTables, LOCAL_TABLES } from '../../local/tables.js';
 
 export interface LocalDynamo {

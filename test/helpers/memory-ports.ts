@@ -1,61 +1,243 @@
 import type {
   AttemptUpdate,
+  CancelResult,
   ClaimResult,
+  DueMessage,
   EmailQueue,
+  EnqueueFailure,
   FinishUpdate,
   IdempotencyGuard,
-  MessageRecord,
   MessageStore,
-  QueuedEmail,
+  NotificationUpdate,
+  QueueMessage,
+  TakenMessage,
 } from '../../functions/core/ports.js';
+import type { MessageEvent, MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../../functions/core/status.js';
+import { webhookTypeOf } from '../../functions/core/webhook-events.js';
 
-/** In-memory ports for unit tests and fuzzing of pure logic; integration tests use the stand-ins. */
+/** A stored message with the table's bookkeeping beside it (what DynamoDbMessageStore keeps in extra attributes). */
+interface Stored {
+  record: MessageRecord;
+  leaseUntil?: number;
+  /** In the schedule index while set. */
+  dueAt?: string;
+  handOffs?: number;
+  /** The webhook outbox mark: set by the write that appended a webhook-worthy line. */
+  emitPendingSince?: string;
+  payload?: StashedPayload;
+  notificationKeys: Set<string>;
+}
+
+const copy = (record: MessageRecord): MessageRecord => {
+  const out = structuredClone(record);
+  out.acceptedRecipients = [...new Set(out.acceptedRecipients)];
+  out.rejectedRecipients = [...new Set(out.rejectedRecipients)];
+  return out;
+};
+
+const lower = (list: string[] | undefined) => (list ?? []).map((r) => r.toLowerCase());
+
+/**
+ * The messages table in memory, for unit tests and benchmarks of pure logic. It passes the
+ * same contract suite as DynamoDbMessageStore (test/integration/message-store-contract.test.ts).
+ */
 export class MemoryMessageStore implements MessageStore {
-  readonly records = new Map<string, MessageRecord & { leaseUntil?: number }>();
+  private readonly items = new Map<string, Stored>();
 
   async create(record: MessageRecord): Promise<void> {
-    if (this.records.has(record.id)) throw new Error('exists');
-    this.records.set(record.id, structuredClone(record));
+    if (this.items.has(record.id)) throw new Error(`message ${record.id} exists`);
+    this.items.set(record.id, { record: structuredClone(record), notificationKeys: new Set() });
   }
-  async get(id: string) {
-    const r = this.records.get(id);
-    return r ? structuredClone(r) : undefined;
+
+  async createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void> {
+    await this.create(record);
+    Object.assign(this.items.get(record.id)!, { dueAt: record.scheduledAt, payload: structuredClone(payload) });
   }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const stored = this.items.get(id);
+    return stored ? copy(stored.record) : undefined;
+  }
+
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
-    const r = this.records.get(id);
-    if (!r) return { outcome: 'missing' };
-    if (r.status === 'queued' && (r.leaseUntil === undefined || r.leaseUntil < now.getTime())) {
-      r.leaseUntil = leaseUntil.getTime();
+    const stored = this.items.get(id);
+    if (!stored) return { outcome: 'missing' };
+    const r = stored.record;
+    if (r.status === 'queued' && (stored.leaseUntil === undefined || stored.leaseUntil < now.getTime())) {
+      stored.leaseUntil = leaseUntil.getTime();
       r.attempts++;
-      return { outcome: 'claimed', record: structuredClone(r) };
+      return { outcome: 'claimed', record: copy(r) };
     }
-    return DONE_DELIVERING.has(r.status) ? { outcome: 'done', record: structuredClone(r) } : { outcome: 'busy', record: structuredClone(r) };
+    return DONE_DELIVERING.has(r.status) ? { outcome: 'done', record: copy(r) } : { outcome: 'busy', record: copy(r) };
   }
+
   async recordAttempt(id: string, update: AttemptUpdate): Promise<void> {
-    const r = this.records.get(id)!;
-    r.events.push(...update.events);
-    r.acceptedRecipients.push(...(update.accepted ?? []));
-    r.rejectedRecipients.push(...(update.rejected ?? []));
-    delete r.leaseUntil;
+    const stored = this.items.get(id);
+    if (!stored) throw new Error(`no message ${id}`);
+    this.append(stored, update);
   }
+
   async finish(id: string, update: FinishUpdate): Promise<boolean> {
-    const r = this.records.get(id)!;
-    if (STATUS_RANK[r.status] >= STATUS_RANK[update.status]) {
-      r.events.push(...update.events);
-      return false;
-    }
-    await this.recordAttempt(id, update);
+    const stored = this.items.get(id);
+    if (!stored) return false;
+    this.append(stored, update);
+    const r = stored.record;
+    for (const key of ['relayResponse', 'providerMessageId'] as const) if (update[key] !== undefined) r[key] = update[key];
+    // Like the table: history, recipients and provider id are kept even when the status is already past this one.
+    if (STATUS_RANK[r.status] >= STATUS_RANK[update.status]) return false;
     r.status = update.status;
-    for (const key of ['relayResponse', 'providerMessageId', 'failureReason'] as const) if (update[key] !== undefined) r[key] = update[key];
+    if (update.failure) Object.assign(r, { failureReason: update.failure.reason, failureKind: update.failure.kind });
     return true;
+  }
+
+  async due(horizon: Date, limit: number): Promise<DueMessage[]> {
+    return [...this.items.values()]
+      .filter((s) => s.dueAt !== undefined && s.dueAt <= horizon.toISOString())
+      .map((s) => ({ id: s.record.id, dueAt: s.dueAt! }))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+      .slice(0, limit);
+  }
+
+  async take(message: DueMessage, at: Date, retryAt: Date): Promise<TakenMessage | undefined> {
+    const stored = this.items.get(message.id);
+    if (!stored || stored.dueAt !== message.dueAt) return undefined;
+    const r = stored.record;
+    if (!(r.status === 'scheduled' || (r.status === 'queued' && r.attempts === 0))) {
+      // A worker has it already: the schedule entry is stale.
+      this.leaveSchedule(stored);
+      return undefined;
+    }
+    const when = at.toISOString();
+    r.status = 'queued';
+    r.updatedAt = when;
+    stored.handOffs = (stored.handOffs ?? 0) + 1;
+    stored.dueAt = retryAt.toISOString();
+    return { id: r.id, scheduledAt: r.scheduledAt!, payload: structuredClone(stored.payload!), handOffs: stored.handOffs };
+  }
+
+  async enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void> {
+    const stored = this.items.get(id);
+    if (stored?.dueAt !== retryAt.toISOString()) return;
+    if (event) stored.record.events.push(structuredClone(event));
+    this.leaveSchedule(stored);
+  }
+
+  async cancel(id: string, at: Date): Promise<CancelResult> {
+    const stored = this.items.get(id);
+    if (!stored) return { outcome: 'missing' };
+    const r = stored.record;
+    if (r.attempts === 0 && (r.status === 'scheduled' || r.status === 'queued')) {
+      const when = at.toISOString();
+      r.status = 'canceled';
+      r.updatedAt = when;
+      r.events.push({ type: 'canceled', at: when });
+      this.markPending(stored, r.events.slice(-1));
+      this.leaveSchedule(stored);
+      delete stored.leaseUntil;
+      return { outcome: 'canceled', record: copy(r) };
+    }
+    return r.status === 'canceled' ? { outcome: 'already_canceled', record: copy(r) } : { outcome: 'too_late', record: copy(r) };
+  }
+
+  async requeueExhausted(id: string, at: Date): Promise<boolean> {
+    const stored = this.items.get(id);
+    const r = stored?.record;
+    if (!stored || r?.status !== 'failed' || r.failureKind !== 'retries_exhausted') return false;
+    const when = at.toISOString();
+    r.status = 'queued';
+    r.updatedAt = when;
+    r.events.push({ type: 'requeued', at: when, detail: 'redriven from the dead-letter queue' });
+    delete r.failureReason;
+    delete r.failureKind;
+    delete stored.leaseUntil;
+    return true;
+  }
+
+  async idByProviderMessageId(providerMessageId: string): Promise<string | undefined> {
+    return [...this.items.values()].find((s) => s.record.providerMessageId === providerMessageId)?.record.id;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.items.has(id);
+  }
+
+  async applyNotification(id: string, update: NotificationUpdate): Promise<'applied' | 'duplicate' | 'missing'> {
+    const stored = this.items.get(id);
+    if (!stored) return 'missing';
+    const r = stored.record;
+    const duplicate = stored.notificationKeys.has(update.key);
+    if (!duplicate) {
+      stored.notificationKeys.add(update.key);
+      r.events.push(...structuredClone(update.events));
+      r.updatedAt = new Date().toISOString();
+      this.markPending(stored, update.events);
+    }
+    if (update.status && STATUS_RANK[r.status] < STATUS_RANK[update.status]) {
+      r.status = update.status;
+      if (update.failure) Object.assign(r, { failureReason: update.failure.reason, failureKind: update.failure.kind });
+    }
+    return duplicate ? 'duplicate' : 'applied';
+  }
+
+  async pendingEmission(before: Date, limit: number): Promise<string[]> {
+    return [...this.items.values()]
+      .filter((s) => s.emitPendingSince !== undefined && s.emitPendingSince < before.toISOString())
+      .map((s) => s.record.id)
+      .slice(0, limit);
+  }
+
+  async markEmitted(id: string, count: number): Promise<void> {
+    const stored = this.items.get(id);
+    if (!stored) return;
+    const r = stored.record;
+    if (r.eventsEmitted !== undefined && r.eventsEmitted > count) return;
+    r.eventsEmitted = count;
+    if (r.events.length === count) delete stored.emitPendingSince;
+  }
+
+  private markPending(stored: Stored, events: readonly MessageEvent[]): void {
+    if (events.some((e) => webhookTypeOf(e) !== undefined)) stored.emitPendingSince ??= new Date().toISOString();
+  }
+
+  private append(stored: Stored, update: AttemptUpdate): void {
+    const r = stored.record;
+    this.markPending(stored, update.events);
+    r.events.push(...structuredClone(update.events));
+    r.acceptedRecipients.push(...lower(update.accepted));
+    r.rejectedRecipients.push(...lower(update.rejected));
+    r.updatedAt = new Date().toISOString();
+    delete stored.leaseUntil;
+  }
+
+  private leaveSchedule(stored: Stored): void {
+    delete stored.dueAt;
+    delete stored.payload;
   }
 }
 
+/** The send queue in memory: it keeps the bodies it is given, as SQS does. */
 export class MemoryQueue implements EmailQueue {
-  readonly messages: QueuedEmail[] = [];
-  async enqueue(message: QueuedEmail): Promise<void> {
-    this.messages.push(structuredClone(message));
+  readonly sent: QueueMessage[] = [];
+  /** Ids `enqueue` and `enqueueBatch` refuse. */
+  refuse = new Set<string>();
+
+  async enqueue(message: QueueMessage): Promise<void> {
+    if (this.refuse.has(message.id)) throw new Error(`queue refused ${message.id}`);
+    this.sent.push({ ...message });
+  }
+
+  async enqueueBatch(messages: QueueMessage[]): Promise<{ failed: EnqueueFailure[] }> {
+    const failed = messages.filter((m) => this.refuse.has(m.id)).map((m) => ({ id: m.id, reason: 'refused' }));
+    this.sent.push(...messages.filter((m) => !this.refuse.has(m.id)).map((m) => ({ ...m })));
+    return { failed };
+  }
+
+  async delayRetry(): Promise<void> {}
+
+  /** The inline messages sent so far (a test that needs claim tickets reads `sent`). */
+  get messages(): QueuedEmail[] {
+    return this.sent.map((m) => JSON.parse(m.body) as QueuedEmail);
   }
 }
 

@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PosthasteFunction } from '../../infra/constructs/posthaste-function.js';
+import { bundleFunction, chunkFor, loadedWith } from '../../infra/bundling.js';
+import { PosthasteFunction, PROJECT_ROOT } from '../../infra/constructs/posthaste-function.js';
 
 /** Real bundling (the local esbuild, no Docker) of one function, then a cold start of the bundle. */
 let bundleDir: string;
@@ -52,5 +53,41 @@ describe('bundling', () => {
     process.env.API_KEYS_TABLE = 'keys';
     const mod = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler?: unknown };
     expect(typeof mod.handler).toBe('function');
+  });
+});
+
+describe('the deliver bundle', () => {
+  /** The packages in the output files Node loads at cold start with each transport. */
+  let loaded: Record<'ses' | 'smtp' | 'either', Set<string>>;
+  beforeAll(async () => {
+    const { metafile } = await bundleFunction(PROJECT_ROOT, 'deliver', join(outdir, 'deliver'));
+    const { outputs } = metafile;
+    const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
+    const packages = (files: Set<string>) =>
+      new Set(
+        [...files].flatMap((file) => Object.keys(outputs[file]!.inputs).map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? input)),
+      );
+    const withTransport = (module: string) => new Set([...loadedWith(outputs, index), ...loadedWith(outputs, chunkFor(outputs, module))]);
+    loaded = {
+      either: packages(loadedWith(outputs, index)),
+      ses: packages(withTransport('functions/compose/ses.ts')),
+      smtp: packages(withTransport('functions/compose/smtp.ts')),
+    };
+  });
+
+  it('loads neither transport before it knows which one is configured', () => {
+    for (const pkg of ['nodemailer', '@aws-sdk/client-ses', '@aws-sdk/client-secrets-manager']) expect(loaded.either.has(pkg), pkg).toBe(false);
+  });
+
+  it('with SES, never loads nodemailer or the Secrets Manager client', () => {
+    expect(loaded.ses.has('@aws-sdk/client-ses')).toBe(true);
+    expect(loaded.ses.has('nodemailer')).toBe(false);
+    expect(loaded.ses.has('@aws-sdk/client-secrets-manager')).toBe(false);
+  });
+
+  it('with SMTP, never loads the SES client', () => {
+    expect(loaded.smtp.has('nodemailer')).toBe(true);
+    expect(loaded.smtp.has('@aws-sdk/client-secrets-manager')).toBe(true);
+    expect(loaded.smtp.has('@aws-sdk/client-ses')).toBe(false);
   });
 });

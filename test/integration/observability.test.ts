@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../functions/adapters/aws-clients.js';
+import { sqsClient } from '../../functions/compose/clients.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { lambdaContext } from '../../local/sqs-poller.js';

@@ -1,24 +1,24 @@
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsSettings, dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
-import { DynamoDbScheduleStore } from '../../functions/adapters/dynamodb-schedule-store.js';
-import { scheduledRecord } from '../../functions/core/accept-scheduled.js';
-import { inlinePayloads } from '../../functions/core/inline-payloads.js';
+import { type AwsSettings, dynamoClient } from '../../functions/compose/clients.js';
+import { scheduledRecord } from '../../functions/core/accept-email.js';
 import { silentLog } from '../../functions/core/log.js';
-import type { QueueEntry } from '../../functions/core/schedule-ports.js';
+import type { QueueMessage } from '../../functions/core/ports.js';
+import type { QueuedEmail } from '../../functions/core/records.js';
+import { stashRequest } from '../../functions/core/scheduled-payload.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
 import { type SweepDeps, sweepScheduled } from '../../functions/core/sweep-scheduled.js';
 import { ensureTables, LOCAL_TABLES } from '../../local/tables.js';
 
-/** The schedule store's conditional writes on dynalite, with a clock the test moves. */
+/** The message store's scheduling writes on dynalite, with a clock the test moves. */
 let server: Server;
-let schedule: DynamoDbScheduleStore;
 let messages: DynamoDbMessageStore;
 let now = new Date('2030-01-01T00:00:00.000Z');
 const clock = { now: () => now };
-const queued: QueueEntry[] = [];
+/** What the sweep queued: each body read back, with its delay. */
+const queued: { message: QueuedEmail; delaySeconds?: number }[] = [];
 let refuse = new Set<string>();
 let n = 0;
 
@@ -27,35 +27,34 @@ const request = parseSendRequest({ from: 'a@example.com', to: 'b@example.org', s
 async function schedule_(secondsAhead: number): Promise<string> {
   const id = `sched-${Date.now()}-${n++}`;
   const record = scheduledRecord(id, request, now.toISOString(), new Date(now.getTime() + secondsAhead * 1000));
-  await schedule.createScheduled(record, await inlinePayloads.stash(id, request));
+  await messages.createScheduled(record, await stashRequest(undefined, id, request));
   return id;
 }
 
 const deps = (): SweepDeps => ({
-  schedule,
-  payloads: inlinePayloads,
-  store: messages,
+  messages,
   clock,
   log: silentLog,
   lookaheadSeconds: 60,
   retrySeconds: 120,
   queue: {
-    async enqueueBatch(entries) {
-      const failed = entries.filter((e) => refuse.has(e.message.id)).map((e) => ({ id: e.message.id, reason: 'refused' }));
-      queued.push(...entries.filter((e) => !refuse.has(e.message.id)));
+    async enqueueBatch(sent: QueueMessage[]) {
+      const failed = sent.filter((m) => refuse.has(m.id)).map((m) => ({ id: m.id, reason: 'refused' }));
+      for (const m of sent.filter((m) => !refuse.has(m.id))) {
+        queued.push({ message: JSON.parse(m.body) as QueuedEmail, ...(m.delaySeconds !== undefined ? { delaySeconds: m.delaySeconds } : {}) });
+      }
       return { failed };
     },
   },
 });
 const timesQueued = (id: string) => queued.filter((e) => e.message.id === id).length;
-const inIndex = async (id: string) => (await schedule.due(new Date('2100-01-01T00:00:00Z'), 1000)).some((d) => d.id === id);
+const inIndex = async (id: string) => (await messages.due(new Date('2100-01-01T00:00:00Z'), 1000)).some((d) => d.id === id);
 
 beforeAll(async () => {
   server = dynalite({ createTableMs: 0 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const aws: AwsSettings = { region: 'us-east-1', local: true, endpoints: { dynamodb: `http://127.0.0.1:${(server.address() as { port: number }).port}` } };
   await ensureTables(dynamoClient(aws));
-  schedule = new DynamoDbScheduleStore(dynamoClient(aws), LOCAL_TABLES.messages);
   messages = new DynamoDbMessageStore(dynamoClient(aws), LOCAL_TABLES.messages);
 });
 
@@ -63,7 +62,7 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-describe('schedule store and sweep', () => {
+describe('the sweep over the message store', () => {
   it('queues a message within the lookahead with a delay that ends at its due time, and only once', async () => {
     const id = await schedule_(45);
     const later = await schedule_(600);
@@ -84,9 +83,9 @@ describe('schedule store and sweep', () => {
 
   it('takes over a message whose sweep died between taking and queueing it, after the retry time', async () => {
     const id = await schedule_(10);
-    const [due] = (await schedule.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === id);
+    const [due] = (await messages.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === id);
     const retryAt = new Date(now.getTime() + 180_000);
-    expect(await schedule.take(due!, now, retryAt)).toMatchObject({ id });
+    expect(await messages.take(due!, now, retryAt)).toMatchObject({ id });
     // …the sweep dies here. The message is `queued` but not on the queue.
     expect((await sweepScheduled(deps())).enqueued).toBe(0);
     now = new Date(retryAt.getTime() - 30_000);
@@ -108,8 +107,8 @@ describe('schedule store and sweep', () => {
 
   it('drops a stale index entry once a worker has the message, without queueing it again', async () => {
     const id = await schedule_(5);
-    const [due] = (await schedule.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === id);
-    expect(await schedule.take(due!, now, new Date(now.getTime() + 1000))).toBeDefined();
+    const [due] = (await messages.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === id);
+    expect(await messages.take(due!, now, new Date(now.getTime() + 1000))).toBeDefined();
     expect((await messages.claim(id, now, new Date(now.getTime() + 60_000))).outcome).toBe('claimed');
     now = new Date(now.getTime() + 5000);
     expect(await sweepScheduled(deps())).toMatchObject({ enqueued: 0, lost: 1 });
@@ -119,37 +118,19 @@ describe('schedule store and sweep', () => {
 
   it('lets a cancel win after the take, and refuses it once a worker claimed the message', async () => {
     const id = await schedule_(5);
-    const [due] = (await schedule.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === id);
+    const [due] = (await messages.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === id);
     const retryAt = new Date(now.getTime() + 1000);
-    await schedule.take(due!, now, retryAt);
-    expect((await schedule.cancel(id, now)).outcome).toBe('canceled');
-    await schedule.enqueued(id, retryAt);
+    await messages.take(due!, now, retryAt);
+    expect((await messages.cancel(id, now)).outcome).toBe('canceled');
+    await messages.enqueued(id, retryAt);
     expect((await messages.get(id))!.status).toBe('canceled');
     expect((await messages.claim(id, now, new Date(now.getTime() + 60_000))).outcome).toBe('done');
 
     const sent = await schedule_(5);
-    const [dueSent] = (await schedule.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === sent);
-    await schedule.take(dueSent!, now, retryAt);
+    const [dueSent] = (await messages.due(new Date(now.getTime() + 60_000), 100)).filter((d) => d.id === sent);
+    await messages.take(dueSent!, now, retryAt);
     await messages.claim(sent, now, new Date(now.getTime() + 60_000));
-    expect((await schedule.cancel(sent, now)).outcome).toBe('too_late');
-    expect((await schedule.cancel('no-such-id', now)).outcome).toBe('missing');
-  });
-
-  it('resets only a message whose retries ran out', async () => {
-    const exhausted = await schedule_(1);
-    const rejected = await schedule_(1);
-    for (const [id, reason] of [
-      [exhausted, 'retries exhausted: 421 try later'],
-      [rejected, '550 no such user'],
-    ] as const) {
-      await messages.finish(id, { status: 'failed', failureReason: reason, events: [{ type: 'failed', at: now.toISOString() }] });
-    }
-    expect(await schedule.requeueExhausted(exhausted, now)).toBe(true);
-    expect(await schedule.requeueExhausted(rejected, now)).toBe(false);
-    expect(await schedule.requeueExhausted(exhausted, now)).toBe(false);
-    const record = (await messages.get(exhausted))!;
-    expect(record.status).toBe('queued');
-    expect(record.failureReason).toBeUndefined();
-    expect(record.events.at(-1)!.type).toBe('requeued');
+    expect((await messages.cancel(sent, now)).outcome).toBe('too_late');
+    expect((await messages.cancel('no-such-id', now)).outcome).toBe('missing');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type ApiKeyRecord, formatApiKey, generateApiKey, hashSecret, parseApiKey, secretMatches } from '../../functions/core/api-key.js';
-import { type ApiKeyStore, checkApiKey, createApiKey, KeyAdminError, revokeApiKey } from '../../functions/core/api-key-admin.js';
+import { formatApiKey, generateApiKey, hashSecret, parseApiKey, secretMatches } from '../../functions/core/api-key.js';
+import { checkApiKey, createApiKey, KeyAdminError, revokeApiKey } from '../../functions/core/api-key-admin.js';
+import type { ApiKeyStore } from '../../functions/core/ports.js';
+import type { ApiKeyRecord } from '../../functions/core/records.js';
 
 describe('API key format', () => {
   it('a generated key reads back as the same id and secret', () => {

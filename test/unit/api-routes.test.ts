@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/api/routes.js';
+import { ROUTES } from '../../functions/api/router.js';
 import { API_ROUTES } from '../../infra/api-routes.js';
 
 /** Every route the api function serves must exist in API Gateway, or callers get 403 "Missing Authentication Token". */

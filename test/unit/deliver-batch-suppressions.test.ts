@@ -4,7 +4,7 @@ import { newRecord } from '../../functions/core/accept-email.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type OutgoingMessage, type SuppressionStore, systemClock } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
-import { createDeliverHandler } from '../../functions/deliver/app.js';
+import { createDeliverHandler } from '../../functions/deliver/sqs-batch.js';
 import { MemoryMessageStore, unreachable } from '../helpers/memory-ports.js';
 
 /** A suppression list in memory that counts its lookups and can fail the first one. */
@@ -27,7 +27,8 @@ async function deliverBatch(suppressions: SuppressionStore, recipients: string[]
   const store = new MemoryMessageStore();
   const sent: OutgoingMessage[] = [];
   const handler = createDeliverHandler({
-    store,
+    messages: store,
+    queue: { delayRetry: async () => undefined },
     transport: {
       name: 'recording',
       send: async (message) => {
@@ -41,7 +42,7 @@ async function deliverBatch(suppressions: SuppressionStore, recipients: string[]
     log: silentLog,
     leaseSeconds: 60,
     maxReceives: 5,
-    retry: { baseSeconds: 0, maxSeconds: 0, delay: async () => undefined },
+    retry: { baseSeconds: 0, maxSeconds: 0 },
   });
   const event: SQSEvent = { Records: [] };
   for (const [i, to] of recipients.entries()) {

@@ -31,7 +31,7 @@ async function lastAttempt(to: string[], deferred: string[]) {
   const request = parseSendRequest({ from: 'a@example.com', to, subject: 's', text: 't' });
   await store.create(newRecord('m1', request, new Date().toISOString()));
   const deps = {
-    store,
+    messages: store,
     transport: deferring(deferred),
     suppressions: noSuppressions,
     feedback: noFeedback,
@@ -46,8 +46,9 @@ async function lastAttempt(to: string[], deferred: string[]) {
 describe('recipients still deferred on the last attempt', () => {
   it('when nobody got the message: failed as retries exhausted, and the queue message goes on to the DLQ', async () => {
     const { outcome, record } = await lastAttempt(['slow@example.org'], ['slow@example.org']);
-    expect(outcome).toMatchObject({ result: 'retry', reason: 'retries exhausted' });
+    expect(outcome).toMatchObject({ result: 'exhausted', reason: 'retries exhausted' });
     expect(record.status).toBe('failed');
+    expect(record.failureKind).toBe('retries_exhausted');
     expect(record.failureReason).toMatch(/^retries exhausted: 451/);
   });
 

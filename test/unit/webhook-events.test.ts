@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageEvent } from '../../functions/core/status.js';
+import type { MessageEvent } from '../../functions/core/records.js';
 import { endpointWants, webhookEventFor, webhookEventId, webhookEventsSince } from '../../functions/core/webhook-events.js';
 import { afterAttempt, maxAttempts, nextAttemptDelay, shouldDisable } from '../../functions/core/webhook-retry.js';
 

@@ -1,0 +1,40 @@
+import { acceptBatch, readBatch } from '../../core/accept-batch.js';
+import { acceptEmail } from '../../core/accept-email.js';
+import { cancelEmail } from '../../core/cancel-email.js';
+import { PosthasteError } from '../../core/errors.js';
+import type { RouteHandler } from '../deps.js';
+import { json, readJsonBody } from '../http.js';
+import { withIdempotency } from '../idempotency-key.js';
+import { emailSchema, present } from '../schemas.js';
+
+/** POST /v1/emails: 202 with the id, queued now or scheduled for `scheduledAt`. */
+export const sendEmail: RouteHandler = async (req, _params, deps) => {
+  const body = readJsonBody(req);
+  const { result, headers } = await withIdempotency(req, deps.idempotency, body, () => acceptEmail(deps.accept, body));
+  return json(202, result, headers);
+};
+
+/**
+ * POST /v1/emails/batch: 202 when every item was accepted, 207 (Multi-Status) when at
+ * least one was not; the body lists one result per item either way. A body that is not a
+ * batch at all (not an array, empty, over 100) is a single 422.
+ */
+export const sendBatch: RouteHandler = async (req, _params, deps) => {
+  const body = readJsonBody(req);
+  const items = readBatch(body);
+  const { result, headers } = await withIdempotency(req, deps.idempotency, body, () => acceptBatch(deps.accept, items));
+  return json(result.failed === 0 ? 202 : 207, result, headers);
+};
+
+/** GET /v1/emails/{id}: status and history. */
+export const getEmail: RouteHandler = async (_req, [id], deps) => {
+  const record = await deps.messages.get(id!);
+  if (!record) throw new PosthasteError('not_found', `no email with id ${id}`, [{ field: 'id', message: 'no such email' }]);
+  return json(200, present(emailSchema, record));
+};
+
+/** DELETE /v1/emails/{id}: cancels a message not yet handed to delivery. */
+export const cancel: RouteHandler = async (_req, [id], deps) => {
+  const { clock, metrics } = deps.accept;
+  return json(200, await cancelEmail({ messages: deps.messages, clock, ...(metrics ? { metrics } : {}) }, id!));
+};
