@@ -23,6 +23,21 @@ function startupProblem(error: unknown): string | undefined {
   return undefined;
 }
 
+// Handlers first: a Ctrl-C that arrives while the pipeline is still starting stops it cleanly too.
+let stopping = false;
+let pipelineStarted: Pipeline | undefined;
+let keptIn: string | undefined;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await pipelineStarted?.stop();
+  console.log('stopped; data kept in', keptIn ?? 'nothing (it had not started)');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
 const started = Date.now();
 let settings: Settings<typeof LOCAL_ENVIRONMENTS.start>;
 let dataDir: string;
@@ -44,6 +59,8 @@ try {
     ...(settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL } : {}),
     ...(settings.SMTP_PORT !== undefined ? { smtpPort: settings.SMTP_PORT } : {}),
   });
+  pipelineStarted = pipeline;
+  keptIn = dataDir;
   if (settings.POSTHASTE_REQUIRE_API_KEY) apiKey = await localApiKey(pipeline, dataDir);
 } catch (error) {
   const problem = startupProblem(error);
@@ -96,15 +113,3 @@ Then: curl -s${auth} ${pipeline.apiUrl}/v1/emails/<id>     Ctrl-C stops everythi
 CLI:  export POSTHASTE_URL=${pipeline.apiUrl}; npx posthaste --help
       for \`npx posthaste dlq redrive\` also: export ${cliEnv}
 `);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping…`);
-  await pipeline.stop();
-  console.log('stopped; data kept in', dataDir);
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -155,6 +155,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
         worker.kill('SIGKILL');
         await new Promise((r) => worker.once('exit', r));
         kills++;
+        // A send the dead worker forwarded may still be accepted by SES after the kill: wait for SES's answers first.
+        await proxy?.quiet();
         // Whatever the relay kept but the dead worker had not recorded is in doubt: a resend is unavoidable.
         const records = await scanMessages(pipeline);
         for (const message of received) {
