@@ -130,6 +130,7 @@ export class ServiceStack extends Stack {
         MESSAGES_TABLE: tables.messages.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
+        SES_EVENTS_TOPIC_ARN: data.sesEventsTopic.topicArn,
       }),
       deadLetterQueue: data.eventsDlq,
     });

@@ -30,6 +30,7 @@ import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
 import { type SinkOptions, type SmtpSink, startSmtpSink } from './smtp-sink.js';
+import { LOCAL_TOPIC_ARN } from './sns-event.js';
 import { lambdaContext, type Poller, startPoller } from './sqs-poller.js';
 import { startSweeper } from './sweeper.js';
 import { ensureTables, LOCAL_TABLES } from './tables.js';
@@ -203,6 +204,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ...Object.fromEntries(Object.entries(TABLE_VARIABLES).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
     DLQ_URL: dlq.queueUrl,
+    SES_EVENTS_TOPIC_ARN: LOCAL_TOPIC_ARN,
     PAYLOAD_BUCKET: bucket,
     ...(options.allowedSenderDomains ? { ALLOWED_SENDER_DOMAINS: options.allowedSenderDomains } : {}),
     MAX_RECEIVE_COUNT: String(maxReceives),
@@ -238,7 +240,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   }
 
   const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
-  const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')));
+  const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')), { topicArn: LOCAL_TOPIC_ARN });
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.
   const simulator = createMailboxSimulator({

@@ -19,6 +19,7 @@ export const VARIABLES = {
   WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
   WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
   QUEUE_URL: requiredText('the send queue'),
+  SES_EVENTS_TOPIC_ARN: requiredText('the SNS topic SES publishes its notifications to: records from any other topic are logged and dropped'),
   DLQ_URL: requiredText('the send dead-letter queue'),
   PAYLOAD_BUCKET: optionalText('the claim-check bucket for large queue bodies and scheduled requests; without it they travel inline'),
   // Sending.
@@ -117,7 +118,7 @@ export const FUNCTION_ENVIRONMENTS = {
     ),
     ...DELIVERY_TRANSPORT,
   }),
-  events: lambda(pick('MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE')),
+  events: lambda(pick('MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE', 'SES_EVENTS_TOPIC_ARN')),
   scheduler: lambda(pick('MESSAGES_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'SCHEDULE_LOOKAHEAD_SECONDS', 'SCHEDULE_RETRY_SECONDS', 'SCHEDULE_BUDGET_MS')),
   authorizer: lambda(pick('API_KEYS_TABLE')),
 };

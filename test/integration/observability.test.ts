@@ -105,7 +105,9 @@ describe('Lambda observability', () => {
     const { handler: events } = await import('../../functions/events/handler.js');
     const notification = JSON.parse(readFileSync('test/fixtures/ses/identity-bounce-with-dsn.json', 'utf8')) as { mail: { messageId: string } };
     notification.mail.messageId = `obs-${Date.now()}`;
-    const snsEvent = { Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', Message: JSON.stringify(notification) } }] } as unknown as SNSEvent;
+    const snsEvent = {
+      Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', TopicArn: process.env.SES_EVENTS_TOPIC_ARN, Message: JSON.stringify(notification) } }],
+    } as unknown as SNSEvent;
     stdout = [];
     await events(snsEvent, lambdaContext('posthaste-events'));
     const first = emf().find((l) => metricNames(l).includes('bounced'));
