@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { v7 as uuidv7 } from 'uuid';
-import { createApiHandler } from '../functions/api/app.js';
+import { createApiHandler } from '../functions/api/api-gateway-adapter.js';
 import { silentLog } from '../functions/core/log.js';
 import type { IdempotencyGuard } from '../functions/core/ports.js';
 import { systemClock } from '../functions/core/ports.js';

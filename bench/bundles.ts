@@ -1,38 +1,52 @@
 /**
- * Cold start: each function bundled as the CDK bundles it (infra/bundling.ts), against a
- * bundle of only the AWS SDK clients it uses: bytes, and the median time to import it in
- * fresh Node processes. The metafile says what each bundle carries.
+ * Cold start: each function bundled as the CDK bundles it (infra/bundling.ts, split into
+ * chunks), against a bundle of only the AWS SDK clients it uses: the bytes Node loads at
+ * import (every file a module hook sees loaded: index.mjs, its static chunks, and for deliver
+ * the configured transport's chunks), and the median time to import it in fresh Node
+ * processes. Deliver is measured once per transport. The metafile says what each loaded file
+ * carries.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { TABLE_ENV } from '../functions/adapters/tables.js';
-import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.js';
+import { TABLE_VARIABLES } from '../functions/compose/environment.js';
+import { bundleFunction, ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.js';
+import { loadedFiles } from './lib/loaded.js';
 import { median, round } from './lib/stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** Libraries a function must not carry: what another function (or another transport) needs. */
-export const MUST_NOT_CARRY: Partial<Record<FunctionName, string[]>> = {
-  api: ['nodemailer', 'mimetext', 'mime-types', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-secrets-manager'],
-  deliver: ['@aws-lambda-powertools/idempotency'],
-  events: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-sqs'],
-  scheduler: ['nodemailer', 'mimetext', 'mime-types', '@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2'],
-  authorizer: [
-    'nodemailer',
-    'mimetext',
-    'mime-types',
-    '@aws-lambda-powertools/idempotency',
-    '@aws-sdk/client-sqs',
-    '@aws-sdk/client-ses',
-    '@aws-sdk/client-sesv2',
-  ],
+/** What is measured: each function, and deliver once per transport. */
+export type BundleVariant = Exclude<FunctionName, 'deliver'> | 'deliver-ses' | 'deliver-smtp';
+
+const VARIANTS: { variant: BundleVariant; fn: FunctionName; env?: Record<string, string> }[] = [
+  { variant: 'api', fn: 'api' },
+  { variant: 'deliver-ses', fn: 'deliver', env: { TRANSPORT: 'ses', SES_MAX_SEND_RATE: '14' } },
+  { variant: 'deliver-smtp', fn: 'deliver', env: { TRANSPORT: 'smtp' } },
+  { variant: 'events', fn: 'events' },
+  { variant: 'authorizer', fn: 'authorizer' },
+  { variant: 'scheduler', fn: 'scheduler' },
+];
+
+const ANY_TRANSPORT = ['nodemailer', 'mimetext', 'mime-types', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-secrets-manager'];
+
+/** Libraries a function must not load: what another function (or another transport) needs. */
+export const MUST_NOT_CARRY: Partial<Record<BundleVariant, string[]>> = {
+  api: ANY_TRANSPORT,
+  'deliver-ses': ['@aws-lambda-powertools/idempotency', 'nodemailer', '@aws-sdk/client-secrets-manager'],
+  'deliver-smtp': ['@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2'],
+  events: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs'],
+  scheduler: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency'],
+  authorizer: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs'],
 };
 
 export interface BundleResult {
+  /** Bytes Node loads at import, as the module hook recorded them (index.mjs, its chunks, the configured transport and what it imports). */
   bytes: number;
+  /** Every output file of the function, chunks loaded on other paths included. */
+  all_bytes: number;
   clients_only_bytes: number;
   bytes_ratio: number;
   import_ms: number;
@@ -46,7 +60,7 @@ export interface BundleResult {
 }
 
 export interface BundlesResult {
-  functions: Partial<Record<FunctionName, BundleResult>>;
+  functions: Partial<Record<BundleVariant, BundleResult>>;
   /** Entries in FUNCTION_ENTRIES whose handler does not exist yet. */
   skipped: string[];
   empty_import_ms: number;
@@ -54,7 +68,7 @@ export interface BundlesResult {
 
 /** The settings a handler reads at import (fail-fast config); dummy values, loopback SMTP. */
 export const IMPORT_ENV: Record<string, string> = {
-  ...Object.fromEntries(Object.values(TABLE_ENV).map((name) => [name, `bench-${name.toLowerCase()}`])),
+  ...Object.fromEntries(Object.values(TABLE_VARIABLES).map((name) => [name, `bench-${name.toLowerCase()}`])),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
@@ -77,9 +91,9 @@ function outputOf(metafile: Metafile) {
 }
 
 /** The SDK client packages in a bundle, with the command classes of each that it carries. */
-function sdkClients(metafile: Metafile): Map<string, string[]> {
+function sdkClients(inputs: string[]): Map<string, string[]> {
   const clients = new Map<string, Set<string>>();
-  for (const file of Object.keys(outputOf(metafile).inputs)) {
+  for (const file of inputs) {
     const pkg = packageOf(file);
     if (!pkg || !/^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/.test(pkg)) continue;
     const commands = clients.get(pkg) ?? new Set<string>();
@@ -115,11 +129,12 @@ function clientsOnlySource(clients: Map<string, string[]>): string {
   return lines.join('\n');
 }
 
-async function bundle(options: { entry: string } | { source: string }, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
+/** The clients-only comparison: one file, nothing split off. */
+async function bundleClientsOnly(source: string, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
   const result = await build({
     ...ESBUILD_OPTIONS,
     mainFields: [...ESBUILD_OPTIONS.mainFields],
-    ...('entry' in options ? { entryPoints: [join(ROOT, options.entry)] } : { stdin: { contents: options.source, resolveDir: ROOT, loader: 'js' as const } }),
+    stdin: { contents: source, resolveDir: ROOT, loader: 'js' as const },
     outfile,
     metafile: true,
     logLevel: 'silent',
@@ -128,8 +143,8 @@ async function bundle(options: { entry: string } | { source: string }, outfile: 
 }
 
 /** Milliseconds to import `file` in a fresh Node process, measured inside that process. */
-function importMs(timer: string, file: string): number {
-  const out = spawnSync(process.execPath, [timer, file], { env: { ...process.env, ...IMPORT_ENV }, encoding: 'utf8' });
+function importMs(timer: string, file: string, env: Record<string, string> = {}): number {
+  const out = spawnSync(process.execPath, [timer, file], { env: { ...process.env, ...IMPORT_ENV, ...env }, encoding: 'utf8' });
   if (out.status !== 0)
     throw new Error(
       `importing ${file} failed: ${out.stderr
@@ -151,24 +166,33 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
   const result: BundlesResult = { functions: {}, skipped: [], empty_import_ms: 0 };
   const emptyTimes: number[] = [];
 
-  for (const [name, entry] of Object.entries(FUNCTION_ENTRIES) as [FunctionName, string][]) {
+  const built = new Map<FunctionName, Awaited<ReturnType<typeof bundleFunction>>['metafile']>();
+  for (const { variant, fn, env } of VARIANTS) {
+    const entry = FUNCTION_ENTRIES[fn];
     if (!existsSync(join(ROOT, entry))) {
-      result.skipped.push(`${name} (${entry} does not exist yet)`);
+      result.skipped.push(`${variant} (${entry} does not exist yet)`);
       continue;
     }
-    const fn = await bundle({ entry }, join(dir, name, 'index.mjs'));
-    const clients = sdkClients(fn.metafile);
-    const only = await bundle({ source: clientsOnlySource(clients) }, join(dir, `${name}-clients-only`, 'index.mjs'));
+    const metafile = built.get(fn) ?? (await bundleFunction(ROOT, fn, join(dir, fn))).metafile;
+    built.set(fn, metafile);
+    const { outputs } = metafile;
+    const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
+    const indexFile = resolve(ROOT, index);
+    const recorded = loadedFiles(indexFile, { ...IMPORT_ENV, ...env });
+    const loaded = Object.keys(outputs).filter((path) => recorded.files.includes(resolve(ROOT, path)));
+    const inputs = [...loaded].flatMap((file) => Object.entries(outputs[file]!.inputs));
+    const clients = sdkClients(inputs.map(([file]) => file));
+    const only = await bundleClientsOnly(clientsOnlySource(clients), join(dir, `${variant}-clients-only`, 'index.mjs'));
     const fnTimes: number[] = [];
     const onlyTimes: number[] = [];
     for (let i = 0; i < options.imports; i++) {
       // Alternate so both see the same machine, file cache and neighbours.
-      fnTimes.push(importMs(timer, join(dir, name, 'index.mjs')));
-      onlyTimes.push(importMs(timer, join(dir, `${name}-clients-only`, 'index.mjs')));
+      fnTimes.push(importMs(timer, indexFile, env));
+      onlyTimes.push(importMs(timer, join(dir, `${variant}-clients-only`, 'index.mjs')));
       emptyTimes.push(importMs(timer, empty));
     }
     const byPackage = new Map<string, number>();
-    for (const [file, input] of Object.entries(outputOf(fn.metafile).inputs)) {
+    for (const [file, input] of inputs) {
       const pkg = packageOf(file) ?? file.split('/').slice(0, 2).join('/');
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytesInOutput);
     }
@@ -178,18 +202,20 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
         .slice(0, 8)
         .map(([pkg, bytes]) => [pkg, Math.round(bytes / 1024)]),
     );
+    const { bytes } = recorded;
     const importMedian = median(fnTimes);
     const onlyMedian = median(onlyTimes);
-    result.functions[name] = {
-      bytes: fn.bytes,
+    result.functions[variant] = {
+      bytes,
+      all_bytes: Object.entries(outputs).reduce((sum, [file, output]) => sum + (file.endsWith('.mjs') ? output.bytes : 0), 0),
       clients_only_bytes: only.bytes,
-      bytes_ratio: round(fn.bytes / only.bytes),
+      bytes_ratio: round(bytes / only.bytes),
       import_ms: round(importMedian),
       clients_only_import_ms: round(onlyMedian),
       import_ratio: round(importMedian / onlyMedian),
       clients: [...clients.keys()],
       largest,
-      unexpected: (MUST_NOT_CARRY[name] ?? []).filter((pkg) => byPackage.has(pkg)),
+      unexpected: (MUST_NOT_CARRY[variant] ?? []).filter((pkg) => byPackage.has(pkg)),
     };
   }
   result.empty_import_ms = round(median(emptyTimes));

@@ -8,18 +8,19 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import nodemailer from 'nodemailer';
 import { v7 as uuidv7 } from 'uuid';
-import { type AwsSettings, dynamoClient } from '../functions/adapters/aws-clients.js';
 import { parseSmtpUrl } from '../functions/adapters/smtp-config.js';
 import { poolOptions, SmtpTransport } from '../functions/adapters/smtp-transport.js';
-import { LOCAL_TABLES, TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
-import { deliverDeps } from '../functions/adapters/wiring.js';
+import { LOCAL_TABLES, type TableName } from '../functions/adapters/tables.js';
+import { type AwsSettings, dynamoClient } from '../functions/compose/clients.js';
+import { deliverDeps } from '../functions/compose/deliver.js';
+import { TABLE_VARIABLES } from '../functions/compose/environment.js';
 import { newRecord } from '../functions/core/accept-email.js';
 import { silentLog } from '../functions/core/log.js';
 import { buildMime } from '../functions/core/mime.js';
 import type { SuppressionStore } from '../functions/core/ports.js';
 import type { QueuedEmail } from '../functions/core/records.js';
 import { STATUS_RANK } from '../functions/core/status.js';
-import { createDeliverHandler } from '../functions/deliver/app.js';
+import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { ensureTables } from '../local/tables.js';
 import { MemoryMessageStore, unreachable } from '../test/helpers/memory-ports.js';
 import { request, TRANSACTIONAL } from './lib/messages.js';
@@ -155,7 +156,7 @@ export async function benchDeliver(setup: DeliverSetup): Promise<DeliverResult> 
   const config = parseSmtpUrl(setup.smtpUrl, setup.ca ? { ca: setup.ca } : {});
   const transport = new SmtpTransport(config);
   const env = {
-    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
+    ...Object.fromEntries(Object.entries(TABLE_VARIABLES).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: 'http://127.0.0.1:9/000000000000/posthaste-send',
     MAX_RECEIVE_COUNT: '5',
   };

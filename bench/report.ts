@@ -1,8 +1,7 @@
 /** The table printed by `npm run bench` and the RESULTS.md it writes. */
 
-import type { FunctionName } from '../infra/bundling.js';
 import type { AcceptResult } from './accept.js';
-import type { BundleResult } from './bundles.js';
+import type { BundleResult, BundleVariant } from './bundles.js';
 import type { DeliverResult } from './deliver.js';
 import type { MimeResult } from './mime.js';
 import { scaleModelMarkdown } from './scale-model.js';
@@ -29,7 +28,7 @@ export interface BenchResults {
   mime_small?: MimeResult;
   accept?: AcceptResult;
   /** Per function: bytes, clients_only_bytes, import_ms, clients_only_import_ms, … */
-  bundles?: Partial<Record<FunctionName, BundleResult>>;
+  bundles?: Partial<Record<BundleVariant, BundleResult>>;
   /** FUNCTION_ENTRIES whose handler does not exist yet. */
   bundles_skipped?: string[];
   empty_import_ms?: number;
@@ -137,7 +136,7 @@ ${bundleDetails}
 - **deliver, store in memory**: the same with every store (status, suppressions) in memory: what our own code costs without DynamoDB.
 - **mime_large / mime_small**: \`buildMime\` vs nodemailer MailComposer (attachment given as a Buffer, its fastest input) on text + html + a 100 KB attachment with non-ASCII subject, names and filename, and on a short text-only message; both outputs parsed back with mailparser and compared (subject, from, to, text, html, attachment bytes, Message-ID).
 - **accept**: autocannon (own process) POSTing a small message to the local gateway for ${r.accept?.seconds ?? 10} s, with dynalite and fauxqs in the gateway's process, the queue consumer stopped; handler CPU with in-memory ports.
-- **bundles**: esbuild with infra/bundling.ts options per FUNCTION_ENTRIES; the clients-only bundle constructs each AWS SDK client the function's metafile shows and keeps the same command classes. Import time is the median of 20 fresh processes per bundle, alternating with its clients-only bundle; on a shared machine it moves by ±15 % between runs, bytes do not.
+- **bundles**: each function built as the CDK builds it (infra/bundling.ts, split into chunks); bytes are what Node loads at import (index.mjs, its static imports and, for deliver, the configured transport's chunk), deliver measured once per transport; the clients-only bundle constructs each AWS SDK client the function's metafile shows and keeps the same command classes. Import time is the median of 20 fresh processes per bundle, alternating with its clients-only bundle; on a shared machine it moves by ±15 % between runs, bytes do not.
 
 ${notes}
 

@@ -1,9 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { awsSettingsFromEnv } from '../functions/adapters/aws-clients.js';
-import { ConfigError, type Env } from '../functions/adapters/env.js';
-import { keyAdminDeps } from '../functions/adapters/key-admin-wiring.js';
+import { awsSettingsFromEnv } from '../functions/compose/clients.js';
+import { ConfigError, type Env } from '../functions/compose/env.js';
+import { LOCAL_ENVIRONMENTS, readEnvironment } from '../functions/compose/environment.js';
+import { keyAdminDeps } from '../functions/compose/key-admin.js';
 import { createApiKey, KeyAdminError, listApiKeys, revokeApiKey } from '../functions/core/api-key-admin.js';
 
 export const KEYS_USAGE = `Usage: keys <command> [options]
@@ -55,13 +56,14 @@ export async function runKeys(argv: string[], env: Env, io: Io): Promise<number>
     (values.help ? io.out : io.err)(KEYS_USAGE);
     return values.help ? 0 : 2;
   }
-  const table = values.table ?? env.API_KEYS_TABLE;
+  const settings = readEnvironment(LOCAL_ENVIRONMENTS.keys, env);
+  const table = values.table ?? settings.API_KEYS_TABLE;
   if (!table) {
     io.err('the apiKeys table is required: --table <name> or API_KEYS_TABLE (stack output ApiKeysTableName)');
     return 2;
   }
-  const usagePlanId = values['usage-plan'] ?? env.POSTHASTE_USAGE_PLAN_ID;
-  const deps = keyAdminDeps({ table, ...(usagePlanId ? { usagePlanId } : {}) }, env, awsSettingsFromEnv(env));
+  const usagePlanId = values['usage-plan'] ?? settings.POSTHASTE_USAGE_PLAN_ID;
+  const deps = await keyAdminDeps({ table, ...(usagePlanId ? { usagePlanId } : {}) }, awsSettingsFromEnv(env));
   const print = (value: unknown, text: string) => io.out(values.json ? JSON.stringify(value) : text);
 
   try {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { type BatchResult, type Email, Posthaste, PosthasteApiError, type SendEmailInput } from '../client/index.js';
-import { ConfigError, type Env } from '../functions/adapters/env.js';
+import { ConfigError, type Env } from '../functions/compose/env.js';
 import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
@@ -9,7 +9,6 @@ import { details, EXIT, type Io, progressBar, table, UsageError } from './output
 interface GlobalOptions {
   url?: string;
   apiKey?: string;
-  apiKeyHeader: 'authorization' | 'x-api-key';
   sigv4?: boolean;
   region?: string;
   json?: boolean;
@@ -25,7 +24,7 @@ function clientFor(opts: GlobalOptions, env: Env): Posthaste {
   const apiKey = opts.apiKey ?? env.POSTHASTE_API_KEY;
   return new Posthaste({
     baseUrl,
-    ...(apiKey && !opts.sigv4 ? { apiKey, apiKeyHeader: opts.apiKeyHeader } : {}),
+    ...(apiKey && !opts.sigv4 ? { apiKey } : {}),
     ...(opts.sigv4 ? { sigv4: opts.region ? { region: opts.region } : true } : {}),
     timeoutMs: 30_000,
   });
@@ -73,11 +72,6 @@ export async function run(argv: string[], io: Io, env: Env): Promise<number> {
     .description('Send email through Posthaste and look after what happens to it.')
     .addOption(new Option('--url <url>', 'API base URL (default: $POSTHASTE_URL)'))
     .addOption(new Option('--api-key <key>', 'API key (default: $POSTHASTE_API_KEY)'))
-    .addOption(
-      new Option('--api-key-header <header>', 'send the key as a Bearer token or in x-api-key')
-        .choices(['authorization', 'x-api-key'])
-        .default('authorization'),
-    )
     .option('--sigv4', 'sign requests with AWS SigV4 (IAM endpoint; default AWS credential chain)')
     .option('--region <region>', 'AWS region for --sigv4 (default: $AWS_REGION)')
     .option('--json', 'print JSON instead of tables (for scripts)')

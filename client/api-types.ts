@@ -40,6 +40,26 @@ export type SendEmailRequest = {
 
 export type SendBatchRequest = SendEmailRequest[];
 
+export type WebhookEndpointRequest = {
+  url: string;
+  events?:
+    | Array<
+        | 'email.sent'
+        | 'email.delivered'
+        | 'email.delivery_delayed'
+        | 'email.bounced'
+        | 'email.complained'
+        | 'email.failed'
+        | 'email.suppressed'
+        | 'email.opened'
+        | 'email.clicked'
+        | 'email.canceled'
+      >
+    | undefined;
+  description?: string | undefined;
+  enabled?: boolean | undefined;
+};
+
 export type Accepted = {
   id: string;
   status: 'queued' | 'scheduled';
@@ -199,6 +219,161 @@ export type BounceList = {
   data: Bounce[];
   /** Pass as `cursor` for the next page; absent on the last page */
   nextCursor?: string | undefined;
+};
+
+export type WebhookEndpoint = {
+  id: string;
+  /** https URL the events are POSTed to */
+  url: string;
+  /** Types delivered to it; empty means every type */
+  events: Array<
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled'
+  >;
+  description?: string | undefined;
+  enabled: boolean;
+  /** Why it is off: by an operator, or after failing every attempt for a day */
+  disabledReason?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  disabledAt?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+  /** Attempts failed in a row since the last 2xx */
+  consecutiveFailures: number;
+  /** ISO 8601 date-time (UTC) */
+  failingSince?: string | undefined;
+};
+
+export type WebhookEndpointCreated = {
+  id: string;
+  /** https URL the events are POSTed to */
+  url: string;
+  /** Types delivered to it; empty means every type */
+  events: Array<
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled'
+  >;
+  description?: string | undefined;
+  enabled: boolean;
+  /** Why it is off: by an operator, or after failing every attempt for a day */
+  disabledReason?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  disabledAt?: string | undefined;
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+  /** Attempts failed in a row since the last 2xx */
+  consecutiveFailures: number;
+  /** ISO 8601 date-time (UTC) */
+  failingSince?: string | undefined;
+  /** `whsec_<base64>`: verify signatures with it. Shown only in this answer */
+  secret: string;
+};
+
+export type WebhookEndpointList = {
+  data: WebhookEndpoint[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+export type WebhookDelivery = {
+  endpointId: string;
+  deliveryId: string;
+  /** The `webhook-id` header of every attempt */
+  eventId: string;
+  eventType:
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled';
+  messageId: string;
+  /** The exact body every attempt sends */
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: Array<{
+    /** ISO 8601 date-time (UTC) */
+    at: string;
+    durationMs: number;
+    /** The endpoint's HTTP status; absent when it did not answer */
+    statusCode?: number | undefined;
+    /** The first kilobyte of the reply */
+    reply?: string | undefined;
+    error?: string | undefined;
+  }>;
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+};
+
+export type WebhookDeliveryList = {
+  data: WebhookDelivery[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+export type WebhookEvent = {
+  type:
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled';
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  data: {
+    /** Our message id, as POST /v1/emails returned it */
+    id: string;
+    from: string;
+    to: string[];
+    cc: string[];
+    bcc: string[];
+    subject: string;
+    tags: {
+      name: string;
+      value: string;
+    }[];
+    /** The recipients this fact concerns */
+    recipients?: string[] | undefined;
+    /** The relay's or SES's own words */
+    response?: string | undefined;
+    /** Bounce type/subtype, complaint type, failure reason */
+    detail?: string | undefined;
+    /** email.clicked: the link followed */
+    link?: string | undefined;
+    /** email.opened, email.clicked: the reader's user agent */
+    userAgent?: string | undefined;
+  };
 };
 
 export type GatewayError = {

@@ -4,7 +4,7 @@
  *   const posthaste = new Posthaste({ baseUrl: 'https://…/prod', apiKey: process.env.POSTHASTE_API_KEY });
  *   const { id } = await posthaste.send({ from: 'a@example.com', to: 'b@example.org', subject: 'Hi', text: 'Hello' });
  *
- * Authentication: an API key (sent as `Authorization: Bearer <key>`, or `x-api-key`), or
+ * Authentication: an API key (sent as `Authorization: Bearer <key>`, the one header the authorizer reads), or
  * AWS SigV4 with credentials from the default provider chain for the IAM-authorized
  * endpoint. Every refusal is thrown as a PosthasteApiError carrying the problem document.
  */
@@ -22,10 +22,37 @@ import type {
   SendEmailRequest,
   Suppression,
   SuppressionList,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRequest,
+  WebhookEvent,
 } from './api-types.js';
 import { type SigV4Credentials, type SigV4Options, sigV4Signer } from './sigv4.js';
 
-export type { Accepted, BatchResult, Bounce, BounceList, Canceled, Email, Mailbox, SigV4Credentials, SigV4Options, Suppression, SuppressionList };
+export { verifyWebhook, WebhookVerificationError } from './verify-webhook.js';
+export type {
+  Accepted,
+  BatchResult,
+  Bounce,
+  BounceList,
+  Canceled,
+  Email,
+  Mailbox,
+  SigV4Credentials,
+  SigV4Options,
+  Suppression,
+  SuppressionList,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRequest,
+  WebhookEvent,
+};
 export type ProblemDocument = Problem;
 export type BatchItemResult = BatchResult['results'][number];
 /** The body of `POST /v1/emails`, as the API accepts it. */
@@ -35,8 +62,6 @@ export interface PosthasteOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */
   baseUrl: string;
   apiKey?: string;
-  /** Where the key goes: `authorization` (Bearer, the default) or `x-api-key`. */
-  apiKeyHeader?: 'authorization' | 'x-api-key';
   /** Sign every request with AWS SigV4 instead of sending a key. `true` uses the default credential chain and AWS_REGION. */
   sigv4?: SigV4Options | true;
   /** Per-request timeout. */
@@ -125,6 +150,26 @@ export class Posthaste {
       paginate((cursor) => this.bounces.list({ recipient, limit, ...(cursor ? { cursor } : {}) })),
   };
 
+  /** Webhook endpoints: where Posthaste POSTs signed events, and what became of each delivery. */
+  readonly webhooks = {
+    /** The answer holds the endpoint's signing secret: the only time the API shows it. */
+    create: (endpoint: WebhookEndpointRequest): Promise<WebhookEndpointCreated> => this.request('POST', '/v1/webhooks', endpoint),
+    list: (page: PageOptions = {}): Promise<WebhookEndpointList> => this.request('GET', `/v1/webhooks${query(page)}`),
+    get: (id: string): Promise<WebhookEndpoint> => this.request('GET', `/v1/webhooks/${encodeURIComponent(id)}`),
+    update: (id: string, changes: Partial<WebhookEndpointRequest>): Promise<WebhookEndpoint> =>
+      this.request('PATCH', `/v1/webhooks/${encodeURIComponent(id)}`, changes),
+    remove: async (id: string): Promise<void> => {
+      await this.request('DELETE', `/v1/webhooks/${encodeURIComponent(id)}`);
+    },
+    /** A new secret; the previous one keeps signing beside it for 24 hours. */
+    rotateSecret: (id: string): Promise<WebhookEndpointCreated> => this.request('POST', `/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`),
+    deliveries: (id: string, page: PageOptions = {}): Promise<WebhookDeliveryList> =>
+      this.request('GET', `/v1/webhooks/${encodeURIComponent(id)}/deliveries${query(page)}`),
+    /** Sends one delivery again now, with the same webhook-id. */
+    retryDelivery: (id: string, deliveryId: string): Promise<{ endpointId: string; deliveryId: string; status: 'pending' }> =>
+      this.request('POST', `/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
+  };
+
   /** The OpenAPI document the server runs with. */
   openApi(): Promise<Record<string, unknown>> {
     return this.request('GET', '/v1/openapi.json');
@@ -136,10 +181,7 @@ export class Posthaste {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-    if (this.options.apiKey) {
-      if (this.options.apiKeyHeader === 'x-api-key') headers['x-api-key'] = this.options.apiKey;
-      else headers.authorization = `Bearer ${this.options.apiKey}`;
-    }
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     const signed = this.signer ? await this.signer({ method, url, headers, ...(payload !== undefined ? { body: payload } : {}) }) : headers;
     const response = await this.fetchImpl(url, {
       method,

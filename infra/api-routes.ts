@@ -3,7 +3,7 @@
  * built from this list, and test/infra checks each of them against it.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   /** The body must be a JSON object or array (checked by API Gateway before the function runs). */
   jsonBody?: boolean;
@@ -19,6 +19,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'DELETE', path: '/v1/suppressions/{address}' },
   { method: 'GET', path: '/v1/bounces' },
   { method: 'GET', path: '/v1/openapi.json' },
+  { method: 'POST', path: '/v1/webhooks', jsonBody: true },
+  { method: 'GET', path: '/v1/webhooks' },
+  { method: 'GET', path: '/v1/webhooks/{id}' },
+  { method: 'PATCH', path: '/v1/webhooks/{id}', jsonBody: true },
+  { method: 'DELETE', path: '/v1/webhooks/{id}' },
+  { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret' },
+  { method: 'GET', path: '/v1/webhooks/{id}/deliveries' },
+  { method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry' },
 ];
 
 /** Path parameters of a route, e.g. `['id']` for `/v1/emails/{id}`. */

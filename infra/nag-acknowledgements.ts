@@ -1,8 +1,8 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
-import type { StatefulStack } from './stateful-stack.js';
-import type { StatelessStack } from './stateless-stack.js';
+import type { DataStack } from './data-stack.js';
+import type { ServiceStack } from './service-stack.js';
 
 /** The finding id cdk-nag gives a wildcard resource in a policy, e.g. `AwsSolutions-IAM5[Resource::arn:…/*]`. */
 function wildcardFinding(scope: IConstruct, resource: string): string {
@@ -18,7 +18,7 @@ function ack(scope: IConstruct, id: string, reason: string): void {
  * concerns and with the reason it is accepted. test/infra runs the checks and fails on
  * any finding not listed here.
  */
-export function acknowledgeNagFindings(data: StatefulStack, service: StatelessStack): void {
+export function acknowledgeNagFindings(data: DataStack, service: ServiceStack): void {
   ack(
     data.eventsDlq,
     'AwsSolutions-SQS3',

@@ -1,29 +1,29 @@
 /**
- * The deliver function as a separate process: the Lambda handler's own wiring from the
- * environment, fed by the local event-source poller. The chaos suite kills and restarts
+ * The deliver function as a separate process: the Lambda handler's own composition from
+ * the environment, fed by the local event-source poller. The chaos suite kills and restarts
  * it the way a Lambda timeout or crash ends an invocation.
  *
  * Environment: what the deliver Lambda reads (MESSAGES_TABLE, QUEUE_URL, SMTP_URL, …),
- * POSTHASTE_*_ENDPOINT for the stand-ins, QUEUE_ARN, WORKER_CONCURRENCY.
+ * POSTHASTE_*_ENDPOINT for the stand-ins, QUEUE_ARN, WORKER_CONCURRENCY, LOG_LEVEL
+ * (LOCAL_ENVIRONMENTS.worker in functions/compose/environment.ts).
  */
-import { awsSettingsFromEnv, sqsClient } from '../functions/adapters/aws-clients.js';
-import { integer, required } from '../functions/adapters/env.js';
 import { consoleLog } from '../functions/adapters/logger.js';
-import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
-import { deliverDeps } from '../functions/adapters/wiring.js';
-import { createDeliverHandler } from '../functions/deliver/app.js';
+import { awsSettingsFromEnv, sqsClient } from '../functions/compose/clients.js';
+import { composeDeliver } from '../functions/compose/deliver.js';
+import { LOCAL_ENVIRONMENTS, readEnvironment } from '../functions/compose/environment.js';
+import { noMetrics } from '../functions/core/metrics.js';
 import { startPoller } from './sqs-poller.js';
 
 const env = process.env;
-const aws = awsSettingsFromEnv(env);
-const log = consoleLog('deliver-worker', (env.LOG_LEVEL as 'info' | 'warn' | 'error' | undefined) ?? 'warn');
-const handler = createDeliverHandler(deliverDeps(env, aws, await transportFromEnv(env, aws, log), log));
+const settings = readEnvironment(LOCAL_ENVIRONMENTS.worker, env);
+const log = consoleLog('deliver-worker', settings.LOG_LEVEL);
+const handler = await composeDeliver(env, { log, metrics: noMetrics });
 const poller = startPoller({
-  client: sqsClient(aws),
-  queueUrl: required(env, 'QUEUE_URL'),
-  queueArn: env.QUEUE_ARN ?? 'arn:aws:sqs:us-east-1:000000000000:posthaste-send',
+  client: sqsClient(awsSettingsFromEnv(env)),
+  queueUrl: settings.QUEUE_URL,
+  queueArn: settings.QUEUE_ARN,
   handler,
-  concurrency: integer(env, 'WORKER_CONCURRENCY', 2, 1, 64),
+  concurrency: settings.WORKER_CONCURRENCY,
   log,
 });
 process.send?.('ready');

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dynamoClient } from '../functions/adapters/aws-clients.js';
-import { DynamoDbApiKeyStore } from '../functions/adapters/dynamodb-api-key-store.js';
+import { apiKeyStore } from '../functions/compose/authorizer.js';
 import { checkApiKey, createApiKey } from '../functions/core/api-key-admin.js';
 import { systemClock } from '../functions/core/ports.js';
 import type { Pipeline } from './pipeline.js';
@@ -11,7 +10,7 @@ import type { Pipeline } from './pipeline.js';
  * it (mode 600), so the banner's curl works on every start; a revoked or lost one is replaced.
  */
 export async function localApiKey(pipeline: Pipeline, dataDir: string): Promise<string> {
-  const store = new DynamoDbApiKeyStore(dynamoClient(pipeline.aws), pipeline.env.API_KEYS_TABLE!);
+  const store = apiKeyStore(pipeline.env, pipeline.aws);
   const file = join(dataDir, 'api-key');
   if (existsSync(file)) {
     const kept = readFileSync(file, 'utf8').trim();

@@ -3,32 +3,34 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { apiDeps } from '../functions/adapters/api-wiring.js';
-import { type AwsSettings, dynamoClient, s3Client, sqsClient } from '../functions/adapters/aws-clients.js';
-import { DynamoDbApiKeyStore } from '../functions/adapters/dynamodb-api-key-store.js';
-import { eventsDeps } from '../functions/adapters/events-wiring.js';
 import { consoleLog } from '../functions/adapters/logger.js';
 import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
-import { schedulerDeps } from '../functions/adapters/scheduling-wiring.js';
 import { parseSmtpUrl, type SmtpConfig, smtpSecurityWarnings } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
-import { TABLE_ENV, type TableName } from '../functions/adapters/tables.js';
-import { transportFromEnv } from '../functions/adapters/transport-from-env.js';
-import { deliverDeps } from '../functions/adapters/wiring.js';
-import { createApiHandler } from '../functions/api/app.js';
-import { createAuthorizerHandler } from '../functions/authorizer/app.js';
+import type { TableName } from '../functions/adapters/tables.js';
+import { createApiHandler } from '../functions/api/api-gateway-adapter.js';
+import { createAuthorizerHandler } from '../functions/authorizer/token-authorizer.js';
+import { apiDeps } from '../functions/compose/api.js';
+import { apiKeyStore } from '../functions/compose/authorizer.js';
+import { type AwsSettings, awsSettingsFromEnv, dynamoClient, s3Client, sqsClient } from '../functions/compose/clients.js';
+import { deliverDeps } from '../functions/compose/deliver.js';
+import { type EnvironmentValues, TABLE_VARIABLES } from '../functions/compose/environment.js';
+import { eventsDeps } from '../functions/compose/events.js';
+import { schedulerDeps } from '../functions/compose/scheduler.js';
+import { transportFromEnv } from '../functions/compose/transport.js';
 import { checkIn, checkOut } from '../functions/core/claim-check.js';
 import type { Log } from '../functions/core/log.js';
 import { noMetrics } from '../functions/core/metrics.js';
 import type { PayloadStore, Transport } from '../functions/core/ports.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
-import { createDeliverHandler } from '../functions/deliver/app.js';
-import { createEventsHandler } from '../functions/events/app.js';
+import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
+import { createEventsHandler } from '../functions/events/sns-notifications.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
 import { type SinkOptions, type SmtpSink, startSmtpSink } from './smtp-sink.js';
+import { LOCAL_TOPIC_ARN } from './sns-event.js';
 import { lambdaContext, type Poller, startPoller } from './sqs-poller.js';
 import { startSweeper } from './sweeper.js';
 import { ensureTables, LOCAL_TABLES } from './tables.js';
@@ -85,7 +87,8 @@ export interface Pipeline {
   queueUrl: string;
   dlqUrl: string;
   aws: AwsSettings;
-  env: Record<string, string>;
+  /** What the functions read here: the stand-ins' endpoints, table names, queue URLs, settings. */
+  env: EnvironmentValues;
   fauxqs: FauxqsServer;
   poller?: Poller;
   gateway: Gateway;
@@ -158,11 +161,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
   const dynamoPort = await listen(dynamo);
   const fauxqs = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
-  const aws: AwsSettings = {
-    region: 'us-east-1',
-    local: true,
-    endpoints: { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: fauxqs.address, s3: fauxqs.address, sns: fauxqs.address },
+  const mode = options.transport ?? 'smtp';
+  const ses: SesStandIn | undefined = mode === 'ses' ? await startSesStandIn() : undefined;
+  const endpoints: EnvironmentValues = {
+    POSTHASTE_DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+    POSTHASTE_SQS_ENDPOINT: fauxqs.address,
+    POSTHASTE_S3_ENDPOINT: fauxqs.address,
+    ...(ses ? { POSTHASTE_SES_ENDPOINT: ses.url } : {}),
   };
+  const aws = awsSettingsFromEnv(endpoints);
   await ensureTables(dynamoClient(aws));
 
   const maxReceives = options.maxReceives ?? 5;
@@ -192,10 +199,12 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     rmSync(snapshot);
   }
 
-  const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
+  const env: EnvironmentValues = {
+    ...endpoints,
+    ...Object.fromEntries(Object.entries(TABLE_VARIABLES).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
     DLQ_URL: dlq.queueUrl,
+    SES_EVENTS_TOPIC_ARN: LOCAL_TOPIC_ARN,
     PAYLOAD_BUCKET: bucket,
     ...(options.allowedSenderDomains ? { ALLOWED_SENDER_DOMAINS: options.allowedSenderDomains } : {}),
     MAX_RECEIVE_COUNT: String(maxReceives),
@@ -204,15 +213,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
   };
 
-  const mode = options.transport ?? 'smtp';
   let sink: SmtpSink | undefined;
   let smtpUrl = options.smtpUrl ?? '';
-  let ses: SesStandIn | undefined;
   let transport: Transport;
   let closeTransport: () => void = () => undefined;
   if (mode === 'ses') {
-    ses = await startSesStandIn();
-    aws.endpoints = { ...aws.endpoints, ses: ses.url };
     // The stand-in has no GetSendQuota: a fixed rate stands in for the account's MaxSendRate.
     Object.assign(env, { TRANSPORT: 'ses', SES_CONFIGURATION_SET: 'posthaste-local', SES_MAX_SEND_RATE: '200' });
     transport = await transportFromEnv(env, aws, makeLog('ses'));
@@ -235,7 +240,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   }
 
   const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
-  const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')));
+  const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')), { topicArn: LOCAL_TOPIC_ARN });
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.
   const simulator = createMailboxSimulator({
@@ -307,8 +312,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
  * What API Gateway does with the REQUEST authorizer: no Authorization header is a 401
  * before the authorizer runs; an authorizer that fails with "Unauthorized" is a 401 too.
  */
-function localAuthorizer(env: Record<string, string>, aws: AwsSettings, log: Log): NonNullable<GatewayOptions['authorize']> {
-  const authorizer = createAuthorizerHandler(new DynamoDbApiKeyStore(dynamoClient(aws), env.API_KEYS_TABLE!), log);
+function localAuthorizer(env: EnvironmentValues, aws: AwsSettings, log: Log): NonNullable<GatewayOptions['authorize']> {
+  const authorizer = createAuthorizerHandler(apiKeyStore(env, aws), log);
   return async (headers) => {
     const value = headers.authorization;
     const authorization = Array.isArray(value) ? value[0] : value;

@@ -1,13 +1,16 @@
 /**
  * `npm start`: the whole pipeline on this machine, no AWS account and no Docker.
- * Environment: PORT (API, default 3000), TRANSPORT (smtp, the default, or ses: the local SES
- * stand-in), SMTP_URL (deliver through a real relay instead of the local sink),
- * POSTHASTE_DATA (data folder, default .posthaste), POSTHASTE_REQUIRE_API_KEY=1 (keys as in AWS).
+ * Environment (LOCAL_ENVIRONMENTS.start in functions/compose/environment.ts): PORT (API,
+ * default 3000), TRANSPORT (smtp, the default, or ses: the local SES stand-in), SMTP_URL
+ * (deliver through a real relay instead of the local sink), SMTP_PORT, POSTHASTE_DATA (data
+ * folder, default .posthaste), POSTHASTE_REQUIRE_API_KEY=1 (keys as in AWS),
+ * POSTHASTE_ALLOWED_ORIGINS, ALLOWED_SENDER_DOMAINS.
  * A setting that is wrong or a port in use ends the start with one line and exit code 2.
  */
 import { resolve } from 'node:path';
-import { ConfigError, oneOf } from '../functions/adapters/env.js';
 import { redactSmtpUrl, SmtpConfigError } from '../functions/adapters/smtp-config.js';
+import { ConfigError } from '../functions/compose/env.js';
+import { type EnvironmentValues, LOCAL_ENVIRONMENTS, readEnvironment, type Settings } from '../functions/compose/environment.js';
 import { localApiKey } from './local-api-key.js';
 import { type Pipeline, startPipeline } from './pipeline.js';
 
@@ -20,33 +23,45 @@ function startupProblem(error: unknown): string | undefined {
   return undefined;
 }
 
-const dataDir = resolve(process.env.POSTHASTE_DATA ?? '.posthaste');
-const outbox = resolve(dataDir, 'outbox');
+// Handlers first: a Ctrl-C that arrives while the pipeline is still starting stops it cleanly too.
+let stopping = false;
+let pipelineStarted: Pipeline | undefined;
+let keptIn: string | undefined;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await pipelineStarted?.stop();
+  console.log('stopped; data kept in', keptIn ?? 'nothing (it had not started)');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
 const started = Date.now();
-const requireApiKeys = process.env.POSTHASTE_REQUIRE_API_KEY === '1';
+let settings: Settings<typeof LOCAL_ENVIRONMENTS.start>;
+let dataDir: string;
 let pipeline: Pipeline;
 let apiKey: string | undefined;
 try {
-  const transport = oneOf(process.env, 'TRANSPORT', ['smtp', 'ses'] as const, 'smtp');
-  if (transport === 'ses' && process.env.SMTP_URL) throw new ConfigError('SMTP_URL applies to TRANSPORT=smtp only');
-  const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not ${process.env.PORT}`);
+  settings = readEnvironment(LOCAL_ENVIRONMENTS.start, process.env);
+  if (settings.TRANSPORT === 'ses' && settings.SMTP_URL) throw new ConfigError('SMTP_URL applies to TRANSPORT=smtp only');
+  dataDir = resolve(settings.POSTHASTE_DATA);
   pipeline = await startPipeline({
     dataDir,
-    outbox,
-    apiPort: port,
+    outbox: resolve(dataDir, 'outbox'),
+    ...(settings.PORT !== undefined ? { apiPort: settings.PORT } : {}),
     // Off by default so the printed curl works as it is; on, requests need a key as in AWS.
-    requireApiKeys,
-    transport,
-    ...(process.env.ALLOWED_SENDER_DOMAINS ? { allowedSenderDomains: process.env.ALLOWED_SENDER_DOMAINS } : {}),
-    allowedOrigins: (process.env.POSTHASTE_ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
-    ...(process.env.SMTP_PORT ? { smtpPort: Number(process.env.SMTP_PORT) } : {}),
+    requireApiKeys: settings.POSTHASTE_REQUIRE_API_KEY,
+    transport: settings.TRANSPORT,
+    ...(settings.ALLOWED_SENDER_DOMAINS ? { allowedSenderDomains: settings.ALLOWED_SENDER_DOMAINS } : {}),
+    allowedOrigins: settings.POSTHASTE_ALLOWED_ORIGINS,
+    ...(settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL } : {}),
+    ...(settings.SMTP_PORT !== undefined ? { smtpPort: settings.SMTP_PORT } : {}),
   });
-  if (requireApiKeys) apiKey = await localApiKey(pipeline, dataDir);
+  pipelineStarted = pipeline;
+  keptIn = dataDir;
+  if (settings.POSTHASTE_REQUIRE_API_KEY) apiKey = await localApiKey(pipeline, dataDir);
 } catch (error) {
   const problem = startupProblem(error);
   if (problem === undefined) throw error;
@@ -54,6 +69,7 @@ try {
   process.exit(2);
 }
 
+const outbox = resolve(dataDir, 'outbox');
 const example = JSON.stringify({
   from: 'Posthaste <hello@example.com>',
   to: 'you@example.com',
@@ -68,9 +84,9 @@ const cliEnv = Object.entries({
   QUEUE_URL: pipeline.queueUrl,
   DLQ_URL: pipeline.dlqUrl,
   MESSAGES_TABLE: pipeline.env.MESSAGES_TABLE,
-  POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints?.sqs,
-  POSTHASTE_DYNAMODB_ENDPOINT: pipeline.aws.endpoints?.dynamodb,
-})
+  POSTHASTE_SQS_ENDPOINT: pipeline.env.POSTHASTE_SQS_ENDPOINT,
+  POSTHASTE_DYNAMODB_ENDPOINT: pipeline.env.POSTHASTE_DYNAMODB_ENDPOINT,
+} satisfies EnvironmentValues)
   .map(([k, v]) => `${k}=${v}`)
   .join(' ');
 console.log(`
@@ -80,8 +96,8 @@ Posthaste is running locally (started in ${Date.now() - started} ms)
   delivery  ${
     pipeline.ses
       ? `SES API of the local stand-in ${pipeline.ses.url} (open it to see what it received)`
-      : process.env.SMTP_URL
-        ? `relay ${redactSmtpUrl(process.env.SMTP_URL)}`
+      : settings.SMTP_URL
+        ? `relay ${redactSmtpUrl(settings.SMTP_URL)}`
         : `local SMTP sink on 127.0.0.1:${pipeline.sink?.port} -> ${outbox}`
   }
   data      ${dataDir}
@@ -97,15 +113,3 @@ Then: curl -s${auth} ${pipeline.apiUrl}/v1/emails/<id>     Ctrl-C stops everythi
 CLI:  export POSTHASTE_URL=${pipeline.apiUrl}; npx posthaste --help
       for \`npx posthaste dlq redrive\` also: export ${cliEnv}
 `);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping…`);
-  await pipeline.stop();
-  console.log('stopped; data kept in', dataDir);
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));

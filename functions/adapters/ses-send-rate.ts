@@ -12,7 +12,10 @@ export interface SendRateOptions {
   /** Used until GetSendQuota answers, and when it fails: the sandbox rate. */
   fallbackRate?: number;
   log: Log;
+  /** Milliseconds on a monotonic clock; the bucket and the quota refresh both read it. */
   now?: () => number;
+  /** How the bucket waits; tests give a clock and a sleep that do not take real time. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -30,8 +33,8 @@ export class SesSendRate {
     private readonly client: SESClient,
     private readonly options: SendRateOptions,
   ) {
-    this.now = options.now ?? (() => Date.now());
-    this.bucket = new TokenBucket(this.partOf(options.fixedRate ?? options.fallbackRate ?? 1));
+    this.now = options.now ?? (() => performance.now());
+    this.bucket = new TokenBucket(this.partOf(options.fixedRate ?? options.fallbackRate ?? 1), this.now, options.sleep);
   }
 
   get rate(): number {

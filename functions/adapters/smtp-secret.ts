@@ -1,6 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod'; // namespace import keeps the bundle small (see send-request.ts)
-import { type AwsSettings, clientConfig } from './aws-clients.js';
 import { parseSmtpUrl, type SmtpConfig, SmtpConfigError } from './smtp-config.js';
 
 /**
@@ -59,8 +58,6 @@ export function smtpConfigFromSecretString(secretString: string): SmtpConfig {
     throw error;
   }
 }
-
-export const secretsManagerClient = (aws: AwsSettings) => new SecretsManagerClient(clientConfig(aws, aws.endpoints?.secretsmanager));
 
 const cache = new Map<string, Promise<SmtpConfig>>();
 

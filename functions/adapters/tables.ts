@@ -15,17 +15,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *  webhooks      id                              one item per endpoint, its signing secrets inside (the table is encrypted)
  *  webhookDeliveries endpointId + deliveryId     one item per event and endpoint, its attempts inside; TTL expiresAt (30 days)
  */
-export const TABLE_ENV = {
-  messages: 'MESSAGES_TABLE',
-  idempotency: 'IDEMPOTENCY_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  suppressions: 'SUPPRESSIONS_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-  webhooks: 'WEBHOOKS_TABLE',
-  webhookDeliveries: 'WEBHOOK_DELIVERIES_TABLE',
-} as const;
-
-export type TableName = keyof typeof TABLE_ENV;
+export type TableName = 'messages' | 'idempotency' | 'feedback' | 'suppressions' | 'apiKeys' | 'webhooks' | 'webhookDeliveries';
 
 export const LOCAL_TABLES: Record<TableName, string> = {
   messages: 'posthaste-messages',

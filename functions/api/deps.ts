@@ -1,5 +1,7 @@
 import type { AcceptDeps } from '../core/accept-email.js';
+import type { DispatchDeps } from '../core/dispatch-webhooks.js';
 import type { FeedbackStore, IdempotencyGuard, MessageStore, SuppressionStore } from '../core/ports.js';
+import type { EndpointDeps } from '../core/webhook-endpoints.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 
 /** What the API's routes use; the composition builds it once per container. */
@@ -9,6 +11,8 @@ export interface ApiDeps {
   idempotency: IdempotencyGuard;
   suppressions: SuppressionStore;
   feedback: FeedbackStore;
+  /** Webhook endpoints and their deliveries (resends go through the webhook queue). */
+  webhooks?: { endpoints: EndpointDeps; dispatch: Pick<DispatchDeps, 'deliveries' | 'queue' | 'clock'> };
 }
 
 /** A route's handler: the request, the path's captured parameters, the dependencies. */

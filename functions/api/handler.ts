@@ -1,14 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { apiDeps } from '../adapters/api-wiring.js';
-import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { lambdaObservability } from '../adapters/observability.js';
-import { createApiHandler } from './app.js';
+/**
+ * The API Lambda: HTTP requests from both API Gateway front doors (API keys, IAM) to the routes.
+ * The Lambda entry: its composition (functions/compose/api.ts) with the Powertools
+ * middlewares every function runs with. Nothing else belongs here.
+ */
+import { composeApi } from '../compose/api.js';
+import { lambdaObservability, withPowertools } from '../compose/observability.js';
 
-const { log, logger, metrics, powertoolsMetrics, tracer, instrument } = lambdaObservability('posthaste-api');
+const observability = lambdaObservability('posthaste-api');
 
-export const handler = createApiHandler(apiDeps(process.env, { ...awsSettingsFromEnv(process.env), instrument }, metrics, log), log)
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(powertoolsMetrics))
-  .use(injectLambdaContext(logger));
+export const handler = withPowertools(composeApi(process.env, observability), observability);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WEBHOOK_EVENT_TYPES } from '../core/webhook-events.js';
 import { COMPONENTS } from './schemas.js';
 
 /**
@@ -7,7 +8,7 @@ import { COMPONENTS } from './schemas.js';
  * the API serves that file, and a test keeps the two equal.
  */
 
-const REQUEST_COMPONENTS = ['Mailbox', 'SendEmailRequest', 'SendBatchRequest'] as const;
+const REQUEST_COMPONENTS = ['Mailbox', 'SendEmailRequest', 'SendBatchRequest', 'WebhookEndpointRequest'] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -94,7 +95,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'Local mode (npm start)' }],
-    security: [{ apiKey: [] }, { apiKeyHeader: [] }, { sigv4: [] }],
+    security: [{ apiKey: [] }, { sigv4: [] }],
     paths: {
       '/v1/emails': {
         post: {
@@ -166,6 +167,79 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': jsonBody('BounceList', 'One page'), ...problems(422) },
         },
       },
+      '/v1/webhooks': {
+        post: {
+          operationId: 'createWebhook',
+          summary: 'Register an endpoint for events; its signing secret is in this answer only',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookEndpointRequest') } } },
+          responses: { '201': jsonBody('WebhookEndpointCreated', 'Created'), ...problems(400, 415, 422, 503) },
+        },
+        get: {
+          operationId: 'listWebhooks',
+          summary: 'Webhook endpoints (without their secrets)',
+          parameters: paging,
+          responses: { '200': jsonBody('WebhookEndpointList', 'One page'), ...problems(422) },
+        },
+      },
+      '/v1/webhooks/{id}': {
+        get: {
+          operationId: 'getWebhook',
+          summary: 'One endpoint',
+          parameters: [pathParam('id', 'The endpoint id')],
+          responses: { '200': jsonBody('WebhookEndpoint', 'The endpoint'), ...problems(404) },
+        },
+        patch: {
+          operationId: 'updateWebhook',
+          summary: 'Change the url, the event types, the description, or turn it on or off',
+          parameters: [pathParam('id', 'The endpoint id')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookEndpointRequest') } } },
+          responses: { '200': jsonBody('WebhookEndpoint', 'The endpoint as changed'), ...problems(400, 404, 415, 422) },
+        },
+        delete: {
+          operationId: 'deleteWebhook',
+          summary: 'Remove an endpoint; its pending deliveries end failed',
+          parameters: [pathParam('id', 'The endpoint id')],
+          responses: { '204': { description: 'Removed' }, ...problems(404) },
+        },
+      },
+      '/v1/webhooks/{id}/rotate-secret': {
+        post: {
+          operationId: 'rotateWebhookSecret',
+          summary: 'A new signing secret; the previous one keeps signing beside it for 24 hours',
+          parameters: [pathParam('id', 'The endpoint id')],
+          responses: { '200': jsonBody('WebhookEndpointCreated', 'The endpoint with its new secret'), ...problems(404) },
+        },
+      },
+      '/v1/webhooks/{id}/deliveries': {
+        get: {
+          operationId: 'listWebhookDeliveries',
+          summary: 'Deliveries to an endpoint, newest first, each with every attempt (kept 30 days)',
+          parameters: [pathParam('id', 'The endpoint id'), ...paging],
+          responses: { '200': jsonBody('WebhookDeliveryList', 'One page'), ...problems(404, 422) },
+        },
+      },
+      '/v1/webhooks/{id}/deliveries/{deliveryId}/retry': {
+        post: {
+          operationId: 'retryWebhookDelivery',
+          summary: 'Send one delivery again now, with the same webhook-id',
+          parameters: [pathParam('id', 'The endpoint id'), pathParam('deliveryId', 'The delivery id')],
+          responses: {
+            '202': {
+              description: 'Queued',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { endpointId: { type: 'string' }, deliveryId: { type: 'string' }, status: { const: 'pending' } },
+                    required: ['endpointId', 'deliveryId', 'status'],
+                  },
+                },
+              },
+            },
+            ...problems(404, 503),
+          },
+        },
+      },
       '/v1/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -175,11 +249,31 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
     },
+    webhooks: Object.fromEntries(
+      WEBHOOK_EVENT_TYPES.map((type) => [
+        type,
+        {
+          post: {
+            operationId: `on_${type.replace('.', '_')}`,
+            summary: `${type}, POSTed to every endpoint that wants it`,
+            description:
+              'Signed per the Standard Webhooks specification: `webhook-id` (the event id, the same on every attempt), `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, space-separated while a secret rotates). Any 2xx is success; otherwise the delivery is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.',
+            parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+              name,
+              in: 'header',
+              required: true,
+              schema: { type: 'string' },
+            })),
+            requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookEvent') } } },
+            responses: { '200': { description: 'Any 2xx: delivered' } },
+          },
+        },
+      ]),
+    ),
     components: {
       schemas,
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' },
-        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same API key in `x-api-key`' },
         sigv4: {
           type: 'apiKey',
           in: 'header',

@@ -5,6 +5,18 @@ import { listBounces } from './routes/bounces.js';
 import { cancel, getEmail, sendBatch, sendEmail } from './routes/emails.js';
 import { openApi } from './routes/openapi.js';
 import { deleteSuppression, getSuppression, listSuppressions } from './routes/suppressions.js';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  retryWebhookDelivery,
+  rotateWebhookSecret,
+  updateWebhook,
+} from './routes/webhooks.js';
+
+const WEBHOOK = '([0-9A-Za-z_-]{1,64})';
 
 export interface Route {
   method: string;
@@ -23,6 +35,14 @@ export const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/emails\/batch\/?$/, run: sendBatch },
   { method: 'DELETE', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/?$/, run: cancel },
   { method: 'GET', pattern: /^\/v1\/openapi\.json$/, run: openApi },
+  { method: 'POST', pattern: /^\/v1\/webhooks\/?$/, run: createWebhook },
+  { method: 'GET', pattern: /^\/v1\/webhooks\/?$/, run: listWebhooks },
+  { method: 'GET', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/?$`), run: getWebhook },
+  { method: 'PATCH', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/?$`), run: updateWebhook },
+  { method: 'DELETE', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/?$`), run: deleteWebhook },
+  { method: 'POST', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/rotate-secret/?$`), run: rotateWebhookSecret },
+  { method: 'GET', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/deliveries/?$`), run: listWebhookDeliveries },
+  { method: 'POST', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/deliveries/([0-9A-Za-z_-]{1,80})/retry/?$`), run: retryWebhookDelivery },
 ];
 
 /** The route for a request: 404 when no path matches, 405 when the path exists under another method. */

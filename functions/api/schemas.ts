@@ -5,6 +5,8 @@ import { ERROR_CODES } from '../core/errors.js';
 import type { FeedbackRecord, MessageEvent, MessageRecord, Suppression as SuppressionRecord } from '../core/records.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
 import { type MessageStatus, STATUS_RANK } from '../core/status.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../core/webhook-events.js';
+import type { WebhookDelivery, WebhookEndpoint } from '../core/webhook-records.js';
 
 /**
  * The shapes the API answers with, as zod schemas: the OpenAPI document is generated from
@@ -159,6 +161,82 @@ export const suppressionListSchema = list(suppressionSchema);
 export const bounceListSchema = list(bounceSchema);
 
 /** Named schemas of the document, by component name. */
+// ─── Webhooks ───────────────────────────────────────────────────────────────────────────
+
+const eventType = z.enum(WEBHOOK_EVENT_TYPES);
+
+export const webhookEndpointSchema = z.object({
+  id: z.string(),
+  url: z.string().describe('https URL the events are POSTed to'),
+  events: z.array(eventType).describe('Types delivered to it; empty means every type'),
+  description: z.string().optional(),
+  enabled: z.boolean(),
+  disabledReason: z.string().optional().describe('Why it is off: by an operator, or after failing every attempt for a day'),
+  disabledAt: isoTime.optional(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  consecutiveFailures: z.int().describe('Attempts failed in a row since the last 2xx'),
+  failingSince: isoTime.optional(),
+});
+
+export const webhookEndpointCreatedSchema = webhookEndpointSchema.extend({
+  secret: z.string().describe('`whsec_<base64>`: verify signatures with it. Shown only in this answer'),
+});
+
+export const webhookEndpointRequestSchema = z.object({
+  url: z.string().max(2048),
+  events: z.array(eventType).optional(),
+  description: z.string().max(500).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const webhookAttemptSchema = z.object({
+  at: isoTime,
+  durationMs: z.number(),
+  statusCode: z.int().optional().describe("The endpoint's HTTP status; absent when it did not answer"),
+  reply: z.string().optional().describe('The first kilobyte of the reply'),
+  error: z.string().optional(),
+});
+
+export const webhookDeliverySchema = z.object({
+  endpointId: z.string(),
+  deliveryId: z.string(),
+  eventId: z.string().describe('The `webhook-id` header of every attempt'),
+  eventType,
+  messageId: z.string(),
+  payload: z.string().describe('The exact body every attempt sends'),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  attempts: z.array(webhookAttemptSchema),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+export const webhookEventSchema = z.object({
+  type: eventType,
+  createdAt: isoTime,
+  data: z.object({
+    id: z.string().describe('Our message id, as POST /v1/emails returned it'),
+    from: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()),
+    subject: z.string(),
+    tags: z.array(z.object({ name: z.string(), value: z.string() })),
+    recipients: z.array(z.string()).optional().describe('The recipients this fact concerns'),
+    response: z.string().optional().describe("The relay's or SES's own words"),
+    detail: z.string().optional().describe('Bounce type/subtype, complaint type, failure reason'),
+    link: z.string().optional().describe('email.clicked: the link followed'),
+    userAgent: z.string().optional().describe("email.opened, email.clicked: the reader's user agent"),
+  }),
+});
+
+sameShape<z.output<typeof webhookEndpointSchema>, WebhookEndpoint>(true);
+sameShape<z.output<typeof webhookDeliverySchema>, Omit<WebhookDelivery, 'expiresAt'>>(true);
+sameShape<z.output<typeof webhookEventSchema>['data'], WebhookEvent['data']>(true);
+
+export const webhookEndpointListSchema = list(webhookEndpointSchema);
+export const webhookDeliveryListSchema = list(webhookDeliverySchema);
+
 export const COMPONENTS = {
   Mailbox: mailbox,
   SendEmailRequest: sendRequestSchema,
@@ -173,6 +251,13 @@ export const COMPONENTS = {
   SuppressionList: suppressionListSchema,
   Bounce: bounceSchema,
   BounceList: bounceListSchema,
+  WebhookEndpoint: webhookEndpointSchema,
+  WebhookEndpointCreated: webhookEndpointCreatedSchema,
+  WebhookEndpointRequest: webhookEndpointRequestSchema,
+  WebhookEndpointList: webhookEndpointListSchema,
+  WebhookDelivery: webhookDeliverySchema,
+  WebhookDeliveryList: webhookDeliveryListSchema,
+  WebhookEvent: webhookEventSchema,
 } as const;
 
 export type Accepted = z.infer<typeof acceptedSchema>;

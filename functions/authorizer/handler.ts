@@ -1,10 +1,11 @@
-import { awsSettingsFromEnv, dynamoClient } from '../adapters/aws-clients.js';
-import { DynamoDbApiKeyStore } from '../adapters/dynamodb-api-key-store.js';
-import { required } from '../adapters/env.js';
-import { powertoolsLog } from '../adapters/logger.js';
-import { createAuthorizerHandler } from './app.js';
+/**
+ * The API-key authorizer Lambda: a Bearer key in, an IAM policy (or 401) out.
+ * The Lambda entry: its composition (functions/compose/authorizer.ts) with the Powertools
+ * middlewares every function runs with. Nothing else belongs here.
+ */
+import { composeAuthorizer } from '../compose/authorizer.js';
+import { lambdaObservability, withPowertools } from '../compose/observability.js';
 
-const { log } = powertoolsLog('posthaste-authorizer');
-const store = new DynamoDbApiKeyStore(dynamoClient(awsSettingsFromEnv(process.env)), required(process.env, 'API_KEYS_TABLE'));
+const observability = lambdaObservability('posthaste-authorizer');
 
-export const handler = createAuthorizerHandler(store, log);
+export const handler = withPowertools(composeAuthorizer(process.env, observability), observability);

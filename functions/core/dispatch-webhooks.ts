@@ -131,7 +131,7 @@ export async function attemptDelivery(deps: DispatchDeps, ref: DeliveryRef): Pro
 }
 
 /** Resend one delivery by hand: back to pending and queued now; its webhook-id stays the same. */
-export async function resendDelivery(deps: DispatchDeps, ref: DeliveryRef): Promise<'queued' | 'missing' | 'pending'> {
+export async function resendDelivery(deps: Pick<DispatchDeps, 'deliveries' | 'queue' | 'clock'>, ref: DeliveryRef): Promise<'queued' | 'missing' | 'pending'> {
   const delivery = await deps.deliveries.get(ref);
   if (!delivery) return 'missing';
   if (delivery.status !== 'pending' && !(await deps.deliveries.reopen(ref, deps.clock.now().toISOString()))) return 'pending';

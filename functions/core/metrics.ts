@@ -15,7 +15,13 @@ export type CountMetric =
   | 'webhookDelivered'
   | 'webhookAttemptFailed'
   | 'webhookDeliveryFailed'
-  | 'webhookEndpointDisabled';
+  | 'webhookEndpointDisabled'
+  // Per sweep of the scheduler: due messages queued, and closed as failed.
+  | 'sweepQueued'
+  | 'sweepFailed'
+  // Per authorizer decision.
+  | 'apiKeyAccepted'
+  | 'apiKeyRefused';
 export type LatencyMetric = 'queueToSentLatency';
 
 export interface Metrics {

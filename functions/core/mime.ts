@@ -1,5 +1,6 @@
-import { createMimeMessage, MIMEMessage, type MIMEMessageContent } from 'mimetext';
-import { domainOf, type Mailbox } from './address.js';
+import { createMimeMessage, MIMEMessage, Mailbox as MimetextMailbox } from 'mimetext';
+import { domainOf } from './address.js';
+import { CRLF, mailboxListValue, typeWithParameter, unstructuredValue } from './header-encoding.js';
 import { POSTHASTE_ID_HEADER } from './posthaste-id.js';
 import { allRecipients, type EmailRequest } from './send-request.js';
 
@@ -13,10 +14,29 @@ export interface BuiltMessage {
   envelope: { from: string; to: string[] };
 }
 
-const CRLF = '\r\n';
-const ENV = { ...createMimeMessage().envctx, eol: CRLF };
+/*
+ * The message is built with mimetext 3.0.28 through its public API. Where that version cannot
+ * write RFC-clean output on its own, one small function below works around it:
+ *
+ * - Line ends: it uses os.EOL (LF on Linux). It is given its own environment with `eol: CRLF`.
+ * - Bodies: it defaults to 7bit even for non-ASCII text and never wraps base64 (RFC 2045 §6.8
+ *   wants lines of at most 76). bodyPart picks the encoding and passes wrapped data.
+ * - Subject and display names: it writes each as one `=?utf-8?B?…?=` word over the whole value,
+ *   unfolded, so words pass RFC 2047's 75 characters and a long subject or name passes RFC
+ *   5322's 998-octet line limit; plain ASCII is base64-encoded for nothing. Reply-To takes a
+ *   single mailbox. Its setHeader re-encodes a Subject string and accepts only its Mailbox
+ *   objects for address fields, so there is no public way to hand it a finished value:
+ *   replaceFieldValues swaps in our values (header-encoding.ts) over its output.
+ * - Custom headers are written verbatim, so they are given already folded and encoded values.
+ * - Attachments: it writes `name="…"` and `filename="…"` raw (non-ASCII, quotes and length
+ *   unhandled; RFC 2231 wants `filename*=UTF-8''…`), and it sorts a part into the message by
+ *   whether its Content-Disposition *contains* "attachment" or "inline", so a file named
+ *   "inline report.pdf" would be written twice. attachmentHeaders sets both fields through the
+ *   part's public setHeader, with the other keyword percent-encoded out of the file name.
+ * - It writes a Bcc header when given one; Bcc is never given to it (it lives in the envelope).
+ */
+const MIMETEXT_ENV = { ...createMimeMessage().envctx, eol: CRLF };
 const SEVEN_BIT_SAFE = /^[\t\r\n\u0020-\u007e]*$/;
-const PRINTABLE_ASCII = /^[\u0020-\u007e\t]*$/;
 
 /** Base64 wrapped at 76 characters, as RFC 2045 requires. */
 export function wrapBase64(b64: string): string {
@@ -26,62 +46,41 @@ export function wrapBase64(b64: string): string {
   return lines.join(CRLF);
 }
 
-/**
- * RFC 2047 encoded words, each at most 75 characters and never splitting a UTF-8
- * sequence, folded onto continuation lines. ASCII text is returned as it is.
- */
-export function encodeWords(value: string): string {
-  if (PRINTABLE_ASCII.test(value) && !value.includes('=?')) return value;
-  const words: string[] = [];
-  let chunk = '';
-  for (const char of value) {
-    // 45 bytes of UTF-8 become 60 base64 characters: 12 + 60 = 72 <= 75.
-    if (Buffer.byteLength(chunk + char) > 45) {
-      words.push(chunk);
-      chunk = '';
-    }
-    chunk += char;
-  }
-  if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(`${CRLF} `);
-}
-
-const quoteIfNeeded = (name: string): string =>
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ .-]*$/.test(name) && !name.includes('.') ? name : `"${name.replace(/(["\\])/g, '\\$1')}"`;
-
-export function formatMailbox(mailbox: Mailbox): string {
-  if (!mailbox.name) return mailbox.email;
-  const name = PRINTABLE_ASCII.test(mailbox.name) ? quoteIfNeeded(mailbox.name) : encodeWords(mailbox.name);
-  return `${name} <${mailbox.email}>`;
-}
-
-export const formatMailboxList = (list: Mailbox[]): string => list.map(formatMailbox).join(`,${CRLF} `);
-
-/** RFC 2231 parameter: plain when ASCII-safe, `name*=UTF-8''…` otherwise. */
-function parameter(name: string, value: string): string {
-  if (/^[\u0020-\u007e]*$/.test(value)) return `${name}="${value.replace(/(["\\])/g, '\\$1')}"`;
-  const encoded = encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `${name}*=UTF-8''${encoded}`;
-}
-
-function bodyPart(content: string): { data: string; encoding: 'base64' | '7bit' } {
+/** 7bit for short-lined ASCII, wrapped base64 for anything else. */
+export function bodyPart(content: string): { data: string; encoding: 'base64' | '7bit' } {
   const normalized = content.replace(/\r\n|\r|\n/g, CRLF);
   const longLine = normalized.split(CRLF).some((line) => line.length > 998);
   if (SEVEN_BIT_SAFE.test(normalized) && !longLine) return { data: normalized, encoding: '7bit' };
   return { data: wrapBase64(Buffer.from(content, 'utf8').toString('base64')), encoding: 'base64' };
 }
 
-/** Replaces how mimetext writes a header: its built-in writer has no folding and no 2231 support. */
-function overrideHeader(message: MIMEMessage | MIMEMessageContent, name: string, value: string): void {
-  const fields = (message.headers as unknown as { fields: { name: string; value?: unknown; dump?: unknown; validate?: unknown }[] }).fields;
-  const field = fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
-  if (field) {
-    field.value = value;
-    field.dump = (v: unknown) => String(v);
-    delete field.validate;
-  } else {
-    fields.push({ name, value, dump: (v: unknown) => String(v) });
-  }
+/**
+ * Replaces the values of the named top-level fields in mimetext's output. Throws when one is
+ * missing, so a mimetext release that stops writing a field fails the tests, not the mail.
+ */
+export function replaceFieldValues(raw: string, values: ReadonlyMap<string, string>): string {
+  const end = raw.indexOf(CRLF + CRLF);
+  const fields = raw.slice(0, end).split(/\r\n(?![ \t])/);
+  const pending = new Map([...values].map(([name, value]) => [name.toLowerCase(), { name, value }]));
+  const replaced = fields.map((field) => {
+    const key = field.slice(0, field.indexOf(':')).toLowerCase();
+    const next = pending.get(key);
+    if (!next) return field;
+    pending.delete(key);
+    return `${next.name}: ${next.value}`;
+  });
+  if (pending.size > 0) throw new Error(`mimetext did not write ${[...pending.keys()].join(', ')}`);
+  return replaced.join(CRLF) + raw.slice(end);
+}
+
+/** Content-Type and Content-Disposition of an attachment (see the note at the top). */
+export function attachmentHeaders(filename: string, contentType: string, inline: boolean): { 'Content-Type': string; 'Content-Disposition': string } {
+  return {
+    'Content-Type': typeWithParameter('Content-Type', contentType, 'name', filename),
+    'Content-Disposition': inline
+      ? typeWithParameter('Content-Disposition', 'inline', 'filename', filename, 'attachment')
+      : typeWithParameter('Content-Disposition', 'attachment', 'filename', filename, 'inline'),
+  };
 }
 
 export interface BuildOptions {
@@ -94,27 +93,31 @@ export interface BuildOptions {
 }
 
 export function buildMime(req: EmailRequest, options: BuildOptions): BuiltMessage {
-  const message = new MIMEMessage(ENV);
+  const message = new MIMEMessage(MIMETEXT_ENV);
   const messageId = `<${options.id}@${options.messageIdDomain ?? domainOf(req.from.email)}>`;
-  const date = (options.date ?? new Date()).toUTCString().replace('GMT', '+0000');
+  const ours = new Map<string, string>();
 
-  message.setSender(req.from.email);
-  overrideHeader(message, 'From', formatMailbox(req.from));
+  message.setSender({ addr: req.from.email });
+  ours.set('From', mailboxListValue('From', [req.from]));
   if (req.to.length > 0) {
-    message.setTo(req.to.map((m) => m.email));
-    overrideHeader(message, 'To', formatMailboxList(req.to));
+    message.setTo(req.to.map((m) => ({ addr: m.email })));
+    ours.set('To', mailboxListValue('To', req.to));
   }
   if (req.cc.length > 0) {
-    message.setCc(req.cc.map((m) => m.email));
-    overrideHeader(message, 'Cc', formatMailboxList(req.cc));
+    message.setCc(req.cc.map((m) => ({ addr: m.email })));
+    ours.set('Cc', mailboxListValue('Cc', req.cc));
   }
-  if (req.replyTo.length > 0) overrideHeader(message, 'Reply-To', formatMailboxList(req.replyTo));
+  const [firstReplyTo] = req.replyTo;
+  if (firstReplyTo) {
+    message.setHeader('Reply-To', new MimetextMailbox({ addr: firstReplyTo.email }));
+    ours.set('Reply-To', mailboxListValue('Reply-To', req.replyTo));
+  }
   message.setSubject(req.subject);
-  overrideHeader(message, 'Subject', encodeWords(req.subject));
-  overrideHeader(message, 'Date', date);
-  overrideHeader(message, 'Message-ID', messageId);
-  for (const [name, value] of Object.entries(req.headers)) overrideHeader(message, name, encodeWords(value));
-  overrideHeader(message, POSTHASTE_ID_HEADER, options.id);
+  ours.set('Subject', unstructuredValue('Subject', req.subject));
+  message.setHeader('Date', (options.date ?? new Date()).toUTCString().replace('GMT', '+0000'));
+  message.setHeader('Message-ID', messageId);
+  for (const [name, value] of Object.entries(req.headers)) message.setHeader(name, unstructuredValue(name, value));
+  message.setHeader(POSTHASTE_ID_HEADER, options.id);
 
   if (req.text !== undefined) {
     const part = bodyPart(req.text);
@@ -126,7 +129,7 @@ export function buildMime(req: EmailRequest, options: BuildOptions): BuiltMessag
   }
   for (const attachment of req.attachments) {
     const inline = attachment.contentId !== undefined;
-    const content = message.addAttachment({
+    const part = message.addAttachment({
       filename: attachment.filename,
       contentType: attachment.contentType,
       data: wrapBase64(attachment.content),
@@ -134,12 +137,13 @@ export function buildMime(req: EmailRequest, options: BuildOptions): BuiltMessag
       inline,
       ...(inline ? { headers: { 'Content-ID': `<${attachment.contentId}>` } } : {}),
     });
-    overrideHeader(content, 'Content-Type', `${attachment.contentType};${CRLF} ${parameter('name', attachment.filename)}`);
-    overrideHeader(content, 'Content-Disposition', `${inline ? 'inline' : 'attachment'};${CRLF} ${parameter('filename', attachment.filename)}`);
+    part.setHeaders(attachmentHeaders(attachment.filename, attachment.contentType, inline));
   }
 
-  let raw = message.asRaw();
-  if (!raw.endsWith(CRLF)) raw += CRLF;
+  const written = message.asRaw();
+  // The tail is checked on mimetext's output, which is already flat: the replaced copy is
+  // then copied only once more, when the caller encodes it.
+  const raw = replaceFieldValues(written, ours) + (written.endsWith(CRLF) ? '' : CRLF);
   return {
     raw,
     messageId,

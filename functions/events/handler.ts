@@ -1,15 +1,11 @@
-import { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { emfMetrics, METRICS_NAMESPACE } from '../adapters/emf-metrics.js';
-import { eventsDeps } from '../adapters/events-wiring.js';
-import { powertoolsLog } from '../adapters/logger.js';
-import { createEventsHandler } from './app.js';
+/**
+ * The events Lambda: SES notifications from SNS into feedback records, suppressions and status.
+ * The Lambda entry: its composition (functions/compose/events.ts) with the Powertools
+ * middlewares every function runs with. Nothing else belongs here.
+ */
+import { composeEvents } from '../compose/events.js';
+import { lambdaObservability, withPowertools } from '../compose/observability.js';
 
-// Logger and Metrics only: the events function stays small (no X-Ray SDK) for its cold starts.
-const { log } = powertoolsLog('posthaste-events');
-const powertoolsMetrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName: 'posthaste-events' });
+const observability = lambdaObservability('posthaste-events');
 
-export const handler = createEventsHandler(eventsDeps(process.env, awsSettingsFromEnv(process.env), log, emfMetrics(powertoolsMetrics))).use(
-  logMetrics(powertoolsMetrics),
-);
+export const handler = withPowertools(composeEvents(process.env, observability), observability);

@@ -1,12 +1,12 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { awsSettingsFromEnv } from '../adapters/aws-clients.js';
-import { lambdaObservability } from '../adapters/observability.js';
-import { schedulerDeps } from '../adapters/scheduling-wiring.js';
-import { createSchedulerHandler } from './app.js';
+/**
+ * The scheduler Lambda: run every minute, hands scheduled messages that fall due to the send queue.
+ * The Lambda entry: its composition (functions/compose/scheduler.ts) with the Powertools
+ * middlewares every function runs with. Nothing else belongs here.
+ */
 
-const { log, logger, tracer, instrument } = lambdaObservability('posthaste-scheduler');
+import { lambdaObservability, withPowertools } from '../compose/observability.js';
+import { composeScheduler } from '../compose/scheduler.js';
 
-export const handler = createSchedulerHandler(schedulerDeps(process.env, { ...awsSettingsFromEnv(process.env), instrument }, log))
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger));
+const observability = lambdaObservability('posthaste-scheduler');
+
+export const handler = withPowertools(composeScheduler(process.env, observability), observability);

@@ -1,14 +1,13 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../bundling.js';
+import type { LAMBDA_RUNTIME } from '../../functions/compose/environment.js';
+import { bundleFunctionSync, type FunctionName } from '../bundling.js';
 
-/** The repository root: entries, package-lock.json and tsconfig.json are found from here. */
+/** The repository root: esbuild's working directory, where the entries are found. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface PosthasteFunctionProps {
@@ -30,12 +29,13 @@ export interface PosthasteFunctionProps {
  * Callers add the exact actions the function needs with `allow()`.
  */
 export class PosthasteFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: PosthasteFunctionProps) {
     super(scope, id);
+    const { name } = props;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: retentionFor(props.logRetentionDays),
       removalPolicy: props.removalPolicy,
@@ -47,11 +47,22 @@ export class PosthasteFunction extends Construct {
     });
     this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [`${this.logGroup.logGroupArn}`]);
 
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, FUNCTION_ENTRIES[props.name]),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.fn = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(PROJECT_ROOT, {
+        // Hashed by what the bundle holds, so an unchanged function is not redeployed.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: local bundling either succeeds or throws.
+          image: DockerImage.fromRegistry('dummy'),
+          local: {
+            tryBundle(outputDir) {
+              bundleFunctionSync(PROJECT_ROOT, name, outputDir);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -60,22 +71,8 @@ export class PosthasteFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      awsSdkConnectionReuse: false, // SDK v3 reuses connections itself; the flag is for v2.
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `posthaste-${props.name}`, ...props.environment },
+      environment: { ...lambdaRuntime(props.name), ...props.environment },
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: ESBUILD_OPTIONS.target,
-        minify: ESBUILD_OPTIONS.minify,
-        sourceMap: ESBUILD_OPTIONS.sourcemap,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        mainFields: [...ESBUILD_OPTIONS.mainFields],
-        banner: ESBUILD_OPTIONS.banner.js,
-        bundleAwsSDK: true,
-        externalModules: [...ESBUILD_OPTIONS.external],
-        esbuildArgs: Object.fromEntries(Object.entries(ESBUILD_OPTIONS.alias).map(([from, to]) => [`--alias:${from}`, to])),
-      },
     });
   }
 
@@ -84,6 +81,10 @@ export class PosthasteFunction extends Construct {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
   }
 }
+
+/** What Node.js and Powertools read on every function (LAMBDA_RUNTIME in the environment contract). */
+const lambdaRuntime = (name: FunctionName) =>
+  ({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `posthaste-${name}` }) satisfies Record<keyof typeof LAMBDA_RUNTIME, string>;
 
 /** CloudWatch accepts only certain retention periods: the smallest one that keeps logs at least this long. */
 export function retentionFor(days: number): logs.RetentionDays {

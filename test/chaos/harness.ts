@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { idOf } from '../../functions/core/claim-check.js';
 import { silentLog } from '../../functions/core/log.js';
 import type { MessageRecord } from '../../functions/core/records.js';
@@ -155,6 +155,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
         worker.kill('SIGKILL');
         await new Promise((r) => worker.once('exit', r));
         kills++;
+        // A send the dead worker forwarded may still be accepted by SES after the kill: wait for SES's answers first.
+        await proxy?.quiet();
         // Whatever the relay kept but the dead worker had not recorded is in doubt: a resend is unavoidable.
         const records = await scanMessages(pipeline);
         for (const message of received) {
@@ -184,8 +186,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
       records = await scanMessages(pipeline);
       dlq = dlqIds(pipeline);
     }
-    // Let in-flight DLQ moves finish: a message marked failed on its last receive is moved when it next becomes visible.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Let in-flight DLQ moves finish: a message marked failed on its last receive is moved when it
+    // next becomes visible. Once the send queue holds none of the accepted messages (it counts
+    // ready, delayed and in-flight ones), nothing more can reach the relay or the DLQ.
+    const stillQueued = () => {
+      const queued = new Set(pipeline.queueBodies('send').map(idOf));
+      return accepted.some((id) => queued.has(id));
+    };
+    while (stillQueued() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     records = await scanMessages(pipeline);
     dlq = dlqIds(pipeline);
 

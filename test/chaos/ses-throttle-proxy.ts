@@ -19,6 +19,13 @@ const THROTTLED = `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01
 export async function startSesThrottleProxy(upstream: string, random: () => number, counts: { throttled: number; ses_reply_lost: number }) {
   const accepted: AcceptedSend[] = [];
   const started = Date.now();
+  // Sends forwarded to SES whose answer has not come back yet: SES may still accept them.
+  let inFlight = 0;
+  const settledWaiters: (() => void)[] = [];
+  const settle = () => {
+    inFlight--;
+    if (inFlight === 0) for (const resolve of settledWaiters.splice(0)) resolve();
+  };
   // 1.5 s of throttling in every 4 s: longer than the SDK's own retries, so some sends
   // come back to the queue and are retried with backoff.
   const inBurst = () => (Date.now() - started) % 4000 < 1500;
@@ -34,10 +41,19 @@ export async function startSesThrottleProxy(upstream: string, random: () => numb
       res.writeHead(400, { 'content-type': 'text/xml' }).end(THROTTLED);
       return;
     }
+    inFlight++;
+    let settledOnce = false;
+    const done = () => {
+      if (!settledOnce) {
+        settledOnce = true;
+        settle();
+      }
+    };
     const forwarded = request({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (upstreamRes) => {
       const parts: Buffer[] = [];
       upstreamRes.on('data', (c: Buffer) => parts.push(c));
       upstreamRes.on('end', () => {
+        done();
         const ok = (upstreamRes.statusCode ?? 500) < 300;
         const loseReply = sending && ok && random() < 0.005;
         if (sending && ok) {
@@ -57,13 +73,18 @@ export async function startSesThrottleProxy(upstream: string, random: () => numb
         res.writeHead(upstreamRes.statusCode ?? 500, upstreamRes.headers).end(Buffer.concat(parts));
       });
     });
-    forwarded.on('error', () => res.writeHead(502).end());
+    forwarded.on('error', () => {
+      done();
+      res.writeHead(502).end();
+    });
     forwarded.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     accepted,
+    /** Resolves once no forwarded send waits for SES's answer: what SES accepted is all in `accepted`. */
+    quiet: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => settledWaiters.push(resolve))),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { type AwsSettings, dynamoClient } from '../../functions/adapters/aws-clients.js';
+import { type AwsSettings, dynamoClient } from '../../functions/compose/clients.js';
+import { LOCAL_TOPIC_ARN } from '../../local/sns-event.js';
 import { ensureTables, LOCAL_TABLES } from '../../local/tables.js';
 
 export interface LocalDynamo {
@@ -24,6 +25,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       FEEDBACK_TABLE: LOCAL_TABLES.feedback,
       SUPPRESSIONS_TABLE: LOCAL_TABLES.suppressions,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+      SES_EVENTS_TOPIC_ARN: LOCAL_TOPIC_ARN,
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

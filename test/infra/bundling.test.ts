@@ -1,11 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PosthasteFunction } from '../../infra/constructs/posthaste-function.js';
+import { IMPORT_ENV } from '../../bench/bundles.js';
+import { loadedFiles } from '../../bench/lib/loaded.js';
+import { bundleFunction } from '../../infra/bundling.js';
+import { PosthasteFunction, PROJECT_ROOT } from '../../infra/constructs/posthaste-function.js';
 
 /** Real bundling (the local esbuild, no Docker) of one function, then a cold start of the bundle. */
 let bundleDir: string;
@@ -52,5 +55,35 @@ describe('bundling', () => {
     process.env.API_KEYS_TABLE = 'keys';
     const mod = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as { handler?: unknown };
     expect(typeof mod.handler).toBe('function');
+  });
+});
+
+describe('the deliver bundle', () => {
+  /** The packages in the files Node loaded while cold-starting the bundle with each transport (a module hook records them). */
+  let loaded: Record<'ses' | 'smtp', Set<string>>;
+  beforeAll(async () => {
+    const { metafile } = await bundleFunction(PROJECT_ROOT, 'deliver', join(outdir, 'deliver'));
+    const { outputs } = metafile;
+    const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
+    const packages = (env: Record<string, string>) => {
+      const { files } = loadedFiles(resolve(PROJECT_ROOT, index), { ...IMPORT_ENV, ...env });
+      return new Set(
+        Object.entries(outputs)
+          .filter(([path]) => files.includes(resolve(PROJECT_ROOT, path)))
+          .flatMap(([, output]) => Object.keys(output.inputs).map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? input)),
+      );
+    };
+    loaded = { ses: packages({ TRANSPORT: 'ses', SES_MAX_SEND_RATE: '14' }), smtp: packages({ TRANSPORT: 'smtp' }) };
+  }, 60_000);
+
+  it('with SES, loads the SES client and never nodemailer or the Secrets Manager client', () => {
+    expect(loaded.ses.has('@aws-sdk/client-ses')).toBe(true);
+    expect(loaded.ses.has('nodemailer')).toBe(false);
+    expect(loaded.ses.has('@aws-sdk/client-secrets-manager')).toBe(false);
+  });
+
+  it('with SMTP, loads nodemailer and never the SES client', () => {
+    expect(loaded.smtp.has('nodemailer')).toBe(true);
+    expect(loaded.smtp.has('@aws-sdk/client-ses')).toBe(false);
   });
 });

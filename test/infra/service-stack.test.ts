@@ -287,13 +287,13 @@ describe('API', () => {
     for (const [id, m] of methodsOf(apiId)) expect(m.Properties!.RequestValidatorId, id).toEqual({ Ref: validatorId });
   });
 
-  it.each(['KeyApi', 'IamApi'])('%s requires a JSON object or array body on POST', (name) => {
+  it.each(['KeyApi', 'IamApi'])('%s requires a JSON object or array body where a route takes one', (name) => {
     const apiId = name === 'KeyApi' ? keyApi() : iamApi();
     const [modelId, model] = resource(s.service, 'AWS::ApiGateway::Model', name);
     expect(model.Properties!.Schema.type).toEqual(['object', 'array']);
-    const posts = methodsOf(apiId).filter(([, m]) => m.Properties!.HttpMethod === 'POST');
-    expect(posts).toHaveLength(2);
-    for (const [id, m] of posts) expect(m.Properties!.RequestModels, id).toEqual({ 'application/json': { Ref: modelId } });
+    const withBody = methodsOf(apiId).filter(([, m]) => m.Properties!.RequestModels !== undefined);
+    expect(withBody).toHaveLength(API_ROUTES.filter((r) => r.jsonBody).length);
+    for (const [id, m] of withBody) expect(m.Properties!.RequestModels, id).toEqual({ 'application/json': { Ref: modelId } });
   });
 
   it.each(['KeyApi', 'IamApi'])('%s writes JSON access logs to its own log group', (name) => {

@@ -15,7 +15,7 @@ export function synth(context: Record<string, unknown> = {}): Synthesized {
   // A deployment names who may send (the synth stops otherwise); tests send as example.com unless they say.
   const sender = 'domain' in context || 'allowedSenderDomains' in context ? {} : { allowedSenderDomains: ['example.com'] };
   const built = buildPosthasteApp({ context: { ...cdkJson.context, ...sender, ...context, 'aws:cdk:bundling-stacks': [] } });
-  return { ...built, data: Template.fromStack(built.stateful), service: Template.fromStack(built.stateless) };
+  return { ...built, data: Template.fromStack(built.dataStack), service: Template.fromStack(built.serviceStack) };
 }
 
 type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };

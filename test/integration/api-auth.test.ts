@@ -1,13 +1,14 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbApiKeyStore } from '../../functions/adapters/dynamodb-api-key-store.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { parseApiKey } from '../../functions/core/api-key.js';
 import { createApiKey, revokeApiKey } from '../../functions/core/api-key-admin.js';
 import type { Log } from '../../functions/core/log.js';
 import { systemClock } from '../../functions/core/ports.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { postJson, waitForStatus } from '../helpers/http.js';
+import { sendQueueDrained } from '../helpers/send-queue.js';
 
 const lines: string[] = [];
 const capture =
@@ -45,9 +46,13 @@ describe('API authentication (the authorizer API Gateway runs, on the local gate
     const sentBefore = pipeline.sink!.received.length;
     const res = await postJson(`${pipeline.apiUrl}/v1/emails`, email, headers);
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
     expect(queued()).toBe(before);
-    expect(pipeline.sink!.received.length).toBe(sentBefore);
+    // A message sent after the refused one, and the queue drained: had the refused one been
+    // queued, it would have reached the relay by now.
+    const witness = await postJson(`${pipeline.apiUrl}/v1/emails`, { ...email, to: 'witness@example.org' }, { authorization: `Bearer ${apiKey}` });
+    await waitForStatus(pipeline.apiUrl, witness.body.id, ['sent'], 15_000, { authorization: `Bearer ${apiKey}` });
+    await sendQueueDrained(pipeline);
+    expect(pipeline.sink!.received.slice(sentBefore).map((m) => m.envelope.to)).toEqual([['witness@example.org']]);
   });
 
   it('accepts a valid key, and the key never appears in any log line', async () => {

@@ -7,10 +7,10 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeys } from '../../cli/keys.js';
-import { awsSettingsFromEnv, dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbApiKeyStore } from '../../functions/adapters/dynamodb-api-key-store.js';
 import { tableDefinitions } from '../../functions/adapters/tables.js';
-import { createAuthorizerHandler } from '../../functions/authorizer/app.js';
+import { createAuthorizerHandler } from '../../functions/authorizer/token-authorizer.js';
+import { awsSettingsFromEnv, dynamoClient } from '../../functions/compose/clients.js';
 import { silentLog } from '../../functions/core/log.js';
 
 const TABLE = 'posthaste-api-keys';

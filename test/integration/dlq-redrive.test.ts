@@ -5,7 +5,7 @@
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../functions/adapters/aws-clients.js';
+import { sqsClient } from '../../functions/compose/clients.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { postJson, waitFor, waitForStatus } from '../helpers/http.js';

@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { DynamoDbSuppressionStore } from '../../functions/adapters/dynamodb-suppression-store.js';
-import { eventsDeps } from '../../functions/adapters/events-wiring.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
+import { eventsDeps } from '../../functions/compose/events.js';
 import { newRecord } from '../../functions/core/accept-email.js';
 import type { Log } from '../../functions/core/log.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
-import { createEventsHandler } from '../../functions/events/app.js';
-import { snsEvent } from '../../local/sns-event.js';
+import { createEventsHandler } from '../../functions/events/sns-notifications.js';
+import { LOCAL_TOPIC_ARN, snsEvent } from '../../local/sns-event.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/local-dynamodb.js';
 
@@ -52,7 +52,7 @@ async function sentMessage(id: string, sesMessageId?: string): Promise<void> {
 beforeEach(async () => {
   local = await startLocalDynamo();
   logged = [];
-  handler = createEventsHandler(eventsDeps(local.env, local.aws, log));
+  handler = createEventsHandler(eventsDeps(local.env, local.aws, log), { topicArn: LOCAL_TOPIC_ARN });
   messages = new DynamoDbMessageStore(dynamoClient(local.aws), local.env.MESSAGES_TABLE!);
   doc = DynamoDBDocumentClient.from(dynamoClient(local.aws));
 });
@@ -64,6 +64,8 @@ afterEach(async () => {
 describe('identity notifications (notificationType)', () => {
   it('records a bounce with a DSN, readable attribute by attribute, from the SNS event Lambda receives', async () => {
     const event = fixture('sns-lambda-event-bounce.json') as SNSEvent;
+    // The fixture's topic stands for the deployment's own SES topic.
+    event.Records[0]!.Sns.TopicArn = LOCAL_TOPIC_ARN;
     const ses = JSON.parse(event.Records[0]!.Sns.Message);
     await sentMessage('msg-1', ses.mail.messageId);
     await invoke(event);
@@ -301,7 +303,7 @@ describe('redelivery, order and matching', () => {
   });
 
   it('throws when a table cannot be written, so Lambda retries the event', async () => {
-    const broken = createEventsHandler(eventsDeps({ ...local.env, FEEDBACK_TABLE: 'no-such-table' }, local.aws, log));
+    const broken = createEventsHandler(eventsDeps({ ...local.env, FEEDBACK_TABLE: 'no-such-table' }, local.aws, log), { topicArn: LOCAL_TOPIC_ARN });
     await expect(broken(snsEvent(JSON.stringify(fixture('event-bounce.json'))), lambdaContext('posthaste-events'))).rejects.toThrow();
   });
 });
@@ -370,5 +372,20 @@ describe('engagement (configuration sets with open and click tracking)', () => {
       },
     ]);
     expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
+  });
+});
+
+describe('where a record comes from', () => {
+  it('drops a record from any topic but the SES events topic, and logs it', async () => {
+    const bounce = fixture('identity-bounce-with-dsn.json');
+    await sentMessage('msg-topic', bounce.mail.messageId);
+    const forged = snsEvent(JSON.stringify(bounce), 'arn:aws:sns:us-east-1:999999999999:someone-elses-topic');
+    await expect(invoke(forged)).resolves.toEqual([{ result: 'skipped', reason: 'not the SES events topic' }]);
+    expect(await scan('FEEDBACK_TABLE')).toHaveLength(0);
+    expect(await scan('SUPPRESSIONS_TABLE')).toHaveLength(0);
+    expect((await messages.get('msg-topic'))!.status).toBe('sent');
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('not the SES events topic') }));
+    await invoke(snsEvent(JSON.stringify(bounce)));
+    expect((await messages.get('msg-topic'))!.status).toBe('bounced');
   });
 });

@@ -2,11 +2,11 @@ import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { powertoolsIdempotency } from '../../functions/adapters/powertools-idempotency.js';
-import { feedbackStores } from '../../functions/adapters/stores-from-env.js';
-import { createApiHandler } from '../../functions/api/app.js';
+import { createApiHandler } from '../../functions/api/api-gateway-adapter.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
+import { feedbackStores } from '../../functions/compose/stores.js';
 import { silentLog } from '../../functions/core/log.js';
 import { systemClock } from '../../functions/core/ports.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
@@ -50,7 +50,7 @@ beforeAll(async () => {
       accept: { messages, queue, clock: systemClock, newId: uuidv7 },
       messages,
       idempotency: powertoolsIdempotency(client, LOCAL_TABLES.idempotency),
-      ...feedbackStores(dynamo.env, client),
+      ...feedbackStores({ SUPPRESSIONS_TABLE: LOCAL_TABLES.suppressions, FEEDBACK_TABLE: LOCAL_TABLES.feedback }, client),
     },
     silentLog,
   );

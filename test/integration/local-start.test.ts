@@ -72,7 +72,17 @@ describe('npm start', () => {
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);
     }
-    await new Promise((r) => setTimeout(r, 1500));
+    // Stop once every message has been tried and put back for a retry.
+    for (const id of ids) {
+      await waitFor(
+        async () => {
+          const record = (await (await fetch(`${first.apiUrl}/v1/emails/${id}`)).json()) as { events: { type: string }[] };
+          return record.events.some((e) => e.type === 'retry') ? true : undefined;
+        },
+        20_000,
+        `a failed attempt of ${id}`,
+      );
+    }
     expect(await stop(first.child)).toBe(0);
     expect(first.output()).toMatch(/saved 2 queued message/);
 

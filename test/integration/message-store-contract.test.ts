@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { newRecord, scheduledRecord } from '../../functions/core/accept-email.js';
 import type { MessageStore } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';

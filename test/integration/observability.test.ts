@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../functions/adapters/aws-clients.js';
+import { sqsClient } from '../../functions/compose/clients.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
@@ -105,7 +105,9 @@ describe('Lambda observability', () => {
     const { handler: events } = await import('../../functions/events/handler.js');
     const notification = JSON.parse(readFileSync('test/fixtures/ses/identity-bounce-with-dsn.json', 'utf8')) as { mail: { messageId: string } };
     notification.mail.messageId = `obs-${Date.now()}`;
-    const snsEvent = { Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', Message: JSON.stringify(notification) } }] } as unknown as SNSEvent;
+    const snsEvent = {
+      Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', TopicArn: process.env.SES_EVENTS_TOPIC_ARN, Message: JSON.stringify(notification) } }],
+    } as unknown as SNSEvent;
     stdout = [];
     await events(snsEvent, lambdaContext('posthaste-events'));
     const first = emf().find((l) => metricNames(l).includes('bounced'));

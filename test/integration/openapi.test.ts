@@ -31,7 +31,11 @@ function check(schema: object, value: unknown): string[] {
 const rebase = (schema: object): object =>
   JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"https://posthaste.invalid/openapi.json#/components/'));
 
-const samplePath = (template: string) => template.replace('{id}', '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b').replace('{address}', 'someone%40example.org');
+const samplePath = (template: string) =>
+  template
+    .replace('{id}', '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')
+    .replace('{address}', 'someone%40example.org')
+    .replace('{deliveryId}', '0001764600000000_evt_0123');
 
 function operationFor(method: string, url: string): [string, Operation] {
   const path = url.split('?')[0]!;
@@ -64,6 +68,11 @@ describe('the OpenAPI document', () => {
         `${entry} has no route`,
       ).toBe(true);
     }
+  });
+
+  it('advertises only the credentials the authorizer reads: a Bearer key or SigV4, never x-api-key', () => {
+    expect(Object.keys((doc as unknown as { components: { securitySchemes: object } }).components.securitySchemes).sort()).toEqual(['apiKey', 'sigv4']);
+    expect(JSON.stringify(doc)).not.toMatch(/x-api-key/i);
   });
 
   it('is a valid 2020-12 schema set (every $ref resolves)', () => {

@@ -16,7 +16,11 @@ import { waitForStatus } from '../helpers/http.js';
 
 const run = promisify(execFile);
 const repo = new URL('../..', import.meta.url).pathname;
-const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const tsc = join(repo, 'node_modules/typescript/bin/tsc');
 
 let work: string;
@@ -72,6 +76,17 @@ describe('the packed package', () => {
     expect(installed).toContain('posthaste');
     const dragged = Object.keys(manifest.devDependencies).filter((name) => installed.has(name));
     expect(dragged).toEqual([]);
+  });
+
+  it("depends on nothing but the packages the client imports (the functions' packages are devDependencies: Lambda bundles them)", () => {
+    const source = readdirSync(join(repo, 'client'))
+      .filter((file) => file.endsWith('.ts') && file !== 'write-api-types.ts')
+      .map((file) => readFileSync(join(repo, 'client', file), 'utf8'))
+      .join('\n');
+    const imported = new Set(
+      [...source.matchAll(/(?:from|import\()\s*'((?:@[^/']+\/)?[^./'#][^/']*)/g)].map((match) => match[1]!).filter((name) => !name.startsWith('node:')),
+    );
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([...imported].sort());
   });
 
   it('type-checks a consumer under strict TypeScript, and the types are not `any`', async () => {
@@ -154,5 +169,30 @@ console.log(JSON.stringify(accepted));`,
     const redrive = await posthaste(['dlq', 'redrive']);
     expect(redrive.stderr).toMatch(/QUEUE_URL is required/);
     expect(redrive.code).toBe(3);
+  });
+
+  // The bundled SDK loads some of its modules only when it first sends a request.
+  it('talks to DynamoDB and SQS through the bundled SDK: keys create and list, dlq redrive', async () => {
+    const aws = {
+      AWS_REGION: 'us-east-1',
+      POSTHASTE_DYNAMODB_ENDPOINT: pipeline.aws.endpoints!.dynamodb!,
+      POSTHASTE_SQS_ENDPOINT: pipeline.aws.endpoints!.sqs!,
+    };
+    const keysEnv = { ...aws, API_KEYS_TABLE: pipeline.env.API_KEYS_TABLE! };
+    const created = await posthaste(['keys', 'create', '--name', 'from-the-package', '--json'], keysEnv);
+    expect(created.code, created.stderr).toBe(0);
+    const { keyId } = JSON.parse(created.stdout) as { keyId: string };
+    const listed = await posthaste(['keys', 'list', '--json'], keysEnv);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toContainEqual(expect.objectContaining({ keyId, name: 'from-the-package', status: 'active' }));
+
+    const redriven = await posthaste(['--json', 'dlq', 'redrive'], {
+      ...aws,
+      QUEUE_URL: pipeline.queueUrl,
+      DLQ_URL: pipeline.dlqUrl,
+      MESSAGES_TABLE: pipeline.env.MESSAGES_TABLE!,
+    });
+    expect(redriven.code, redriven.stderr).toBe(0);
+    expect(JSON.parse(redriven.stdout)).toMatchObject({ moved: 0, failed: 0 });
   });
 });

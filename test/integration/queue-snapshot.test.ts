@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { sqsClient } from '../../functions/adapters/aws-clients.js';
+import { sqsClient } from '../../functions/compose/clients.js';
 import { silentLog } from '../../functions/core/log.js';
 import { startPipeline } from '../../local/pipeline.js';
 

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsSettings, dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
+import { type AwsSettings, dynamoClient } from '../../functions/compose/clients.js';
 import { scheduledRecord } from '../../functions/core/accept-email.js';
 import { silentLog } from '../../functions/core/log.js';
 import type { QueueMessage } from '../../functions/core/ports.js';

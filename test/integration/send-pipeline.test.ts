@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../functions/adapters/aws-clients.js';
+import { sqsClient } from '../../functions/compose/clients.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import type { SinkFaults } from '../../local/smtp-sink.js';
 import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
+import { sendQueueDrained } from '../helpers/send-queue.js';
 
 /** Faults the relay injects, changed per test. */
 const faults: { rcpt: Map<string, number[]>; data: (number | 'drop')[] } = { rcpt: new Map(), data: [] };
@@ -243,7 +244,8 @@ describe('send pipeline on loopback', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.body.code).toBe('idempotency_key_conflict');
     await waitForStatus(pipeline.apiUrl, first.body.id, ['sent']);
-    await new Promise((r) => setTimeout(r, 300));
+    // A second copy queued by the replay would have reached the relay by now.
+    await sendQueueDrained(pipeline);
     const toIdem = pipeline.sink!.received.filter((m) => m.envelope.to.includes('idem@example.org'));
     expect(toIdem).toHaveLength(1);
   });

@@ -5,12 +5,12 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsSettings, dynamoClient, sesClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { SesSendRate } from '../../functions/adapters/ses-send-rate.js';
 import { SesTransport } from '../../functions/adapters/ses-transport.js';
-import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
-import { deliverDeps } from '../../functions/adapters/wiring.js';
+import { type AwsSettings, dynamoClient, sesClient } from '../../functions/compose/clients.js';
+import { deliverDeps } from '../../functions/compose/deliver.js';
+import { transportFromEnv } from '../../functions/compose/transport.js';
 import { newRecord } from '../../functions/core/accept-email.js';
 import { TransportError } from '../../functions/core/delivery-outcome.js';
 import type { Log } from '../../functions/core/log.js';
@@ -18,7 +18,7 @@ import { silentLog } from '../../functions/core/log.js';
 import { buildMime } from '../../functions/core/mime.js';
 import type { OutgoingMessage } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
-import { createDeliverHandler } from '../../functions/deliver/app.js';
+import { createDeliverHandler } from '../../functions/deliver/sqs-batch.js';
 import { type SesStandIn, startSesStandIn } from '../../local/ses-stand-in.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/local-dynamodb.js';
@@ -56,7 +56,7 @@ describe('against aws-ses-v2-local', () => {
   });
 
   it('sends the built MIME message and returns the SES MessageId', async () => {
-    const transport = new SesTransport(sesClient(settings(standIn.url)), { rate: fixedRate, configurationSetName: 'posthaste' });
+    const transport = new SesTransport(await sesClient(settings(standIn.url)), { rate: fixedRate, configurationSetName: 'posthaste' });
     const result = await transport.send(outgoing());
     expect(result.providerMessageId).toMatch(/\S/);
     expect(result.accepted).toEqual(['rcpt@example.org', 'cc@example.org', 'hidden@example.org']);
@@ -83,13 +83,13 @@ describe('against an SES stub', () => {
   afterAll(async () => {
     await stub?.stop();
   });
-  const transport = () => new SesTransport(sesClient(settings(stub.url)), { rate: fixedRate, configurationSetName: 'posthaste' });
+  const transport = async () => new SesTransport(await sesClient(settings(stub.url)), { rate: fixedRate, configurationSetName: 'posthaste' });
   const error = (status: number, code: string, message: string) => () => ({ error: { status, code, message } });
 
   it('passes the envelope recipients as Destinations, the tags and the configuration set', async () => {
     answer = () => sendRawEmailOk('0100-stub-000000');
     const message = outgoing();
-    expect((await transport().send(message)).providerMessageId).toBe('0100-stub-000000');
+    expect((await (await transport()).send(message)).providerMessageId).toBe('0100-stub-000000');
     const params = stub.requests[0]!;
     expect(params.get('Action')).toBe('SendRawEmail');
     expect([1, 2, 3].map((i) => params.get(`Destinations.member.${i}`))).toEqual(['rcpt@example.org', 'cc@example.org', 'hidden@example.org']);
@@ -106,7 +106,7 @@ describe('against an SES stub', () => {
 
   it('reports throttling as throttled, after the SDK retried it', async () => {
     answer = error(400, 'Throttling', 'Maximum sending rate exceeded.');
-    const failed = await failure(transport());
+    const failed = await failure(await transport());
     expect(failed.failure).toMatchObject({ kind: 'throttled', code: 'Throttling' });
     expect(stub.requests.length).toBe(3);
   });
@@ -117,7 +117,7 @@ describe('against an SES stub', () => {
     ['ConfigurationSetDoesNotExist', 'Configuration set posthaste does not exist.'],
   ])('reports %s as permanent, without retrying', async (code, message) => {
     answer = error(400, code, message);
-    const failed = await failure(transport());
+    const failed = await failure(await transport());
     expect(failed.failure.kind).toBe('permanent');
     expect(failed.failure.response).toContain(message);
     expect(stub.requests.length).toBe(1);
@@ -125,28 +125,36 @@ describe('against an SES stub', () => {
 
   it.each(['AccountSendingPausedException', 'ConfigurationSetSendingPausedException'])('reports %s as temporary, needing an operator', async (code) => {
     answer = error(400, code, 'Sending is paused.');
-    expect((await failure(transport())).failure).toMatchObject({ kind: 'temporary', needsOperator: true });
+    expect((await failure(await transport())).failure).toMatchObject({ kind: 'temporary', needsOperator: true });
   });
 
-  it('stays under MaxSendRate, reading the quota once', async () => {
+  it('stays under MaxSendRate, reading the quota once per refresh', async () => {
     answer = (params) => (params.get('Action') === 'GetSendQuota' ? sendQuota(5) : sendRawEmailOk('0100-rate-000000'));
-    const client = sesClient(settings(stub.url));
-    const rate = new SesSendRate(client, { share: 1, log: silentLog });
+    const client = await sesClient(settings(stub.url));
+    // A clock that stands still while the sends wait: all four arrive at the same instant.
+    let now = 0;
+    const waits: number[] = [];
+    const rate = new SesSendRate(client, { share: 1, log: silentLog, refreshMs: 60_000, now: () => now, sleep: async (ms) => void waits.push(ms) });
     const limited = new SesTransport(client, { rate });
-    const started = performance.now();
     // 4 messages of 3 recipients: 12 SES messages at 5/s. The bucket starts with the one
-    // token of the sandbox rate it assumes until the quota is read.
+    // token of the sandbox rate it assumes until the quota is read, so the sends leave
+    // 0.4 s, 1 s, 1.6 s and 2.2 s ((12 - 1) / 5) after they arrive.
     await Promise.all(Array.from({ length: 4 }, () => limited.send(outgoing())));
-    const seconds = (performance.now() - started) / 1000;
     expect(rate.rate).toBe(5);
-    expect(seconds).toBeGreaterThan((12 - 1) / 5 - 0.1);
-    expect(seconds).toBeLessThan(4);
-    expect(stub.requests.filter((p) => p.get('Action') === 'GetSendQuota')).toHaveLength(1);
-  }, 20_000);
+    expect(waits).toEqual([400, 1000, 1600, 2200]);
+    const quotaReads = () => stub.requests.filter((p) => p.get('Action') === 'GetSendQuota').length;
+    expect(quotaReads()).toBe(1);
+    now += 59_999;
+    await rate.acquire(1);
+    expect(quotaReads()).toBe(1);
+    now += 1;
+    await rate.acquire(1);
+    expect(quotaReads()).toBe(2);
+  });
 
   it('shares the rate among deliver containers', async () => {
     answer = () => sendQuota(14);
-    const rate = new SesSendRate(sesClient(settings(stub.url)), { share: 4, log: silentLog });
+    const rate = new SesSendRate(await sesClient(settings(stub.url)), { share: 4, log: silentLog });
     await rate.acquire(1);
     expect(rate.rate).toBe(3.5);
   });

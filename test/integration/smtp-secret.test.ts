@@ -1,21 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AwsSettings } from '../../functions/adapters/aws-clients.js';
-import { SmtpSecretError, secretsManagerClient, smtpConfigFromSecret, smtpConfigFromSecretString } from '../../functions/adapters/smtp-secret.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmtpSecretError, smtpConfigFromSecret, smtpConfigFromSecretString } from '../../functions/adapters/smtp-secret.js';
 import type { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
-import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
+import { type AwsSettings, secretsManagerClient } from '../../functions/compose/clients.js';
+import { transportFromEnv } from '../../functions/compose/transport.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type SmtpSink, startSmtpSink } from '../../local/smtp-sink.js';
+import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.js';
 
-/**
- * Secrets Manager has no npm stand-in: this loopback stub answers GetSecretValue in the
- * service's JSON protocol (what the real SDK client sends), and ResourceNotFoundException
- * for unknown ids. The relay is the local SMTP sink, requiring AUTH.
- */
-const secrets = new Map<string, string>();
-let requests = 0;
-let stub: Server;
+/** Secrets Manager on a loopback stub; the relay is the local SMTP sink, requiring AUTH. */
+let stub: SecretsManagerStub;
 let sink: SmtpSink;
 let aws: AwsSettings;
 const ARN = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
@@ -23,31 +16,13 @@ const USER = 'relay-user';
 const PASS = 'p@ss:w/rd%with&odd=chars';
 
 beforeAll(async () => {
-  stub = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      requests++;
-      res.setHeader('content-type', 'application/x-amz-json-1.1');
-      const { SecretId } = JSON.parse(body) as { SecretId: string };
-      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue')
-        return res.writeHead(400).end(JSON.stringify({ __type: 'InvalidRequestException', message: 'unexpected operation' }));
-      const value = secrets.get(SecretId);
-      if (value === undefined)
-        return res.writeHead(400).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
-      res.writeHead(200).end(JSON.stringify({ ARN: SecretId, Name: SecretId.split(':').pop(), SecretString: value, VersionId: 'v1' }));
-    });
-  });
-  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-  aws = { region: 'eu-west-1', local: true, endpoints: { secretsmanager: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` } };
+  stub = await startSecretsManagerStub();
+  aws = { region: 'eu-west-1', local: true, endpoints: { secretsmanager: stub.url } };
   sink = await startSmtpSink({ auth: { user: USER, pass: PASS } });
 });
 afterAll(async () => {
   await sink.stop();
-  await new Promise<void>((resolve) => stub.close(() => resolve()));
-});
-beforeEach(() => {
-  requests = 0;
+  await stub.stop();
 });
 
 const message = (to: string) => ({
@@ -67,44 +42,45 @@ async function sendThrough(arn: string, to: string) {
 
 describe('SMTP credentials from Secrets Manager', () => {
   it('a {"url"} secret delivers through the relay with its credentials', async () => {
-    secrets.set(ARN('url'), JSON.stringify({ url: `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(PASS)}@127.0.0.1:${sink.port}?tls=none` }));
+    stub.secrets.set(ARN('url'), JSON.stringify({ url: `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(PASS)}@127.0.0.1:${sink.port}?tls=none` }));
     const result = await sendThrough(ARN('url'), 'url@example.net');
     expect(result.accepted).toEqual(['url@example.net']);
     expect(sink.received.at(-1)?.envelope.to).toEqual(['url@example.net']);
   });
 
   it('a {host, port, username, password} secret delivers too', async () => {
-    secrets.set(ARN('parts'), JSON.stringify({ host: '127.0.0.1', port: sink.port, username: USER, password: PASS, tls: 'none' }));
+    stub.secrets.set(ARN('parts'), JSON.stringify({ host: '127.0.0.1', port: sink.port, username: USER, password: PASS, tls: 'none' }));
     const result = await sendThrough(ARN('parts'), 'parts@example.net');
     expect(result.accepted).toEqual(['parts@example.net']);
   });
 
   it('wrong credentials in the secret are refused by the relay (and retried: the message is not at fault)', async () => {
-    secrets.set(ARN('wrong'), JSON.stringify({ host: '127.0.0.1', port: sink.port, username: USER, password: 'nope', tls: 'none' }));
+    stub.secrets.set(ARN('wrong'), JSON.stringify({ host: '127.0.0.1', port: sink.port, username: USER, password: 'nope', tls: 'none' }));
     await expect(sendThrough(ARN('wrong'), 'x@example.net')).rejects.toMatchObject({
       failure: expect.objectContaining({ responseCode: 535, kind: 'temporary' }),
     });
   });
 
   it('is read once per container and then cached', async () => {
-    secrets.set(ARN('cached'), JSON.stringify({ url: `smtp://127.0.0.1:${sink.port}?tls=none` }));
-    const client = secretsManagerClient(aws);
+    stub.secrets.set(ARN('cached'), JSON.stringify({ url: `smtp://127.0.0.1:${sink.port}?tls=none` }));
+    const client = await secretsManagerClient(aws);
+    const before = stub.requests();
     const first = await smtpConfigFromSecret(client, ARN('cached'));
     const second = await smtpConfigFromSecret(client, ARN('cached'));
     expect(second).toBe(first);
-    expect(requests).toBe(1);
+    expect(stub.requests() - before).toBe(1);
   });
 
   it('a missing secret fails the cold start with the service error, and is retried next time', async () => {
-    const client = secretsManagerClient(aws);
+    const client = await secretsManagerClient(aws);
     await expect(smtpConfigFromSecret(client, ARN('absent'))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    secrets.set(ARN('absent'), JSON.stringify({ url: `smtp://127.0.0.1:${sink.port}?tls=none` }));
+    stub.secrets.set(ARN('absent'), JSON.stringify({ url: `smtp://127.0.0.1:${sink.port}?tls=none` }));
     await expect(smtpConfigFromSecret(client, ARN('absent'))).resolves.toMatchObject({ host: '127.0.0.1' });
   });
 
   it('a malformed secret fails with a message that never repeats its content', async () => {
-    secrets.set(ARN('bad'), `{"username": "${USER}", "password": "${PASS}"`);
-    const error = await smtpConfigFromSecret(secretsManagerClient(aws), ARN('bad')).catch((e: unknown) => e);
+    stub.secrets.set(ARN('bad'), `{"username": "${USER}", "password": "${PASS}"`);
+    const error = await smtpConfigFromSecret(await secretsManagerClient(aws), ARN('bad')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SmtpSecretError);
     expect(String((error as Error).message)).not.toContain(PASS);
   });

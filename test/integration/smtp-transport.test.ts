@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSmtpUrl, redactSmtpUrl, smtpSecurityWarnings } from '../../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../../functions/adapters/smtp-transport.js';
-import { transportFromEnv } from '../../functions/adapters/transport-from-env.js';
+import { transportFromEnv } from '../../functions/compose/transport.js';
 import { TransportError } from '../../functions/core/delivery-outcome.js';
 import { buildMime } from '../../functions/core/mime.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';

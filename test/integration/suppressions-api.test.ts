@@ -1,10 +1,10 @@
 /** The suppression and bounce routes over HTTP, their tables on dynalite. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiDeps } from '../../functions/adapters/api-wiring.js';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store.js';
 import { DynamoDbSuppressionStore } from '../../functions/adapters/dynamodb-suppression-store.js';
-import { createApiHandler } from '../../functions/api/app.js';
+import { createApiHandler } from '../../functions/api/api-gateway-adapter.js';
+import { apiDeps } from '../../functions/compose/api.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { feedbackKey } from '../../functions/core/feedback.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Gateway, startGateway } from '../../local/http-gateway.js';

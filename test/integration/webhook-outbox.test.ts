@@ -4,8 +4,8 @@
  * the sweep tells it later with the same event id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../functions/adapters/aws-clients.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
+import { dynamoClient } from '../../functions/compose/clients.js';
 import { newRecord } from '../../functions/core/accept-email.js';
 import { EMISSION_GRACE_MS, emittingStore, sweepEmissions } from '../../functions/core/emit-events.js';
 import { silentLog } from '../../functions/core/log.js';

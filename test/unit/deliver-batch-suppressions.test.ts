@@ -4,7 +4,7 @@ import { newRecord } from '../../functions/core/accept-email.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type OutgoingMessage, type SuppressionStore, systemClock } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
-import { createDeliverHandler } from '../../functions/deliver/app.js';
+import { createDeliverHandler } from '../../functions/deliver/sqs-batch.js';
 import { MemoryMessageStore, unreachable } from '../helpers/memory-ports.js';
 
 /** A suppression list in memory that counts its lookups and can fail the first one. */

@@ -3,6 +3,7 @@
 import { Webhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
+import { verifyWebhook, WebhookVerificationError } from '../../client/index.js';
 import { newWebhookSecret, signedHeaders } from '../../functions/adapters/webhook-signature.js';
 
 const body = JSON.stringify({ type: 'email.sent', createdAt: '2026-12-01T10:00:00.000Z', data: { id: 'msg-1' } });
@@ -37,5 +38,21 @@ describe('webhook signatures', () => {
     expect(Object.keys(headers).sort()).toEqual(['svix-id', 'svix-signature', 'svix-timestamp']);
     expect(() => new SvixWebhook(secret).verify(body, headers)).not.toThrow();
     expect(() => new SvixWebhook(newWebhookSecret()).verify(body, headers)).toThrow();
+  });
+
+  it("verify with the client's verifyWebhook, from a plain header object or a Fetch Headers", () => {
+    const secret = newWebhookSecret();
+    const headers = signedHeaders('evt_6', new Date(), body, [secret]);
+    expect(
+      verifyWebhook(
+        body,
+        { 'Webhook-Id': headers['webhook-id'], 'Webhook-Timestamp': headers['webhook-timestamp'], 'Webhook-Signature': headers['webhook-signature'] },
+        secret,
+      ),
+    ).toMatchObject({ type: 'email.sent' });
+    expect(verifyWebhook(new TextEncoder().encode(body), new Headers(headers), secret)).toMatchObject({ data: { id: 'msg-1' } });
+    expect(() => verifyWebhook(body, headers, newWebhookSecret())).toThrow(WebhookVerificationError);
+    const old = signedHeaders('evt_7', new Date(Date.now() - 10 * 60_000), body, [secret]);
+    expect(() => verifyWebhook(body, old, secret)).toThrow(/timestamp/i);
   });
 });

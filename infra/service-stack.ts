@@ -6,15 +6,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { FUNCTION_ENVIRONMENTS, stackEnvironment } from '../functions/compose/environment.js';
 import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { PosthasteFunction } from './constructs/posthaste-function.js';
-import { DELIVER_TIMEOUT, MAX_RECEIVE_COUNT, payloadBucketName, type StatefulStack } from './stateful-stack.js';
+import { type DataStack, DELIVER_TIMEOUT, MAX_RECEIVE_COUNT, payloadBucketName } from './data-stack.js';
 
-export interface StatelessStackProps extends StackProps {
+export interface ServiceStackProps extends StackProps {
   config: PosthasteConfig;
-  data: StatefulStack;
+  data: DataStack;
 }
 
 /** DynamoDB actions by intent, so each function's grant reads as what it does. */
@@ -26,7 +27,7 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  * no data: it can be destroyed and redeployed at will. Every function gets only the
  * actions it uses, on the resources it uses them on.
  */
-export class StatelessStack extends Stack {
+export class ServiceStack extends Stack {
   readonly functions: Record<'api' | 'deliver' | 'events' | 'authorizer' | 'scheduler', PosthasteFunction>;
   readonly keyApi: EmailApi;
   readonly iamApi: EmailApi;
@@ -35,7 +36,7 @@ export class StatelessStack extends Stack {
   readonly payloadObjects: string;
   readonly config: PosthasteConfig;
 
-  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { config, data } = props;
     this.config = config;
@@ -54,7 +55,7 @@ export class StatelessStack extends Stack {
       description: 'Posthaste HTTP API',
       timeout: Duration.seconds(15),
       memorySize: 512,
-      environment: {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.api, {
         MESSAGES_TABLE: tables.messages.tableName,
         IDEMPOTENCY_TABLE: tables.idempotency.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
@@ -62,7 +63,7 @@ export class StatelessStack extends Stack {
         QUEUE_URL: data.sendQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         ALLOWED_SENDER_DOMAINS: config.allowedSenderDomains.join(','),
-      },
+      }),
     });
     api.allow([...READ, ...WRITE], [tables.messages.tableArn]);
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem'], [tables.idempotency.tableArn]);
@@ -78,7 +79,7 @@ export class StatelessStack extends Stack {
       description: 'Posthaste delivery: send queue to SES or an SMTP relay',
       timeout: DELIVER_TIMEOUT,
       memorySize: 512,
-      environment: {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.deliver, {
         MESSAGES_TABLE: tables.messages.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
@@ -86,15 +87,15 @@ export class StatelessStack extends Stack {
         PAYLOAD_BUCKET: bucketName,
         TRANSPORT: config.transport,
         SES_CONFIGURATION_SET: data.ses.configurationSet.configurationSetName,
-        MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+        MAX_RECEIVE_COUNT,
         // Each concurrent invocation takes this share of the SES send rate.
-        DELIVER_CONCURRENCY: String(config.deliverConcurrency),
-        RETRY_BASE_SECONDS: '30',
-        RETRY_MAX_SECONDS: '900',
+        DELIVER_CONCURRENCY: config.deliverConcurrency,
+        RETRY_BASE_SECONDS: 30,
+        RETRY_MAX_SECONDS: 900,
         // A delivery lease outlives the invocation holding it, so a slow relay is never sent the same message twice at once.
-        DELIVERY_LEASE_SECONDS: String(DELIVER_TIMEOUT.toSeconds() * 2),
-        ...(config.smtpSecretArn ? { SMTP_SECRET_ARN: config.smtpSecretArn } : {}),
-      },
+        DELIVERY_LEASE_SECONDS: DELIVER_TIMEOUT.toSeconds() * 2,
+        SMTP_SECRET_ARN: config.smtpSecretArn,
+      }),
     });
     deliver.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
     deliver.allow([...READ, ...WRITE], [tables.suppressions.tableArn]);
@@ -125,11 +126,12 @@ export class StatelessStack extends Stack {
       name: 'events',
       description: 'Posthaste SES events: bounces, complaints, deliveries',
       timeout: Duration.seconds(30),
-      environment: {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.events, {
         MESSAGES_TABLE: tables.messages.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
-      },
+        SES_EVENTS_TOPIC_ARN: data.sesEventsTopic.topicArn,
+      }),
       deadLetterQueue: data.eventsDlq,
     });
     eventsFn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
@@ -143,14 +145,14 @@ export class StatelessStack extends Stack {
       name: 'scheduler',
       description: 'Posthaste scheduled sends: due messages to the send queue',
       timeout: Duration.seconds(60),
-      environment: {
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.scheduler, {
         MESSAGES_TABLE: tables.messages.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         // The sweep runs every 60 s; looking 90 s ahead lets SQS delays release each message on time.
-        SCHEDULE_LOOKAHEAD_SECONDS: '90',
-        SCHEDULE_BUDGET_MS: '45000',
-      },
+        SCHEDULE_LOOKAHEAD_SECONDS: 90,
+        SCHEDULE_BUDGET_MS: 45_000,
+      }),
     });
     scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue')]);
     scheduler.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
@@ -170,7 +172,7 @@ export class StatelessStack extends Stack {
       name: 'authorizer',
       description: 'Posthaste API key authorizer',
       timeout: Duration.seconds(5),
-      environment: { API_KEYS_TABLE: tables.apiKeys.tableName },
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.authorizer, { API_KEYS_TABLE: tables.apiKeys.tableName }),
     });
     authorizer.allow(['dynamodb:GetItem'], [tables.apiKeys.tableArn]);
 

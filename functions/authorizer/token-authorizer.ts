@@ -3,6 +3,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { headerIn } from '../api/http.js';
 import { checkApiKey } from '../core/api-key-admin.js';
 import type { Log } from '../core/log.js';
+import type { Metrics } from '../core/metrics.js';
 import type { ApiKeyStore } from '../core/ports.js';
 
 /** API Gateway answers 401 when a REQUEST authorizer fails with exactly this message. */
@@ -23,9 +24,10 @@ export function stageWildcard(methodArn: string): string {
  * becomes the principal (it scopes idempotency keys) and the usage identifier names the
  * key's usage plan entry, so API Gateway throttles each key on its own.
  */
-export function createAuthorizerHandler(store: Pick<ApiKeyStore, 'get'>, log: Log) {
+export function createAuthorizerHandler(store: Pick<ApiKeyStore, 'get'>, log: Log, metrics?: Metrics) {
   return middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>().handler(async (event) => {
     const result = await checkApiKey(store, headerIn(event.headers, 'authorization'));
+    metrics?.count(result.ok ? 'apiKeyAccepted' : 'apiKeyRefused');
     if (!result.ok) {
       log('info', 'API key refused', { reason: result.reason, requestId: event.requestContext?.requestId });
       throw new Error(UNAUTHORIZED);

@@ -29,7 +29,7 @@ const SCHEDULED_EXPIRY = Duration.days(30 + PAYLOAD_EXPIRY.toDays());
  */
 export const payloadBucketName = (stackPrefix: string): string => `${stackPrefix.toLowerCase()}-payloads-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
-export interface StatefulStackProps extends StackProps {
+export interface DataStackProps extends StackProps {
   config: PosthasteConfig;
 }
 
@@ -38,7 +38,7 @@ export interface StatefulStackProps extends StackProps {
  * for large-message claim checks, the SES events topic and the SES configuration set.
  * Kept on stack deletion unless the `removalPolicy` context says `destroy`.
  */
-export class StatefulStack extends Stack {
+export class DataStack extends Stack {
   readonly tables: Record<TableName, dynamodb.Table>;
   readonly sendQueue: sqs.Queue;
   readonly sendDlq: sqs.Queue;
@@ -48,7 +48,7 @@ export class StatefulStack extends Stack {
   readonly sesEventsTopic: sns.Topic;
   readonly ses: SesSending;
 
-  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;

@@ -1,0 +1,43 @@
+import { v7 as uuidv7 } from 'uuid';
+import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
+import { powertoolsIdempotency } from '../adapters/powertools-idempotency.js';
+import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
+import { createApiHandler } from '../api/api-gateway-adapter.js';
+import type { ApiDeps } from '../api/deps.js';
+import type { Log } from '../core/log.js';
+import { type Metrics, noMetrics } from '../core/metrics.js';
+import { systemClock } from '../core/ports.js';
+import { parseDomainList } from '../core/sender-policy.js';
+import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
+import type { Env } from './env.js';
+import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
+import type { Telemetry } from './observability.js';
+import { feedbackStores, payloadStore } from './stores.js';
+
+/** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
+export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
+  const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
+  const dynamo = dynamoClient(aws);
+  const messages = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
+  const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
+  return {
+    accept: {
+      messages,
+      queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
+      ...(payloads ? { payloads } : {}),
+      clock: systemClock,
+      newId: uuidv7,
+      metrics,
+      allowedSenderDomains: parseDomainList(settings.ALLOWED_SENDER_DOMAINS),
+      ...(log ? { log } : {}),
+    },
+    messages,
+    idempotency: powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE),
+    ...feedbackStores(settings, dynamo),
+  };
+}
+
+/** The API function as its handler runs it. */
+export function composeApi(env: Env, telemetry: Telemetry) {
+  return createApiHandler(apiDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.metrics, telemetry.log), telemetry.log);
+}

@@ -1,0 +1,42 @@
+/** The deliver function: its stores and queue, retry settings, and the one transport it is configured for. */
+import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
+import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
+import type { Log } from '../core/log.js';
+import { type Metrics, noMetrics } from '../core/metrics.js';
+import { systemClock, type Transport } from '../core/ports.js';
+import { createDeliverHandler, type DeliverHandlerDeps } from '../deliver/sqs-batch.js';
+import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
+import type { Env } from './env.js';
+import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
+import type { Telemetry } from './observability.js';
+import { feedbackStores, payloadStore } from './stores.js';
+import { transportFromEnv } from './transport.js';
+
+export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
+  const settings = readEnvironment(FUNCTION_ENVIRONMENTS.deliver, env);
+  const dynamo = dynamoClient(aws);
+  const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
+  return {
+    messages: new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
+    queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
+    transport,
+    ...feedbackStores(settings, dynamo),
+    clock: systemClock,
+    leaseSeconds: settings.DELIVERY_LEASE_SECONDS,
+    maxReceives: settings.MAX_RECEIVE_COUNT,
+    retry: {
+      baseSeconds: settings.RETRY_BASE_SECONDS,
+      maxSeconds: settings.RETRY_MAX_SECONDS,
+    },
+    log,
+    ...(payloads ? { payloads } : {}),
+    metrics,
+  };
+}
+
+/** The deliver function as its handler runs it; the transport (SMTP secret, SES client) is set up once, here. */
+export async function composeDeliver(env: Env, telemetry: Telemetry) {
+  const aws = awsSettingsFromEnv(env, telemetry.instrument);
+  const transport = await transportFromEnv(env, aws, telemetry.log);
+  return createDeliverHandler(deliverDeps(env, aws, transport, telemetry.log, telemetry.metrics));
+}

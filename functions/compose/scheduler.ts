@@ -1,0 +1,35 @@
+import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
+import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
+import type { Log } from '../core/log.js';
+import { systemClock } from '../core/ports.js';
+import type { SweepDeps } from '../core/sweep-scheduled.js';
+import { createSchedulerHandler } from '../scheduler/sweep-timer.js';
+import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
+import type { Env } from './env.js';
+import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
+import type { Telemetry } from './observability.js';
+import { payloadStore } from './stores.js';
+
+/**
+ * The scheduler function. SCHEDULE_LOOKAHEAD_SECONDS must cover the time between two
+ * sweeps (a minute in AWS) so messages leave on time through an SQS delay.
+ */
+export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SweepDeps {
+  const settings = readEnvironment(FUNCTION_ENVIRONMENTS.scheduler, env);
+  const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
+  return {
+    messages: new DynamoDbMessageStore(dynamoClient(aws), settings.MESSAGES_TABLE),
+    queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
+    ...(payloads ? { payloads } : {}),
+    clock: systemClock,
+    log,
+    lookaheadSeconds: settings.SCHEDULE_LOOKAHEAD_SECONDS,
+    retrySeconds: settings.SCHEDULE_RETRY_SECONDS,
+    budgetMs: settings.SCHEDULE_BUDGET_MS,
+  };
+}
+
+/** The scheduler function as its handler runs it. */
+export function composeScheduler(env: Env, telemetry: Telemetry) {
+  return createSchedulerHandler(schedulerDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.log), telemetry.metrics);
+}
