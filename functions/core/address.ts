@@ -60,8 +60,16 @@ export function parseMailbox(input: string | { name?: string | undefined; email:
   return withName(parts.name, checked.mailbox.email);
 }
 
+/** Whether `text` holds more than `max` characters (code points: an emoji is one, as a reader counts it). */
+function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let count = 0;
+  for (const _ of text) if (++count > max) return true;
+  return false;
+}
+
 function withName(name: string | undefined, email: string, part?: 'name'): AddressCheck {
-  if (name !== undefined && name.length > NAME_CHARS)
+  if (name !== undefined && longerThan(name, NAME_CHARS))
     return { ok: false, reason: `has a display name longer than ${NAME_CHARS} characters`, ...(part ? { part } : {}) };
   return { ok: true, mailbox: name ? { name, email } : { email } };
 }

@@ -40,6 +40,7 @@ describe('one schema for one request (what is accepted is deliverable)', () => {
   const name = 'N'.repeat(257);
 
   it('refuses a display name over 256 characters in the string form as in the object form', async () => {
+    expect((await send({ ...valid, from: `${'🎉'.repeat(257)} <app@example.com>` })).statusCode).toBe(422);
     const asString = await send({ ...valid, from: `${name} <app@example.com>` });
     const asObject = await send({ ...valid, from: { name, email: 'app@example.com' } });
     expect(asString.statusCode).toBe(422);
@@ -49,7 +50,11 @@ describe('one schema for one request (what is accepted is deliverable)', () => {
   });
 
   it('accepts a 256-character name in either form, and the deliver worker reads the queued body', async () => {
-    for (const from of [`${'N'.repeat(256)} <app@example.com>`, { name: ` ${'N'.repeat(256)} `, email: 'app@example.com' }]) {
+    for (const from of [
+      `${'N'.repeat(256)} <app@example.com>`,
+      { name: ` ${'N'.repeat(256)} `, email: 'app@example.com' },
+      `${'🎉'.repeat(256)} <app@example.com>`,
+    ]) {
       const res = await send({ ...valid, from });
       expect(res.statusCode).toBe(202);
       const read = await checkOut(queue.sent.at(-1)!.body, undefined);
