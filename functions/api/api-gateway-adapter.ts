@@ -26,8 +26,7 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
  * response; only faults of ours (a store outage) are 5xx, and they say so.
  */
 export function createApiHandler(deps: ApiDeps, log: Log) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event, context) => {
-    deps.idempotency.useInvocation?.(context);
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
     const req = toHttpRequest(event);
     try {
       return await route(req, deps);

@@ -43,14 +43,51 @@ export const headerIn = (headers: Record<string, string | undefined> | null | un
 
 export const header = (req: HttpRequest, name: string): string | undefined => headerIn(req.headers, name);
 
-/** JSON body or a 400/415 naming what is wrong with it. */
+/**
+ * No request this API takes nests deeper than a few levels (a batch, an item, its
+ * attachments); a body nested deeper is refused before anything walks it, since a walk
+ * that recurses (hashing for Idempotency-Key, a schema) runs out of stack.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether the JSON text nests arrays and objects deeper than `max`; brackets inside strings do not count. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * The JSON body, or the 415/400 naming what is wrong with it. The content type is
+ * required: a browser sends a body without one (or as text/plain or a form) from any web
+ * page without asking first, and this API must not take mail from such a request.
+ */
 export function readJsonBody(req: HttpRequest): unknown {
   const type = header(req, 'content-type');
-  if (type !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
-    throw new PosthasteError('unsupported_media_type', `content-type ${type} is not application/json`);
+  if (type === undefined || !JSON_TYPE.test(type.trim())) {
+    const detail = type === undefined ? 'the request has no content-type' : `content-type ${type} is not application/json`;
+    throw new PosthasteError('unsupported_media_type', `${detail}; send content-type: application/json`, [
+      { field: 'content-type', message: 'must be application/json' },
+    ]);
   }
   if (req.body === null || req.body.trim() === '')
     throw new PosthasteError('invalid_json', 'the request has no body', [{ field: '(body)', message: 'is empty' }]);
+  if (nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
+    const message = `is nested more than ${MAX_JSON_DEPTH} levels deep`;
+    throw new PosthasteError('invalid_json', `the body ${message}`, [{ field: '(body)', message }]);
+  }
   try {
     return JSON.parse(req.body);
   } catch (error) {

@@ -1,4 +1,6 @@
 import { PosthasteError } from '../core/errors.js';
+import { describeError, type Log } from '../core/log.js';
+import type { IdempotencyGuard } from '../core/ports.js';
 import { type HttpRequest, header } from './http.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -15,14 +17,45 @@ export function idempotencyKey(req: HttpRequest): string | undefined {
   return key;
 }
 
-/** Runs `work` under the caller's key (scoped to the caller), or plainly when there is none. */
-export async function withIdempotency<T extends object>(
+/**
+ * What the idempotency record keeps of a response, and how a replay answers from it. A
+ * record is one DynamoDB item (400 KB at most), so it keeps ids and codes, never the
+ * caller's input; `replay` rebuilds the rest.
+ */
+export interface KeptResponse<T, K extends object> {
+  keep(result: T): K;
+  replay(kept: K): T;
+}
+
+/** For responses that are already small: kept as they are. */
+const asIs = <T extends object>(): KeptResponse<T, T> => ({ keep: (result) => result, replay: (kept) => kept });
+
+/**
+ * Runs `work` under the caller's key (scoped to the caller), or plainly when there is none.
+ * The first call answers its own result; a repeated one answers the replay of what was kept.
+ */
+export async function withIdempotency<T extends object, K extends object = T>(
   req: HttpRequest,
-  guard: { run<R extends object>(key: string, fingerprint: unknown, work: () => Promise<R>): Promise<R> },
+  guard: IdempotencyGuard,
   fingerprint: unknown,
   work: () => Promise<T>,
+  options: { kept?: KeptResponse<T, K>; log?: Log } = {},
 ): Promise<{ result: T; headers: Record<string, string> }> {
   const key = idempotencyKey(req);
   if (key === undefined) return { result: await work(), headers: {} };
-  return { result: await guard.run(`${req.principal}:${key}`, fingerprint, work), headers: { 'idempotency-key': key } };
+  const kept = options.kept ?? (asIs<T>() as unknown as KeptResponse<T, K>);
+  let first: T | undefined;
+  const stored = await guard.run(
+    `${req.principal}:${key}`,
+    fingerprint,
+    async () => {
+      first = await work();
+      return kept.keep(first);
+    },
+    (error) =>
+      options.log?.('error', 'could not save the response of an Idempotency-Key request; the key stays in use until it expires', {
+        error: describeError(error),
+      }),
+  );
+  return { result: first ?? kept.replay(stored), headers: { 'idempotency-key': key } };
 }

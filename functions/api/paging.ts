@@ -8,9 +8,21 @@ export const MAX_PAGE = 100;
 /** An opaque cursor: the store's position, base64url JSON. */
 export const encodeCursor = (position: Record<string, string>): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 
+/** Longer than any cursor this API returns (two keys of at most KEY_BYTES, base64url). */
+const MAX_CURSOR_CHARS = 4096;
+/** DynamoDB's limit for a sort key (1,024 bytes; a partition key may have 2,048): no position the API returns is longer. */
+const KEY_BYTES = 1024;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** A position value a table could have returned: a non-empty, well-formed string that fits a key. */
+const isKeyValue = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= KEY_BYTES && !LONE_SURROGATE.test(value);
+
 /**
- * `?limit=` and `?cursor=` as a page request. A cursor must name exactly `fields` (all
- * strings), and `expect` pins fields that must match the query it came from.
+ * `?limit=` and `?cursor=` as a page request. A cursor is the caller's to forge, so it is
+ * checked as input before a store sees it: exactly `fields`, each a value a key can hold
+ * (DynamoDB refuses an empty or oversized key with a 400 of its own, which would surface
+ * as our 500), and `expect` pins fields that must match the query it came from.
  */
 export function readPage(req: HttpRequest, fields: string[], expect: Record<string, string> = {}): PageRequest {
   const rawLimit = req.query.limit;
@@ -21,16 +33,18 @@ export function readPage(req: HttpRequest, fields: string[], expect: Record<stri
   }
   const cursor = req.query.cursor;
   if (cursor === undefined || cursor === '') return { limit };
+  const notOurs = invalid('cursor', 'is not a cursor this API returned for this query');
+  if (cursor.length > MAX_CURSOR_CHARS) throw notOurs;
   let position: unknown;
   try {
     position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid('cursor', 'is not a cursor this API returned');
+    throw notOurs;
   }
-  const keys = typeof position === 'object' && position !== null ? Object.keys(position) : [];
+  const keys = typeof position === 'object' && position !== null && !Array.isArray(position) ? Object.keys(position) : [];
   const values = position as Record<string, unknown>;
-  const shaped = keys.length === fields.length && fields.every((f) => typeof values[f] === 'string');
-  if (!shaped || Object.entries(expect).some(([k, v]) => values[k] !== v)) throw invalid('cursor', 'is not a cursor this API returned for this query');
+  const shaped = keys.length === fields.length && fields.every((f) => isKeyValue(values[f]));
+  if (!shaped || Object.entries(expect).some(([k, v]) => values[k] !== v)) throw notOurs;
   return { limit, after: position as Record<string, string> };
 }
 

@@ -1,5 +1,5 @@
 import { type AcceptDeps, type AcceptedEmail, acceptItems, readSendItem, type SendItem } from './accept-email.js';
-import { invalid, PosthasteError, type Problem, toProblem } from './errors.js';
+import { describeIssues, invalid, PosthasteError, type Problem, toProblem } from './errors.js';
 import { describeError } from './log.js';
 
 export const MAX_BATCH = 100;
@@ -23,13 +23,18 @@ export function itemField(index: number, field: string): string {
 }
 
 /** The item's problem; a fault of ours is logged here with its cause, since it is answered, not thrown. */
-function itemError(deps: AcceptDeps, index: number, error: unknown): { index: number; error: Problem } {
+function itemError(deps: Pick<AcceptDeps, 'log'>, index: number, error: unknown): { index: number; error: Problem } {
   const known =
     error instanceof PosthasteError ? error : new PosthasteError('internal_error', 'an internal error occurred; it has been logged', [], { cause: error });
   if (known.status >= 500) deps.log?.('error', known.message, { code: known.code, batchIndex: index, error: describeError(known.cause ?? known) });
-  const issues = known.issues.map((issue) => ({ ...issue, field: itemField(index, issue.field) }));
-  const detail = issues.length > 0 ? issues.map((i) => `${i.field}: ${i.message}`).join('; ') : `[${index}]: ${known.message}`;
-  return { index, error: toProblem(new PosthasteError(known.code, detail, issues)) };
+  return { index, error: itemProblem(index, known) };
+}
+
+/** `error` as the problem of batch item `index`: its fields prefixed with `[index]`. */
+export function itemProblem(index: number, error: PosthasteError): Problem {
+  const issues = error.issues.map((issue) => ({ ...issue, field: itemField(index, issue.field) }));
+  const detail = issues.length > 0 ? describeIssues(issues) : `[${index}]: ${error.message}`;
+  return toProblem(new PosthasteError(error.code, detail, issues));
 }
 
 /** The batch as a whole: a JSON array of 1-100 send requests. Anything else is one 422. */

@@ -7,7 +7,7 @@
 
 import type { EmailQueue, EnqueueFailure, PayloadStore, QueueMessage } from './ports.js';
 import type { ClaimTicket, QueuedEmail } from './records.js';
-import { type EmailRequest, sendRequestSchema } from './send-request.js';
+import { parseSendRequest } from './send-request.js';
 
 /**
  * JSON in which every character outside printable ASCII is a `\uXXXX` escape. SQS refuses
@@ -120,8 +120,13 @@ function readQueuedEmail(value: unknown): CheckedOut {
   if (message?.v !== 1 || typeof message.id !== 'string' || typeof message.request !== 'object' || message.request === null) {
     return unreadable('queue message is not a Posthaste email (v1)', id);
   }
-  const checked = sendRequestSchema.safeParse(message.request);
-  if (!checked.success) return unreadable(`queued request is invalid: ${checked.error.issues[0]?.message ?? 'unknown'}`, id);
+  // The accept path's own parser: whatever it accepted, it reads back unchanged.
+  let request: QueuedEmail['request'];
+  try {
+    request = parseSendRequest(message.request);
+  } catch (error) {
+    return unreadable(`queued request is invalid: ${error instanceof Error ? error.message : String(error)}`, id);
+  }
   const dueAt = typeof message.dueAt === 'string' ? { dueAt: message.dueAt } : {};
-  return { readable: true, message: { v: 1, id: message.id, request: message.request as EmailRequest, ...dueAt } };
+  return { readable: true, message: { v: 1, id: message.id, request, ...dueAt } };
 }

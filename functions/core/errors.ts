@@ -80,6 +80,39 @@ export class PosthasteError extends Error {
 export const invalid = (field: string, message: string): PosthasteError =>
   new PosthasteError('validation_failed', `${field}: ${message}`, [{ field, message }]);
 
+/**
+ * How much of a request a problem document may repeat. Field names can be the caller's own
+ * keys (a header name, an unknown field) and a body can hold thousands of errors, so every
+ * part is cut to size: a document stays a few kilobytes whatever the input, and a batch of
+ * 100 stays far below Lambda's 6 MB response limit.
+ */
+export const PROBLEM_LIMITS = { issues: 10, fieldChars: 100, messageChars: 200, detailChars: 500 } as const;
+
+/** `text` at most `max` UTF-16 units, an ellipsis marking a cut; never splits a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = text.slice(0, max - 1);
+  const last = out.charCodeAt(out.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) out = out.slice(0, -1);
+  return `${out}\u2026`;
+}
+
+/** `to: is required; subject: is required (and 3 more)`: the first issues, in a bounded detail. */
+export function describeIssues(issues: readonly FieldIssue[]): string {
+  const shown = issues.slice(0, PROBLEM_LIMITS.issues).map((i) => `${i.field}: ${i.message}`);
+  const more = issues.length - shown.length;
+  return clip(`${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, PROBLEM_LIMITS.detailChars);
+}
+
+/** A 422 for these issues: the first few, bounded, with the count of the rest in `detail`. */
+export const validationFailed = (issues: readonly FieldIssue[]): PosthasteError =>
+  new PosthasteError('validation_failed', describeIssues(issues), boundIssues(issues));
+
+const boundIssues = (issues: readonly FieldIssue[]): FieldIssue[] =>
+  issues
+    .slice(0, PROBLEM_LIMITS.issues)
+    .map((issue) => ({ field: clip(issue.field, PROBLEM_LIMITS.fieldChars), message: clip(issue.message, PROBLEM_LIMITS.messageChars) }));
+
 /** RFC 9457 problem document. `field` repeats the first issue's field for simple clients. */
 export interface Problem {
   type: string;
@@ -92,18 +125,20 @@ export interface Problem {
   instance?: string;
 }
 
+/** The document for `error`, every part cut to PROBLEM_LIMITS whoever built the error. */
 export function toProblem(error: PosthasteError, instance?: string): Problem {
   const problem: Problem = {
     type: `urn:posthaste:problem:${error.code}`,
     title: error.title,
     status: error.status,
     code: error.code,
-    detail: error.message,
+    detail: clip(error.message, PROBLEM_LIMITS.detailChars),
   };
   if (error.issues.length > 0) {
-    problem.field = error.issues[0]!.field;
-    problem.errors = error.issues;
+    const issues = boundIssues(error.issues);
+    problem.field = issues[0]!.field;
+    problem.errors = issues;
   }
-  if (instance) problem.instance = instance;
+  if (instance) problem.instance = clip(instance, PROBLEM_LIMITS.fieldChars);
   return problem;
 }

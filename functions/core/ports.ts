@@ -199,11 +199,14 @@ export interface UsagePlanRegistry {
 
 // ─── Idempotency table (DynamoDB, through Powertools) ──────────────────────────────────
 
-/** Runs `work` once per (key, fingerprint) within the key's lifetime; replays its result after. */
+/**
+ * Runs `work` once per (key, fingerprint) within the key's lifetime; replays its result
+ * after. Work that throws frees the key (it sent nothing); work that ran is never run
+ * again under the key. When its result could not be kept, the result is still returned
+ * and `unsaved` hears why (the key then stays in use until it expires).
+ */
 export interface IdempotencyGuard {
-  /** Lets in-progress records expire with the invocation (a crashed request frees its key). */
-  useInvocation?(context: { getRemainingTimeInMillis(): number }): void;
-  run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T>;
+  run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>, unsaved?: (error: unknown) => void): Promise<T>;
 }
 
 // ─── Send queue and its dead-letter queue (SQS) ────────────────────────────────────────

@@ -1,7 +1,7 @@
 // A namespace import lets esbuild drop the zod it does not use; `import { z }` bundles all of it (~440 KB).
 import * as z from 'zod';
 import { type Mailbox, parseMailbox } from './address.js';
-import { type FieldIssue, PosthasteError } from './errors.js';
+import { clip, type FieldIssue, PosthasteError, validationFailed } from './errors.js';
 
 /** Limits a user can rely on; they match what SES and most relays accept. */
 export const LIMITS = {
@@ -51,11 +51,47 @@ const CONTENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-
 const CONTENT_ID = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]{1,250}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const noControl = (what: string) => (value: string) => !CONTROL.test(value) || `${what} must not contain control characters (CR, LF, NUL, …)`;
+const CONTROL_MESSAGE = 'must not contain control characters (CR, LF, NUL, …)';
 
+/**
+ * Messages in plain words, for every issue zod raises itself (the schema's own messages win):
+ * "is required", "must be a string", "must be at most 998 characters", never zod's
+ * "Invalid input: expected string, received undefined". Passed to every parse of the schema.
+ */
+export function plainWords(issue: z.core.$ZodRawIssue): string {
+  if (issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'is required';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be ${KINDS[issue.expected] ?? `a ${issue.expected}`}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must hold at most ${issue.maximum} items`;
+    case 'too_small':
+      if (issue.origin !== 'string') return `must hold at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`;
+      return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+    case 'invalid_format':
+      return `is not a valid ${issue.format}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return 'is not valid here';
+  }
+}
+
+const KINDS: Record<string, string> = {
+  array: 'a list',
+  object: 'an object',
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+};
+
+const MAILBOX_MESSAGE = 'must be an email address or {name, email}';
+
+/** One address, as a string or `{name, email}`; both forms go through parseMailbox, which holds every limit. */
 export const mailbox = z
-  .union([z.string(), z.strictObject({ name: z.string().max(256).optional(), email: z.string().max(320) })], {
-    error: 'must be an email address or {name, email}',
+  .union([z.string(), z.strictObject({ name: z.string().meta({ maxLength: 256 }).optional(), email: z.string() })], {
+    error: (issue) => (issue.input === undefined ? 'is required' : MAILBOX_MESSAGE),
   })
   .transform((value, ctx): Mailbox => {
     const checked = parseMailbox(value);
@@ -70,7 +106,7 @@ const mailboxList = z.array(mailbox).max(LIMITS.recipients);
 const mailboxes = z
   .unknown()
   .transform((value, ctx): Mailbox[] => {
-    const result = Array.isArray(value) ? mailboxList.safeParse(value) : mailbox.safeParse(value);
+    const result = Array.isArray(value) ? mailboxList.safeParse(value, { error: plainWords }) : mailbox.safeParse(value, { error: plainWords });
     if (result.success) return Array.isArray(result.data) ? result.data : [result.data];
     for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     return z.NEVER;
@@ -81,17 +117,17 @@ const mailboxes = z
     anyOf: [{ $ref: '#/components/schemas/Mailbox' }, { type: 'array', items: { $ref: '#/components/schemas/Mailbox' }, maxItems: LIMITS.recipients }],
   });
 
-const checkedString = (what: string, max: number) =>
+const checkedString = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((v) => noControl(what)(v) === true, { message: `${what} must not contain control characters (CR, LF, NUL, …)` })
+    .refine((v) => !CONTROL.test(v), { message: CONTROL_MESSAGE })
     .refine(wellFormed, { message: UNICODE_MESSAGE });
 
 const bodyText = z.string().refine(wellFormed, { message: UNICODE_MESSAGE });
 
 const attachment = z.strictObject({
-  filename: checkedString('filename', 255).pipe(z.string().min(1)),
+  filename: checkedString(255).pipe(z.string().min(1)),
   content: z
     .string()
     .transform((v) => v.replace(/[\r\n\t ]/g, ''))
@@ -110,7 +146,7 @@ const headers = z.record(z.string(), z.string()).superRefine((record, ctx) => {
   for (const [name, value] of entries) {
     if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid header name' });
     else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Posthaste and cannot be overridden' });
-    if (CONTROL.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'must not contain control characters (CR, LF, NUL, …)' });
+    if (CONTROL.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: CONTROL_MESSAGE });
     else if (!wellFormed(value)) ctx.addIssue({ code: 'custom', path: [name], message: UNICODE_MESSAGE });
     else if (value.length > LIMITS.headerValueChars)
       ctx.addIssue({ code: 'custom', path: [name], message: `must be at most ${LIMITS.headerValueChars} characters` });
@@ -122,6 +158,9 @@ const tag = z.strictObject({
   value: z.string().regex(TAG_PART, 'must be 1-256 of A-Z a-z 0-9 _ -'),
 });
 
+/** A body a reader would see: not absent, not only white space. */
+const hasContent = (body: string | undefined): boolean => body !== undefined && body.trim() !== '';
+
 export const sendRequestSchema = z
   .strictObject({
     from: mailbox,
@@ -129,7 +168,7 @@ export const sendRequestSchema = z
     cc: mailboxes.optional(),
     bcc: mailboxes.optional(),
     replyTo: mailboxes.optional(),
-    subject: checkedString('subject', LIMITS.subjectChars),
+    subject: checkedString(LIMITS.subjectChars),
     text: bodyText.optional(),
     html: bodyText.optional(),
     attachments: z.array(attachment).max(LIMITS.attachments).optional(),
@@ -140,6 +179,7 @@ export const sendRequestSchema = z
   })
   .superRefine((req, ctx) => {
     if (req.text === undefined && req.html === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });
+    else if (!hasContent(req.text) && !hasContent(req.html)) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html must have content' });
     if (req.to.length === 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
     const cids = new Set<string>();
     req.attachments?.forEach((a, i) => {
@@ -174,12 +214,18 @@ export interface EmailRequest {
   tags: { name: string; value: string }[];
 }
 
-/** `to[2].email` style paths, which is how users read their own JSON. */
+/** How much of a caller's own key (a header name, an unknown field) a field name repeats. */
+const KEY_CHARS = 64;
+
+/** `to[2].email` style paths, which is how users read their own JSON; the caller's keys are cut to KEY_CHARS. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
+    else {
+      const key = clip(String(part), KEY_CHARS);
+      out += out === '' ? key : `.${key}`;
+    }
   }
   return out || '(body)';
 }
@@ -193,16 +239,21 @@ export function estimateMessageBytes(req: EmailRequest): number {
   return Math.ceil(bodyBytes * (4 / 3) * (78 / 76) + attachmentBytes + 4096);
 }
 
-/** Validates an already-parsed JSON body. Throws PosthasteError naming the failing field. */
+/**
+ * Validates a send request: the JSON body the API received, or a queued request the deliver
+ * worker reads back (claim-check.ts). One definition for both, and a fixed point: what it
+ * returns, parsed again, is accepted and returned unchanged, so nothing accepted is refused
+ * later. Throws PosthasteError naming the failing fields.
+ */
 export function parseSendRequest(body: unknown): EmailRequest {
-  const result = sendRequestSchema.safeParse(body);
+  const result = sendRequestSchema.safeParse(body, { error: plainWords });
   if (!result.success) {
     const issues: FieldIssue[] = result.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
         ? issue.keys.map((key) => ({ field: formatPath([...issue.path, key]), message: 'is not a known field' }))
         : [{ field: formatPath(issue.path), message: issue.message }],
     );
-    throw new PosthasteError('validation_failed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+    throw validationFailed(issues);
   }
   const data = result.data;
   const request: EmailRequest = {

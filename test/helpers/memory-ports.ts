@@ -9,6 +9,7 @@ import type {
   IdempotencyGuard,
   MessageStore,
   NotificationUpdate,
+  PayloadStore,
   QueueMessage,
   TakenMessage,
 } from '../../functions/core/ports.js';
@@ -238,6 +239,20 @@ export class MemoryQueue implements EmailQueue {
   /** The inline messages sent so far (a test that needs claim tickets reads `sent`). */
   get messages(): QueuedEmail[] {
     return this.sent.map((m) => JSON.parse(m.body) as QueuedEmail);
+  }
+}
+
+/** The payload store (S3) in memory: what a claim ticket names. */
+export class MemoryPayloadStore implements PayloadStore {
+  readonly objects = new Map<string, string>();
+  async put(key: string, body: string): Promise<void> {
+    this.objects.set(key, body);
+  }
+  async get(key: string): Promise<string | undefined> {
+    return this.objects.get(key);
+  }
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
   }
 }
 

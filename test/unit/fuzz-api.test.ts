@@ -3,17 +3,21 @@ import { simpleParser } from 'mailparser';
 import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/api-gateway-adapter.js';
+import type { Mailbox } from '../../functions/core/address.js';
+import { checkIn, checkOut } from '../../functions/core/claim-check.js';
 import { silentLog } from '../../functions/core/log.js';
 import { buildMime } from '../../functions/core/mime.js';
 import { systemClock } from '../../functions/core/ports.js';
+import type { EmailRequest } from '../../functions/core/send-request.js';
 import { toProxyEvent } from '../../local/http-gateway.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
-import { MemoryMessageStore, MemoryQueue, passThroughIdempotency, unreachable } from '../helpers/memory-ports.js';
+import { MemoryMessageStore, MemoryPayloadStore, MemoryQueue, passThroughIdempotency, unreachable } from '../helpers/memory-ports.js';
 
 /** 1,000 runs in `npm test`; FUZZ_RUNS=10000 for the long run. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 
 const store = new MemoryMessageStore();
+const payloads = new MemoryPayloadStore();
 const queue = new MemoryQueue();
 const handler = createApiHandler(
   {
@@ -56,8 +60,15 @@ const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }),
 );
 const huge = fc.constantFrom('x'.repeat(100_000), 'é'.repeat(20_000), '\r\n'.repeat(5000));
+// Display names around the 256-character limit, in both forms (the string form once slipped past it).
+const longName = fc.tuple(fc.integer({ min: 250, max: 262 }), fc.constantFrom('N', 'é', ' ', '🎉'), fc.emailAddress());
+const nearLimit = fc.oneof(
+  longName.map(([n, c, email]) => `${c.repeat(n)}x <${email}>`),
+  longName.map(([n, c, email]) => ({ name: `${c.repeat(n)}x`, email })),
+);
 const address = fc.oneof(
   fc.emailAddress(),
+  nearLimit,
   fc.tuple(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.emailAddress()).map(([name, email]) => `${name} <${email}>`),
   fc.record({ name: nasty, email: fc.emailAddress() }),
   nasty,
@@ -105,7 +116,7 @@ const printable = fc.string({ unit: 'grapheme', maxLength: 60 });
 const long = fc.string({ unit: fc.constantFrom('x', 'x', 'x', 'é', ' ', '=', '?', '🎉'), minLength: 900, maxLength: 998 });
 const plausible = fc.record(
   {
-    from: fc.oneof(fc.emailAddress(), fc.record({ name: fc.oneof(printable, nasty), email: fc.emailAddress() })),
+    from: fc.oneof(fc.emailAddress(), nearLimit, fc.record({ name: fc.oneof(printable, nasty), email: fc.emailAddress() })),
     to: fc.array(fc.oneof(fc.emailAddress(), fc.record({ name: printable, email: fc.emailAddress() })), { minLength: 1, maxLength: 3 }),
     bcc: fc.array(fc.emailAddress(), { maxLength: 2 }),
     subject: fc.oneof(printable, nasty, long),
@@ -150,23 +161,73 @@ const BASE_HEADERS = [
   'content-transfer-encoding',
 ];
 
+type Parsed = Awaited<ReturnType<typeof simpleParser>>;
+type ParsedAddresses = { value: { address?: string; name: string }[] };
+const listed = (value: unknown): { address?: string; name: string }[] =>
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).flatMap((v: ParsedAddresses) => v.value);
+
+/** Space around an unstructured header value is not part of it (RFC 5322 §3.2.5): receivers drop it unless it was encoded. */
+const unpadded = (value: string) => value.replace(/^[ \t]+|[ \t]+$/g, '');
+
+const ENCODED_WORD = /=\?UTF-8\?([BQ])\?([^?]*)\?=/gi;
+
+/** RFC 2047 encoded words in UTF-8, as a receiver decodes them (mailparser leaves custom headers encoded). */
+function decodeWords(value: string): string {
+  return value.replace(/(\?=)[ \t]+(?==\?)/g, '$1').replace(/(?:=\?UTF-8\?[BQ]\?[^?]*\?=)+/gi, (run) => {
+    const bytes = [...run.matchAll(ENCODED_WORD)].map(([, encoding, text]) =>
+      encoding!.toUpperCase() === 'B'
+        ? Buffer.from(text!, 'base64')
+        : Buffer.from(
+            text!.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+            'latin1',
+          ),
+    );
+    return Buffer.concat(bytes).toString('utf8');
+  });
+}
+
+/** What a receiving parser reads back is what was asked for: addresses, names, subject, every custom header's value. */
+function expectHeaders(mail: Parsed, request: EmailRequest) {
+  const expectMailboxes = (value: unknown, mailboxes: Mailbox[]) =>
+    expect(listed(value).map((m) => ({ email: m.address, name: m.name }))).toEqual(mailboxes.map((m) => ({ email: m.email, name: m.name ?? '' })));
+  expectMailboxes(mail.from, [request.from]);
+  expectMailboxes(mail.to, request.to);
+  expectMailboxes(mail.cc, request.cc);
+  expectMailboxes(mail.replyTo, request.replyTo);
+  expect(unpadded(mail.subject ?? '')).toBe(unpadded(request.subject));
+  for (const [name, value] of Object.entries(request.headers)) {
+    const read = decodeWords(String(mail.headers.get(name.toLowerCase()) ?? ''));
+    expect(unpadded(read), name).toBe(unpadded(value));
+  }
+}
+
 describe('API fuzzing', () => {
-  it(`never answers 5xx or throws, and every accepted body builds MIME with exactly the expected headers (${RUNS} runs)`, async () => {
+  it(`never answers 5xx or throws; every accepted body crosses the queue, is read back by the deliver worker and builds MIME with exactly the expected headers (${RUNS} runs)`, async () => {
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(body, async (raw) => {
-        const before = queue.messages.length;
+        const before = queue.sent.length;
         const res = await handler(event(raw), lambdaContext('fuzz'));
         expect(res.statusCode).toBeLessThan(500);
         const parsed = JSON.parse(res.body);
         if (res.statusCode !== 202) {
           expect(res.headers?.['content-type']).toBe('application/problem+json');
           expect(typeof parsed.code).toBe('string');
-          expect(queue.messages.length).toBe(before);
+          expect(queue.sent.length).toBe(before);
           return;
         }
         accepted++;
-        const queued = queue.messages.at(-1)!;
+        // Through the queue as the deliver worker reads it: the body the API queued, and the
+        // same message sent by claim ticket; both give back exactly what was accepted.
+        const sent = queue.sent.at(-1)!;
+        const inline = await checkOut(sent.body, undefined);
+        if (!inline.readable) throw new Error(`accepted, then refused at delivery: ${inline.reason}`);
+        const queued = inline.message;
+        expect(queued).toEqual(JSON.parse(sent.body));
+        const ticket = await checkIn(payloads, { message: queued }, 0);
+        const claimed = await checkOut(ticket.body, payloads);
+        expect(claimed.readable && claimed.message).toEqual(queued);
+
         const built = buildMime(queued.request, { id: queued.id });
         const mail = await simpleParser(built.raw);
         const names = new Set(mail.headerLines.map((h) => h.key));
@@ -183,6 +244,7 @@ describe('API fuzzing', () => {
           .flatMap((a) => a.value);
         for (const decoded of [mail.subject ?? '', ...mailboxes.map((m) => m.name)]) expect(decoded).not.toMatch(/[\r\n\u0000]/);
         for (const rcpt of built.envelope.to) expect(rcpt).toMatch(/^[^\s<>\r\n]+@[^\s<>\r\n]+$/);
+        expectHeaders(mail, queued.request);
       }),
       { numRuns: RUNS },
     );

@@ -2,15 +2,18 @@ import { acceptBatch, readBatch } from '../../core/accept-batch.js';
 import { acceptEmail } from '../../core/accept-email.js';
 import { cancelEmail } from '../../core/cancel-email.js';
 import { PosthasteError } from '../../core/errors.js';
-import type { RouteHandler } from '../deps.js';
+import type { ApiDeps, RouteHandler } from '../deps.js';
 import { json, readJsonBody } from '../http.js';
 import { withIdempotency } from '../idempotency-key.js';
+import { keptBatch } from '../kept-batch.js';
 import { emailSchema, present } from '../schemas.js';
+
+const logTo = (deps: ApiDeps) => (deps.accept.log ? { log: deps.accept.log } : {});
 
 /** POST /v1/emails: 202 with the id, queued now or scheduled for `scheduledAt`. */
 export const sendEmail: RouteHandler = async (req, _params, deps) => {
   const body = readJsonBody(req);
-  const { result, headers } = await withIdempotency(req, deps.idempotency, body, () => acceptEmail(deps.accept, body));
+  const { result, headers } = await withIdempotency(req, deps.idempotency, body, () => acceptEmail(deps.accept, body), { ...logTo(deps) });
   return json(202, result, headers);
 };
 
@@ -22,7 +25,10 @@ export const sendEmail: RouteHandler = async (req, _params, deps) => {
 export const sendBatch: RouteHandler = async (req, _params, deps) => {
   const body = readJsonBody(req);
   const items = readBatch(body);
-  const { result, headers } = await withIdempotency(req, deps.idempotency, body, () => acceptBatch(deps.accept, items));
+  const { result, headers } = await withIdempotency(req, deps.idempotency, body, () => acceptBatch(deps.accept, items), {
+    kept: keptBatch(items, deps.accept),
+    ...logTo(deps),
+  });
   return json(result.failed === 0 ? 202 : 207, result, headers);
 };
 
