@@ -18,11 +18,14 @@ import { documentClient, ifConditionHolds } from './dynamodb-document.js';
 import { EMISSION_INDEX, SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
 
 /** The partition of the schedule index a message lives in: a stable hash of its id. */
-export function scheduleBucket(id: string): string {
+/** A message's shard of a sparse index: the same id always lands in the same one of SCHEDULE_BUCKETS. */
+function shardOf(id: string): number {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `due#${hash % SCHEDULE_BUCKETS}`;
+  return hash % SCHEDULE_BUCKETS;
 }
+
+export const scheduleBucket = (id: string): string => `due#${shardOf(id)}`;
 
 /**
  * The messages table: one item per message, keyed by `id`, with plain attribute names so
@@ -411,7 +414,7 @@ export class DynamoDbMessageStore implements MessageStore {
 const PENDING_SETS = 'emitBucket = if_not_exists(emitBucket, :emitBucket), emitPendingSince = if_not_exists(emitPendingSince, :at)';
 
 /** `emit#0` … `emit#7`: the outbox index spread over a few partitions, as the schedule's is. */
-export const emitBucket = (id: string): string => `emit#${scheduleBucket(id).slice('due#'.length)}`;
+export const emitBucket = (id: string): string => `emit#${shardOf(id)}`;
 
 /**
  * Marks the message as having history lines the webhook queue has not been given yet, when

@@ -2,13 +2,13 @@
  * Posts a signed webhook: the outbound client's safety rules, a 10 s deadline, any 2xx is a
  * success, no redirect followed, the first kilobyte of the reply kept with the attempt.
  */
+import { REPLY_SAMPLE_BYTES } from '../core/dispatch-webhooks.js';
 import type { SignedPost, WebhookSender } from '../core/webhook-ports.js';
 import type { WebhookAttempt } from '../core/webhook-records.js';
 import { type OutboundPolicy, outboundRequest, type Resolver } from './outbound-http.js';
 import { type SignatureHeaderNames, signedHeaders } from './webhook-signature.js';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
-const REPLY_SAMPLE_BYTES = 1024;
 
 export interface HttpWebhookSenderOptions {
   policy: OutboundPolicy;

@@ -38,20 +38,18 @@ export class OutboundUrlError extends Error {
   }
 }
 
-/** Only the unicast range is the public internet; everything else ipaddr.js names is not. */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === 'unicast';
+/** ipaddr.js's range of an address, an IPv4-mapped IPv6 address judged as the IPv4 it maps; undefined for what is no address. */
+function rangeOf(address: string): string | undefined {
+  if (!ipaddr.isValid(address)) return undefined;
+  const parsed = ipaddr.parse(address);
+  const v6 = parsed.kind() === 'ipv6' ? (parsed as ipaddr.IPv6) : undefined;
+  return (v6?.isIPv4MappedAddress() ? v6.toIPv4Address() : parsed).range();
 }
 
-const isLoopbackAddress = (address: string): boolean => {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === 'loopback';
-};
+/** Only the unicast range is the public internet; everything else ipaddr.js names is not. */
+export const isPublicAddress = (address: string): boolean => rangeOf(address) === 'unicast';
+
+const isLoopbackAddress = (address: string): boolean => rangeOf(address) === 'loopback';
 
 const bareHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');
 const isLoopbackName = (host: string): boolean => host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host);
