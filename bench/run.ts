@@ -9,7 +9,7 @@ import { cpus, loadavg, platform } from 'node:os';
 import { selfSignedCertificate } from '../test/helpers/certificate.js';
 import { benchAccept } from './accept.js';
 import { benchBundles } from './bundles.js';
-import { benchDeliver, type DeliverSetup } from './deliver.js';
+import { benchDeliver, benchDeliverIrreducible, type DeliverSetup } from './deliver.js';
 import { startChild } from './lib/child.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
@@ -56,10 +56,13 @@ if (runs('deliver')) {
     BENCH_TLS_CERT: cert.cert,
   });
   const dynamo = await startChild<{ endpoint: string }>('dynamodb.ts');
+  const sqs = await startChild<{ endpoint: string; webhookQueueUrl: string }>('sqs.ts');
   try {
     const base: Omit<DeliverSetup, 'smtpUrl'> = {
       dynamoEndpoint: dynamo.info.endpoint,
       dynamoPid: dynamo.process.pid,
+      sqsEndpoint: sqs.info.endpoint,
+      webhookQueueUrl: sqs.info.webhookQueueUrl,
       messages: 2000,
       rounds: 3,
       batchesInFlight: 1,
@@ -67,6 +70,8 @@ if (runs('deliver')) {
     const plain = `smtp://127.0.0.1:${smtp.info.plainPort}?tls=none&pool=5`;
     progress('deliver…');
     results.deliver = await benchDeliver({ ...base, smtpUrl: plain });
+    progress('deliver against its irreducible work…');
+    results.deliver_irreducible = await benchDeliverIrreducible({ ...base, smtpUrl: plain });
     progress('deliver_tls…');
     results.deliver_tls = await benchDeliver({ ...base, smtpUrl: `smtp://${user}:${pass}@127.0.0.1:${smtp.info.tlsPort}?pool=5`, ca: cert.cert });
     progress('deliver with the store in memory…');
@@ -74,6 +79,7 @@ if (runs('deliver')) {
   } finally {
     await smtp.stop();
     await dynamo.stop();
+    await sqs.stop();
   }
 }
 

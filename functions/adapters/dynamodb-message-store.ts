@@ -6,6 +6,7 @@ import type {
   ClaimResult,
   DueMessage,
   Failure,
+  Finished,
   FinishUpdate,
   MessageStore,
   NotificationUpdate,
@@ -80,13 +81,13 @@ export class DynamoDbMessageStore implements MessageStore {
     return DONE_DELIVERING.has(record.status) ? { outcome: 'done', record } : { outcome: 'busy', record };
   }
 
-  async recordAttempt(id: string, update: AttemptUpdate): Promise<void> {
+  async recordAttempt(id: string, update: AttemptUpdate): Promise<MessageRecord> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':events': update.events, ':empty': [], ':at': new Date().toISOString() };
     const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at'];
     appendRecipients(sets, values, update);
     markPending(sets, values, id, update.events);
-    await this.doc.send(
+    const out = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { id },
@@ -94,11 +95,13 @@ export class DynamoDbMessageStore implements MessageStore {
         ConditionExpression: 'attribute_exists(id)',
         ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return toRecord(out.Attributes!);
   }
 
-  async finish(id: string, update: FinishUpdate): Promise<boolean> {
+  async finish(id: string, update: FinishUpdate): Promise<Finished> {
     const values: Record<string, unknown> = {
       ':events': update.events,
       ':empty': [],
@@ -125,26 +128,28 @@ export class DynamoDbMessageStore implements MessageStore {
           ConditionExpression: 'attribute_exists(id) AND statusRank < :rank',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    if (moved) return true;
+    if (moved) return { moved: true, record: toRecord(moved.Attributes!) };
     // The status is already past this one (a notification overtook the deliver worker's
     // write): keep the history, the recipients and the SES MessageId anyway.
-    const kept = sets.filter((set) => !/^(#status|statusRank|failureReason|failureKind) =/.test(set));
+    const keptSets = sets.filter((set) => !/^(#status|statusRank|failureReason|failureKind) =/.test(set));
     for (const key of [':status', ':rank', ':failureReason', ':failureKind']) delete values[key];
-    await ifConditionHolds(
+    const kept = await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression: `SET ${kept.join(', ')} REMOVE leaseUntil`,
+          UpdateExpression: `SET ${keptSets.join(', ')} REMOVE leaseUntil`,
           ConditionExpression: 'attribute_exists(id)',
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    return false;
+    return { moved: false, record: kept ? toRecord(kept.Attributes!) : undefined };
   }
 
   async createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void> {

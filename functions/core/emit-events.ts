@@ -12,7 +12,7 @@
  */
 import { describeError, type Log } from './log.js';
 import type { Clock, MessageStore } from './ports.js';
-import type { MessageEvent } from './records.js';
+import type { MessageEvent, MessageRecord } from './records.js';
 import { webhookEventsSince, webhookTypeOf } from './webhook-events.js';
 import type { WebhookQueue } from './webhook-ports.js';
 
@@ -26,17 +26,96 @@ export interface EmitDeps {
 /** A mark older than this is the sweep's: its writer had time to emit and did not. */
 export const EMISSION_GRACE_MS = 60_000;
 
-/** Hands the message's history lines past its outbox position to the webhook queue; returns how many events went. */
-export async function emitPending(deps: EmitDeps, id: string): Promise<number> {
-  const record = await deps.messages.get(id);
-  if (!record) return 0;
-  const from = record.eventsEmitted ?? 0;
-  const count = record.events.length;
-  if (count <= from) return 0;
-  const events = webhookEventsSince(record, record.events, from);
-  if (events.length > 0) await deps.queue.publishEvents(events);
-  await deps.messages.markEmitted(id, count);
-  return events.length;
+/** One message to tell: its id, and the record as the caller's write returned it (which saves reading it back). */
+export interface ToTell {
+  id: string;
+  written?: MessageRecord | undefined;
+}
+
+/**
+ * Hands the history lines past each message's outbox position to the webhook queue, all of
+ * them in one publish, then moves each position (the mark goes). Returns per message how
+ * many events went, or the error that stopped it: a message whose read or mark failed
+ * does not stop the others; a refused publish stops them all, and their marks stay.
+ */
+export async function emitEach(deps: EmitDeps, messages: readonly ToTell[]): Promise<({ events: number } | { error: unknown })[]> {
+  const results: ({ events: number } | { error: unknown })[] = messages.map(() => ({ events: 0 }));
+  const records = await Promise.allSettled(messages.map(async (m) => m.written ?? (await deps.messages.get(m.id))));
+  const due: { index: number; count: number; events: ReturnType<typeof webhookEventsSince> }[] = [];
+  records.forEach((read, index) => {
+    if (read.status === 'rejected') {
+      results[index] = { error: read.reason };
+      return;
+    }
+    const record = read.value;
+    if (!record) return;
+    const from = record.eventsEmitted ?? 0;
+    const count = record.events.length;
+    if (count > from) due.push({ index, count, events: webhookEventsSince(record, record.events, from) });
+  });
+  // Two writes to one message told together carry some lines twice: each event goes once.
+  const seen = new Set<string>();
+  const events = due.flatMap((d) => d.events).filter((event) => !seen.has(event.id) && Boolean(seen.add(event.id)));
+  if (events.length > 0) {
+    try {
+      await deps.queue.publishEvents(events);
+    } catch (error) {
+      for (const d of due) results[d.index] = { error };
+      return results;
+    }
+  }
+  await Promise.all(
+    due.map(async (d) => {
+      try {
+        await deps.messages.markEmitted(messages[d.index]!.id, d.count);
+        results[d.index] = { events: d.events.length };
+      } catch (error) {
+        results[d.index] = { error };
+      }
+    }),
+  );
+  return results;
+}
+
+/** Hands one message's history lines past its outbox position to the webhook queue; returns how many events went. */
+export async function emitPending(deps: EmitDeps, id: string, written?: MessageRecord): Promise<number> {
+  const [result] = await emitEach(deps, [{ id, written }]);
+  if (result && 'error' in result) throw result.error;
+  return result?.events ?? 0;
+}
+
+/**
+ * Tells in groups: a tell made while a publish is in flight waits for it and goes with the
+ * others that waited, in the next one (a group commit). Each tell still settles only once
+ * its own events are on the queue, so a write returns after its tell as before; writes
+ * that finish close together (a deliver batch) share one queue request.
+ */
+function groupedTeller(deps: EmitDeps): (message: ToTell) => Promise<void> {
+  let waiting: { message: ToTell; settle: () => void }[] = [];
+  let flying = false;
+  const flush = async () => {
+    flying = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      const results = await emitEach(
+        deps,
+        group.map((g) => g.message),
+      ).catch((error: unknown) => group.map(() => ({ error })));
+      group.forEach((g, i) => {
+        const result = results[i];
+        if (result && 'error' in result)
+          deps.log('warn', 'could not emit webhook events now; the sweep emits them', { messageId: g.message.id, error: describeError(result.error) });
+        g.settle();
+      });
+    }
+    flying = false;
+  };
+  return (message) =>
+    new Promise<void>((settle) => {
+      waiting.push({ message, settle });
+      if (!flying) void flush();
+    });
 }
 
 /** Emits what writers that died after their write left behind. */
@@ -64,26 +143,22 @@ type Emitting = Pick<MessageStore, 'recordAttempt' | 'finish' | 'cancel' | 'appl
  * failure to tell is logged, never thrown: the write stands, the mark stays, the sweep tells.
  */
 export function emittingStore<S extends Emitting>(store: S, deps: EmitDeps): S {
-  const tell = async (id: string) => {
-    try {
-      await emitPending(deps, id);
-    } catch (error) {
-      deps.log('warn', 'could not emit webhook events now; the sweep emits them', { messageId: id, error: describeError(error) });
-    }
-  };
+  const teller = groupedTeller(deps);
+  const tell = (id: string, written?: MessageRecord) => teller({ id, written });
   const wrapped: Emitting = {
     recordAttempt: async (id, update) => {
-      await store.recordAttempt(id, update);
-      if (worthTelling(update.events)) await tell(id);
+      const record = await store.recordAttempt(id, update);
+      if (worthTelling(update.events)) await tell(id, record);
+      return record;
     },
     finish: async (id, update) => {
-      const moved = await store.finish(id, update);
-      if (worthTelling(update.events)) await tell(id);
-      return moved;
+      const finished = await store.finish(id, update);
+      if (worthTelling(update.events)) await tell(id, finished.record);
+      return finished;
     },
     cancel: async (id, at) => {
       const result = await store.cancel(id, at);
-      if (result.outcome === 'canceled') await tell(id);
+      if (result.outcome === 'canceled') await tell(id, result.record);
       return result;
     },
     applyNotification: async (id, update) => {

@@ -78,6 +78,11 @@ export interface TakenMessage {
   handOffs: number;
 }
 
+export interface Finished {
+  moved: boolean;
+  record: MessageRecord | undefined;
+}
+
 export type CancelResult =
   | { outcome: 'canceled'; record: MessageRecord }
   /** Canceled earlier: a repeated DELETE answers the same. */
@@ -105,13 +110,15 @@ export interface MessageStore {
    * talks to the relay about a message at a time, and a crashed worker's lease runs out.
    */
   claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult>;
-  /** Records a partial or failed attempt and gives the lease back. */
-  recordAttempt(id: string, update: AttemptUpdate): Promise<void>;
+  /** Records a partial or failed attempt and gives the lease back; returns the record as the write left it. */
+  recordAttempt(id: string, update: AttemptUpdate): Promise<MessageRecord>;
   /**
-   * Moves the status forward (never back) and releases the lease. Returns false if the
+   * Moves the status forward (never back) and releases the lease. `moved` is false if the
    * status was already past it; the history, recipients and provider id are kept anyway.
+   * `record` is the record as the write left it (undefined when there is none), so the
+   * outbox tells what was appended without reading it back.
    */
-  finish(id: string, update: FinishUpdate): Promise<boolean>;
+  finish(id: string, update: FinishUpdate): Promise<Finished>;
 
   // Scheduling
   /** Messages waiting in the schedule whose turn comes at or before `horizon`. */

@@ -5,6 +5,7 @@ import type {
   DueMessage,
   EmailQueue,
   EnqueueFailure,
+  Finished,
   FinishUpdate,
   IdempotencyGuard,
   MessageStore,
@@ -73,23 +74,24 @@ export class MemoryMessageStore implements MessageStore {
     return DONE_DELIVERING.has(r.status) ? { outcome: 'done', record: copy(r) } : { outcome: 'busy', record: copy(r) };
   }
 
-  async recordAttempt(id: string, update: AttemptUpdate): Promise<void> {
+  async recordAttempt(id: string, update: AttemptUpdate): Promise<MessageRecord> {
     const stored = this.items.get(id);
     if (!stored) throw new Error(`no message ${id}`);
     this.append(stored, update);
+    return copy(stored.record);
   }
 
-  async finish(id: string, update: FinishUpdate): Promise<boolean> {
+  async finish(id: string, update: FinishUpdate): Promise<Finished> {
     const stored = this.items.get(id);
-    if (!stored) return false;
+    if (!stored) return { moved: false, record: undefined };
     this.append(stored, update);
     const r = stored.record;
     for (const key of ['relayResponse', 'providerMessageId'] as const) if (update[key] !== undefined) r[key] = update[key];
     // Like the table: history, recipients and provider id are kept even when the status is already past this one.
-    if (STATUS_RANK[r.status] >= STATUS_RANK[update.status]) return false;
+    if (STATUS_RANK[r.status] >= STATUS_RANK[update.status]) return { moved: false, record: copy(r) };
     r.status = update.status;
     if (update.failure) Object.assign(r, { failureReason: update.failure.reason, failureKind: update.failure.kind });
-    return true;
+    return { moved: true, record: copy(r) };
   }
 
   async due(horizon: Date, limit: number): Promise<DueMessage[]> {

@@ -287,7 +287,7 @@ describe('redelivery, order and matching', () => {
         providerMessageId: bounce.mail.messageId,
         events: [{ type: 'sent', at: '2017-08-05T00:40:02.012Z' }],
       }),
-    ).toBe(false);
+    ).toMatchObject({ moved: false });
     const message = await messages.get('msg-14');
     expect(message).toMatchObject({ status: 'bounced', providerMessageId: bounce.mail.messageId, acceptedRecipients: ['recipient@example.com'] });
     expect((await scan('FEEDBACK_TABLE'))[0]).toMatchObject({ messageId: 'msg-14' });

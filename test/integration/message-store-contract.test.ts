@@ -96,8 +96,10 @@ describe.each(implementations)('%s', (_name, make) => {
     const id = await queued();
     await store.claim(id, t0, later(60));
     await store.recordAttempt(id, { accepted: ['B@example.org'], events: [{ type: 'retry', at: t0.toISOString(), detail: 'deferred' }] });
-    await store.recordAttempt(id, { accepted: ['b@example.org'], rejected: ['C@example.org'], events: [] });
+    const written = await store.recordAttempt(id, { accepted: ['b@example.org'], rejected: ['C@example.org'], events: [] });
     const record = (await store.get(id))!;
+    // What the write returns is what a read finds after it: the outbox tells from it.
+    expect(written).toEqual(record);
     expect(record.acceptedRecipients).toEqual(['b@example.org']);
     expect(record.rejectedRecipients).toEqual(['c@example.org']);
     expect(record.events.map((e) => e.type)).toEqual(['queued', 'retry']);
@@ -113,7 +115,8 @@ describe.each(implementations)('%s', (_name, make) => {
       failure: { kind: 'retries_exhausted', reason: 'retries exhausted: 421 try later' },
       events: [{ type: 'failed', at: t0.toISOString() }],
     });
-    expect(moved).toBe(true);
+    expect(moved.moved).toBe(true);
+    expect(moved.record).toEqual(await store.get(id));
     expect(await store.get(id)).toMatchObject({
       status: 'failed',
       failureKind: 'retries_exhausted',
@@ -134,8 +137,9 @@ describe.each(implementations)('%s', (_name, make) => {
       relayResponse: '250 ok',
       events: [{ type: 'sent', at: t0.toISOString() }],
     });
-    expect(moved).toBe(false);
+    expect(moved.moved).toBe(false);
     const record = (await store.get(id))!;
+    expect(moved.record).toEqual(record);
     expect(record).toMatchObject({
       status: 'delivered',
       acceptedRecipients: ['b@example.org'],
@@ -145,6 +149,7 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(record.events.map((e) => e.type)).toEqual(['queued', 'delivered', 'sent']);
     await store.finish(id, { status: 'queued', failure: { kind: 'permanent', reason: 'x' }, events: [] });
     expect(await store.get(id)).not.toHaveProperty('failureKind');
+    expect(await store.finish('no-such-id', { status: 'sent', events: [] })).toEqual({ moved: false, record: undefined });
   });
 
   it('lists due scheduled messages up to the horizon, hands each to one sweep, and drops it once queued', async () => {

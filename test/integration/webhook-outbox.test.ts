@@ -69,7 +69,10 @@ describe('the webhook outbox', () => {
     const id = `outbox-${n++}`;
     await store.create(newRecord(id, request, new Date().toISOString()));
     q.refuse(true);
-    await expect(messages.finish(id, { status: 'sent', events: [{ type: 'sent', at: new Date().toISOString() }] })).resolves.toBe(true);
+    await expect(messages.finish(id, { status: 'sent', events: [{ type: 'sent', at: new Date().toISOString() }] })).resolves.toMatchObject({
+      moved: true,
+      record: { status: 'sent' },
+    });
     expect(q.published).toEqual([]);
     expect((await store.get(id))!.status).toBe('sent');
     q.refuse(false);
@@ -79,6 +82,33 @@ describe('the webhook outbox', () => {
     expect(await sweepEmissions(later)).toEqual({ messages: 1, events: 1 });
     expect(q.published.map((e) => [e.type, e.id])).toEqual([['email.sent', webhookEventId(id, 1)]]);
     expect((await sweepEmissions(later)).messages).toBe(0);
+  });
+
+  it('tells from the record its write returned, without reading it back', async () => {
+    const q = queue();
+    const reads: string[] = [];
+    const counted = {
+      get: async (id: string) => {
+        reads.push(id);
+        return store.get(id);
+      },
+      markEmitted: (id: string, count: number) => store.markEmitted(id, count),
+      pendingEmission: (before: Date, limit: number) => store.pendingEmission(before, limit),
+    };
+    const messages = emittingStore(store, { messages: counted, queue: q, clock: { now: () => new Date() }, log: silentLog });
+    const id = `outbox-${n++}`;
+    await store.create(newRecord(id, request, new Date().toISOString()));
+    await messages.recordAttempt(id, {
+      rejected: ['b@example.org'],
+      events: [{ type: 'suppressed', at: new Date().toISOString(), recipients: ['b@example.org'] }],
+    });
+    await messages.finish(id, { status: 'sent', events: [{ type: 'sent', at: new Date().toISOString(), response: '250 ok' }] });
+    expect(q.published.map((e) => [e.type, e.id])).toEqual([
+      ['email.suppressed', webhookEventId(id, 1)],
+      ['email.sent', webhookEventId(id, 2)],
+    ]);
+    expect(reads).toEqual([]);
+    expect((await store.get(id))!.eventsEmitted).toBe(3);
   });
 
   it('tells a cancel', async () => {

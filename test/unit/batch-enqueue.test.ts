@@ -79,7 +79,7 @@ describe('acceptBatch when the queue refuses an item', () => {
       },
       async finish(id: string, update: FinishUpdate) {
         finished.push([id, update]);
-        return true;
+        return { moved: true, record: undefined };
       },
     } as unknown as AcceptDeps['messages'];
     let n = 0;
