@@ -5,6 +5,12 @@
  * the configured transport's chunks), and the median time to import it in fresh Node
  * processes. Deliver is measured once per transport. The metafile says what each loaded file
  * carries.
+ *
+ * Every process gets the function's environment as the synthesized stack sets it
+ * (NODE_OPTIONS included) plus what Lambda adds (region, credentials), so the import runs
+ * the module's top-level setup as Lambda's init does; the SMTP deployment's secret comes
+ * from a loopback Secrets Manager stub. `init_ms` is Lambda's view of that: from the
+ * process's start until the handler is exported.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +19,8 @@ import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { TABLE_VARIABLES } from '../functions/compose/environment.js';
 import { bundleFunction, ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.js';
+import { synthesizedEnvironments } from '../test/infra/synth.js';
+import { startChild } from './lib/child.js';
 import { loadedFiles } from './lib/loaded.js';
 import { median, round } from './lib/stats.js';
 
@@ -21,13 +29,18 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** What is measured: each function, and deliver once per transport. */
 export type BundleVariant = Exclude<FunctionName, 'deliver'> | 'deliver-ses' | 'deliver-smtp';
 
-const VARIANTS: { variant: BundleVariant; fn: FunctionName; env?: Record<string, string> }[] = [
-  { variant: 'api', fn: 'api' },
-  { variant: 'deliver-ses', fn: 'deliver', env: { TRANSPORT: 'ses', SES_MAX_SEND_RATE: '14' } },
-  { variant: 'deliver-smtp', fn: 'deliver', env: { TRANSPORT: 'smtp' } },
-  { variant: 'events', fn: 'events' },
-  { variant: 'authorizer', fn: 'authorizer' },
-  { variant: 'scheduler', fn: 'scheduler' },
+/** The two deployments a function's environment is synthesized from: SES (the default) and SMTP with its secret. */
+const SMTP_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:posthaste/smtp-AbCdEf';
+const DEPLOYMENTS = { ses: {}, smtp: { transport: 'smtp', smtpSecretArn: SMTP_SECRET_ARN } };
+
+const VARIANTS: { variant: BundleVariant; fn: FunctionName; deployment: keyof typeof DEPLOYMENTS }[] = [
+  { variant: 'api', fn: 'api', deployment: 'ses' },
+  { variant: 'deliver-ses', fn: 'deliver', deployment: 'ses' },
+  { variant: 'deliver-smtp', fn: 'deliver', deployment: 'smtp' },
+  { variant: 'events', fn: 'events', deployment: 'ses' },
+  { variant: 'authorizer', fn: 'authorizer', deployment: 'ses' },
+  { variant: 'scheduler', fn: 'scheduler', deployment: 'ses' },
+  { variant: 'dispatcher', fn: 'dispatcher', deployment: 'ses' },
 ];
 
 const ANY_TRANSPORT = ['nodemailer', 'mimetext', 'mime-types', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2', '@aws-sdk/client-secrets-manager'];
@@ -37,9 +50,10 @@ export const MUST_NOT_CARRY: Partial<Record<BundleVariant, string[]>> = {
   api: ANY_TRANSPORT,
   'deliver-ses': ['@aws-lambda-powertools/idempotency', 'nodemailer', '@aws-sdk/client-secrets-manager'],
   'deliver-smtp': ['@aws-lambda-powertools/idempotency', '@aws-sdk/client-ses', '@aws-sdk/client-sesv2'],
-  events: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs'],
+  events: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency'],
   scheduler: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency'],
   authorizer: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency', '@aws-sdk/client-sqs'],
+  dispatcher: [...ANY_TRANSPORT, '@aws-lambda-powertools/idempotency'],
 };
 
 export interface BundleResult {
@@ -52,6 +66,8 @@ export interface BundleResult {
   import_ms: number;
   clients_only_import_ms: number;
   import_ratio: number;
+  /** Process start to handler exported, in a fresh process with the synthesized environment (Lambda's init, less the runtime's own bootstrap). */
+  init_ms: number;
   clients: string[];
   /** The largest packages in the bundle, KB as minified output. */
   largest: Record<string, number>;
@@ -64,9 +80,11 @@ export interface BundlesResult {
   /** Entries in FUNCTION_ENTRIES whose handler does not exist yet. */
   skipped: string[];
   empty_import_ms: number;
+  /** A fresh process importing an empty module: Node's own start, what no bundle can go below. */
+  empty_init_ms: number;
 }
 
-/** The settings a handler reads at import (fail-fast config); dummy values, loopback SMTP. */
+/** Settings a handler reads at import (fail-fast config), for tests that import a bundle without a synthesized stack; loopback SMTP. */
 export const IMPORT_ENV: Record<string, string> = {
   ...Object.fromEntries(Object.values(TABLE_VARIABLES).map((name) => [name, `bench-${name.toLowerCase()}`])),
   AWS_REGION: 'us-east-1',
@@ -78,6 +96,7 @@ export const IMPORT_ENV: Record<string, string> = {
   TRANSPORT: 'smtp',
   SMTP_URL: 'smtp://127.0.0.1:2525?tls=none',
   SES_CONFIGURATION_SET: 'posthaste',
+  SES_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:posthaste-ses-events',
   ALLOWED_SENDER_DOMAINS: 'example.com',
   PAYLOAD_BUCKET: 'bench-payloads',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
@@ -91,12 +110,16 @@ function outputOf(metafile: Metafile) {
   return output;
 }
 
-/** The SDK client packages in a bundle, with the command classes of each that it carries. */
+/**
+ * The client packages in a bundle, with the command classes of each SDK client that it
+ * carries. nodemailer counts as one: it is the SMTP deployment's client to its relay, as
+ * the SES client is the SES deployment's.
+ */
 function sdkClients(inputs: string[]): Map<string, string[]> {
   const clients = new Map<string, Set<string>>();
   for (const file of inputs) {
     const pkg = packageOf(file);
-    if (!pkg || !/^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/.test(pkg)) continue;
+    if (!pkg || !/^(@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)|nodemailer)$/.test(pkg)) continue;
     const commands = clients.get(pkg) ?? new Set<string>();
     const command = /\/commands\/(\w+Command)\.js$/.exec(file)?.[1];
     if (command) commands.add(command);
@@ -112,6 +135,11 @@ function clientsOnlySource(clients: Map<string, string[]>): string {
   const made: string[] = [];
   packages.forEach((pkg, i) => {
     if (pkg === '@aws-sdk/lib-dynamodb') return;
+    if (pkg === 'nodemailer') {
+      lines.push(`const client${i} = sdk${i}.default.createTransport({ pool: true, host: '127.0.0.1', port: 9 });`);
+      made.push(`client${i}`);
+      return;
+    }
     const className = readdirSync(join(ROOT, 'node_modules', pkg, 'dist-es'))
       .map((f) => /^(\w+Client)\.js$/.exec(f)?.[1])
       .find(Boolean);
@@ -143,9 +171,19 @@ async function bundleClientsOnly(source: string, outfile: string): Promise<{ byt
   return { bytes: outputOf(result.metafile).bytes, metafile: result.metafile };
 }
 
-/** Milliseconds to import `file` in a fresh Node process, measured inside that process. */
-function importMs(timer: string, file: string, env: Record<string, string> = {}): number {
-  const out = spawnSync(process.execPath, [timer, file], { env: { ...process.env, ...IMPORT_ENV, ...env }, encoding: 'utf8' });
+/** What Lambda sets itself; the synthesized environment has the rest. */
+const RUNTIME_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_LAMBDA_FUNCTION_NAME: 'bench' };
+
+interface Timing {
+  /** The `import()` itself. */
+  importMs: number;
+  /** From the process's start (performance.timeOrigin) until the import settled. */
+  initMs: number;
+}
+
+/** Imports `file` in a fresh Node process with only `env` (and PATH), timed inside that process. */
+function timeImport(timer: string, file: string, env: Record<string, string>): Timing {
+  const out = spawnSync(process.execPath, [timer, file], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
   if (out.status !== 0)
     throw new Error(
       `importing ${file} failed: ${out.stderr
@@ -155,20 +193,33 @@ function importMs(timer: string, file: string, env: Record<string, string> = {})
         .slice(-4)
         .join(' | ')}`,
     );
-  return Number(out.stdout.trim());
+  const [importMs, initMs] = out.stdout.trim().split(' ').map(Number);
+  return { importMs: importMs!, initMs: initMs! };
 }
 
 export async function benchBundles(options: { imports: number }): Promise<BundlesResult> {
   const dir = mkdtempSync(join(tmpdir(), 'posthaste-bench-bundles-'));
   const timer = join(dir, 'import-timer.mjs');
-  writeFileSync(timer, 'const t = performance.now(); await import(process.argv[2]); process.stdout.write(String(performance.now() - t)); process.exit(0);\n');
+  writeFileSync(
+    timer,
+    'const t = performance.now(); await import(process.argv[2]); const done = performance.now(); process.stdout.write(String(done - t) + " " + String(done)); process.exit(0);\n',
+  );
   const empty = join(dir, 'empty.mjs');
   writeFileSync(empty, 'export {};\n');
-  const result: BundlesResult = { functions: {}, skipped: [], empty_import_ms: 0 };
-  const emptyTimes: number[] = [];
+  const result: BundlesResult = { functions: {}, skipped: [], empty_import_ms: 0, empty_init_ms: 0 };
+  const emptyTimes: Timing[] = [];
+  // The relay is never contacted: building the transport opens no connection.
+  const secrets = await startChild<{ url: string }>('secrets-manager.ts', [SMTP_SECRET_ARN, JSON.stringify({ url: 'smtp://127.0.0.1:9?tls=none' })]);
+  const synthesized = { ses: synthesizedEnvironments(DEPLOYMENTS.ses), smtp: synthesizedEnvironments(DEPLOYMENTS.smtp) };
+  const envOf = (fn: FunctionName, deployment: keyof typeof DEPLOYMENTS) => ({
+    ...synthesized[deployment][fn],
+    ...RUNTIME_ENV,
+    ...(deployment === 'smtp' && fn === 'deliver' ? { POSTHASTE_SECRETSMANAGER_ENDPOINT: secrets.info.url } : {}),
+  });
 
   const built = new Map<FunctionName, Awaited<ReturnType<typeof bundleFunction>>['metafile']>();
-  for (const { variant, fn, env } of VARIANTS) {
+  for (const { variant, fn, deployment } of VARIANTS) {
+    const env = envOf(fn, deployment);
     const entry = FUNCTION_ENTRIES[fn];
     if (!existsSync(join(ROOT, entry))) {
       result.skipped.push(`${variant} (${entry} does not exist yet)`);
@@ -179,18 +230,18 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
     const { outputs } = metafile;
     const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
     const indexFile = resolve(ROOT, index);
-    const recorded = loadedFiles(indexFile, { ...IMPORT_ENV, ...env });
+    const recorded = loadedFiles(indexFile, env);
     const loaded = Object.keys(outputs).filter((path) => recorded.files.includes(resolve(ROOT, path)));
     const inputs = [...loaded].flatMap((file) => Object.entries(outputs[file]!.inputs));
     const clients = sdkClients(inputs.map(([file]) => file));
     const only = await bundleClientsOnly(clientsOnlySource(clients), join(dir, `${variant}-clients-only`, 'index.mjs'));
-    const fnTimes: number[] = [];
-    const onlyTimes: number[] = [];
+    const fnTimes: Timing[] = [];
+    const onlyTimes: Timing[] = [];
     for (let i = 0; i < options.imports; i++) {
-      // Alternate so both see the same machine, file cache and neighbours.
-      fnTimes.push(importMs(timer, indexFile, env));
-      onlyTimes.push(importMs(timer, join(dir, `${variant}-clients-only`, 'index.mjs')));
-      emptyTimes.push(importMs(timer, empty));
+      // Alternate so both see the same machine, file cache and neighbours; the same environment (NODE_OPTIONS too).
+      fnTimes.push(timeImport(timer, indexFile, env));
+      onlyTimes.push(timeImport(timer, join(dir, `${variant}-clients-only`, 'index.mjs'), env));
+      emptyTimes.push(timeImport(timer, empty, env));
     }
     const byPackage = new Map<string, number>();
     for (const [file, input] of inputs) {
@@ -204,8 +255,8 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
         .map(([pkg, bytes]) => [pkg, Math.round(bytes / 1024)]),
     );
     const { bytes } = recorded;
-    const importMedian = median(fnTimes);
-    const onlyMedian = median(onlyTimes);
+    const importMedian = median(fnTimes.map((t) => t.importMs));
+    const onlyMedian = median(onlyTimes.map((t) => t.importMs));
     result.functions[variant] = {
       bytes,
       all_bytes: Object.entries(outputs).reduce((sum, [file, output]) => sum + (file.endsWith('.mjs') ? output.bytes : 0), 0),
@@ -214,12 +265,15 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
       import_ms: round(importMedian),
       clients_only_import_ms: round(onlyMedian),
       import_ratio: round(importMedian / onlyMedian),
+      init_ms: round(median(fnTimes.map((t) => t.initMs))),
       clients: [...clients.keys()],
       largest,
       unexpected: (MUST_NOT_CARRY[variant] ?? []).filter((pkg) => byPackage.has(pkg)),
     };
   }
-  result.empty_import_ms = round(median(emptyTimes));
+  result.empty_import_ms = round(median(emptyTimes.map((t) => t.importMs)));
+  result.empty_init_ms = round(median(emptyTimes.map((t) => t.initMs)));
+  await secrets.stop();
   rmSync(dir, { recursive: true, force: true });
   return result;
 }

@@ -106,6 +106,7 @@ if (runs('bundles')) {
   results.bundles = bundles.functions;
   results.bundles_skipped = bundles.skipped;
   results.empty_import_ms = bundles.empty_import_ms;
+  results.empty_init_ms = bundles.empty_init_ms;
 }
 
 results.machine.load_after = round(loadavg()[0]!, 2);

@@ -13,7 +13,7 @@ import { HttpWebhookSender } from '../functions/adapters/http-webhook-sender.js'
 import { LOCAL_TABLES } from '../functions/adapters/tables.js';
 import { newWebhookSecret } from '../functions/adapters/webhook-signature.js';
 import { dynamoClient } from '../functions/compose/clients.js';
-import { webhookPolicy } from '../functions/compose/webhooks.js';
+import { webhookPolicy } from '../functions/compose/webhook-stores.js';
 import type { DispatchBatchDeps } from '../functions/core/dispatch-batch.js';
 import { dispatchBatch } from '../functions/core/dispatch-batch.js';
 import { webhookBody } from '../functions/core/dispatch-webhooks.js';

@@ -20,7 +20,8 @@ import { type EnvironmentValues, TABLE_VARIABLES } from '../functions/compose/en
 import { eventsDeps } from '../functions/compose/events.js';
 import { schedulerDeps } from '../functions/compose/scheduler.js';
 import { transportFromEnv } from '../functions/compose/transport.js';
-import { checkIn, checkOut } from '../functions/core/claim-check.js';
+import { checkOut } from '../functions/core/check-out.js';
+import { checkIn } from '../functions/core/claim-check.js';
 import type { Log } from '../functions/core/log.js';
 import { noMetrics } from '../functions/core/metrics.js';
 import type { PayloadStore, Transport } from '../functions/core/ports.js';

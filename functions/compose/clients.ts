@@ -1,6 +1,6 @@
 /**
- * Every AWS SDK client, made here and instrumented here (Tracer: each call an X-Ray
- * subsegment). The clients only one path needs — SES and Secrets Manager for deliver by
+ * Every AWS SDK client, made here (and wrapped here when the caller asks: AwsSettings.instrument).
+ * The clients only one path needs — SES and Secrets Manager for deliver by
  * transport, API Gateway for the key tool — are imported when first made, so a bundle
  * loads them only when that path runs (see infra/bundling.ts: code splitting).
  */
@@ -18,7 +18,7 @@ export interface AwsSettings {
   region: string;
   endpoints?: { dynamodb?: string; sqs?: string; ses?: string; s3?: string; secretsmanager?: string; apigateway?: string };
   local?: boolean;
-  /** Wraps each new client, e.g. Tracer.captureAWSv3Client to trace its calls with X-Ray. */
+  /** Wraps each new client (bench/ counts each client's requests with it). */
   instrument?: <T>(client: T) => T;
 }
 

@@ -10,7 +10,8 @@ import { type AwsSettings, awsSettingsFromEnv, dynamoClient } from './clients.js
 import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
-import { webhookPolicy, webhookQueueAt, webhookStores } from './webhooks.js';
+import { webhookPolicy, webhookStores } from './webhook-stores.js';
+import { webhookQueueAt } from './webhooks.js';
 
 export function dispatcherDeps(env: Env, aws: AwsSettings, log: Log, metrics: Metrics = noMetrics): DispatchBatchDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.dispatcher, env);

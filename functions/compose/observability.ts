@@ -1,8 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddyfiedHandler } from '@middy/core';
 import { emfMetrics, METRICS_NAMESPACE } from '../adapters/emf-metrics.js';
 import { powertoolsLog } from '../adapters/logger.js';
@@ -10,39 +8,32 @@ import type { Log } from '../core/log.js';
 import type { Metrics } from '../core/metrics.js';
 import type { AwsSettings } from './clients.js';
 
-/** What a composition hands its function: where logs and metrics go, and how AWS clients are traced. */
+/** What a composition hands its function: where logs and metrics go, and what wraps each AWS client it makes. */
 export interface Telemetry {
   log: Log;
   metrics: Metrics;
   instrument?: AwsSettings['instrument'];
 }
 
-/** Logger, Metrics and Tracer for one Lambda function. */
+/**
+ * Logger and Metrics for one Lambda function. Traces come from Lambda's own active
+ * tracing (TracingConfig Active on every function: a segment per invocation with its init,
+ * invocation and overhead), not from an X-Ray SDK in the bundle: Powertools Tracer brings
+ * aws-xray-sdk-core (≈ 125 KB with semver and cls-hooked) into every cold start for
+ * subsegments per AWS call (docs/operations.md, "Traces").
+ */
 export function lambdaObservability(serviceName: string) {
   const { logger, log } = powertoolsLog(serviceName);
   const powertoolsMetrics = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName, logger });
-  const tracer = new Tracer({ serviceName });
-  return {
-    logger,
-    log,
-    powertoolsMetrics,
-    metrics: emfMetrics(powertoolsMetrics),
-    tracer,
-    /** For AwsSettings.instrument: every AWS SDK client's calls become X-Ray subsegments. */
-    instrument: <T>(client: T): T => tracer.captureAWSv3Client(client as never) as T,
-  };
+  return { logger, log, powertoolsMetrics, metrics: emfMetrics(powertoolsMetrics) };
 }
 
 export type LambdaObservability = ReturnType<typeof lambdaObservability>;
 
 /**
- * The Powertools middlewares every function runs with: a trace segment per invocation,
- * metrics flushed as EMF after it, and the Lambda context (request id, cold start) on
- * every log line.
+ * The Powertools middlewares every function runs with: metrics flushed as EMF after each
+ * invocation, and the Lambda context (request id, cold start) on every log line.
  */
 export function withPowertools<Event, Result>(handler: MiddyfiedHandler<Event, Result>, observability: LambdaObservability) {
-  return handler
-    .use(captureLambdaHandler(observability.tracer))
-    .use(logMetrics(observability.powertoolsMetrics))
-    .use(injectLambdaContext(observability.logger));
+  return handler.use(logMetrics(observability.powertoolsMetrics)).use(injectLambdaContext(observability.logger));
 }

@@ -1,4 +1,4 @@
-import { checkOut } from './claim-check.js';
+import { checkOut } from './check-out.js';
 import { type DeliverDeps, type DeliverOutcome, deliverEmail, staysOnQueue } from './deliver-email.js';
 import { backoffSeconds } from './delivery-outcome.js';
 import { describeError } from './log.js';

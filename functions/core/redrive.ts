@@ -1,4 +1,4 @@
-import { idOf } from './claim-check.js';
+import { idOf } from './check-out.js';
 import type { Clock, DeadLetterQueue, MessageStore } from './ports.js';
 
 export interface RedriveReport {

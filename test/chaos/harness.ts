@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../functions/compose/clients.js';
-import { idOf } from '../../functions/core/claim-check.js';
+import { idOf } from '../../functions/core/check-out.js';
 import { silentLog } from '../../functions/core/log.js';
 import type { MessageRecord } from '../../functions/core/records.js';
 import { DONE_DELIVERING } from '../../functions/core/status.js';

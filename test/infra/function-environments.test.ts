@@ -17,19 +17,10 @@ import { composeScheduler } from '../../functions/compose/scheduler.js';
 import { silentLog } from '../../functions/core/log.js';
 import { noMetrics } from '../../functions/core/metrics.js';
 import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.js';
-import { resources, synth } from './synth.js';
+import { LOGICAL_IDS, synthesizedEnvironments } from './synth.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:posthaste/smtp-AbCdEf';
 const DEPLOYMENTS = { ses: {}, smtp: { transport: 'smtp', smtpSecretArn: SECRET_ARN } };
-
-const LOGICAL_IDS: Record<FunctionName, string> = {
-  api: 'ApiFunction',
-  deliver: 'DeliverFunction',
-  events: 'EventsFunction',
-  scheduler: 'SchedulerFunction',
-  authorizer: 'AuthorizerFunction',
-  dispatcher: 'DispatcherFunction',
-};
 
 const telemetry: Telemetry = { log: silentLog, metrics: noMetrics };
 const COMPOSE: Record<FunctionName, (env: Env) => unknown> = {
@@ -40,21 +31,6 @@ const COMPOSE: Record<FunctionName, (env: Env) => unknown> = {
   authorizer: (env) => composeAuthorizer(env, telemetry),
   dispatcher: (env) => composeDispatcher(env, telemetry),
 };
-
-/** A CloudFormation value as text: tokens (Ref, Fn::GetAtt, Fn::Join…) become a placeholder naming the variable. */
-const text = (name: string, value: unknown) => (typeof value === 'string' ? value : `placeholder-${name.toLowerCase()}`);
-
-function synthesizedEnvironments(context: Record<string, unknown>): Record<FunctionName, Record<string, string>> {
-  const functions = resources(synth(context).service, 'AWS::Lambda::Function');
-  const environments = {} as Record<FunctionName, Record<string, string>>;
-  for (const [name, prefix] of Object.entries(LOGICAL_IDS) as [FunctionName, string][]) {
-    const found = functions.filter(([id]) => id.startsWith(prefix));
-    expect(found, prefix).toHaveLength(1);
-    const variables = (found[0]![1].Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
-    environments[name] = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, text(key, value)]));
-  }
-  return environments;
-}
 
 let secrets: SecretsManagerStub;
 let synthesized: Record<keyof typeof DEPLOYMENTS, Record<FunctionName, Record<string, string>>>;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LOCAL_TABLES } from '../../functions/adapters/tables.js';
+import type { FunctionName } from '../../functions/compose/environment.js';
 import { PROJECT_ROOT } from '../../infra/constructs/posthaste-function.js';
 import { buildPosthasteApp, type PosthasteApp } from '../../infra/posthaste-app.js';
 
@@ -30,6 +31,30 @@ export function resource(template: Template, type: string, prefix: string): [str
   const found = resources(template, type).filter(([id]) => id.startsWith(prefix));
   if (found.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${found.map(([id]) => id).join(', ') || 'none'}`);
   return found[0]!;
+}
+
+/** Each function's logical id prefix in the service stack. */
+export const LOGICAL_IDS: Record<FunctionName, string> = {
+  api: 'ApiFunction',
+  deliver: 'DeliverFunction',
+  events: 'EventsFunction',
+  scheduler: 'SchedulerFunction',
+  authorizer: 'AuthorizerFunction',
+  dispatcher: 'DispatcherFunction',
+};
+
+/** A CloudFormation value as text: tokens (Ref, Fn::GetAtt, Fn::Join…) become a placeholder naming the variable. */
+const text = (name: string, value: unknown) => (typeof value === 'string' ? value : `placeholder-${name.toLowerCase()}`);
+
+/** Each function's environment as the synthesized template sets it (bench/ imports bundles with it too). */
+export function synthesizedEnvironments(context: Record<string, unknown>): Record<FunctionName, Record<string, string>> {
+  const { service } = synth(context);
+  const environments = {} as Record<FunctionName, Record<string, string>>;
+  for (const [name, prefix] of Object.entries(LOGICAL_IDS) as [FunctionName, string][]) {
+    const variables = (resource(service, 'AWS::Lambda::Function', prefix)[1].Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+    environments[name] = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, text(key, value)]));
+  }
+  return environments;
 }
 
 /** Every table, longest name first so `webhookDeliveries` is not taken for `webhooks`. */

@@ -2,7 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/api-gateway-adapter.js';
-import { checkOut } from '../../functions/core/claim-check.js';
+import { checkOut } from '../../functions/core/check-out.js';
 import { silentLog } from '../../functions/core/log.js';
 import { systemClock } from '../../functions/core/ports.js';
 import { lambdaContext } from '../../local/sqs-poller.js';
