@@ -128,8 +128,12 @@ function sdkClients(inputs: string[]): Map<string, string[]> {
   return new Map([...clients].map(([pkg, commands]) => [pkg, [...commands].sort()]));
 }
 
-/** An entry that constructs each client the function uses and keeps the commands it carries. */
-function clientsOnlySource(clients: Map<string, string[]>): string {
+/**
+ * An entry that constructs each client the function uses and keeps the commands it carries.
+ * With `readsSecret` it also reads the SMTP secret at the top level, as the SMTP deployment's
+ * deliver function must at cold start (from the same stub).
+ */
+function clientsOnlySource(clients: Map<string, string[]>, readsSecret: boolean): string {
   const packages = [...clients.keys()];
   const lines = packages.map((pkg, i) => `import * as sdk${i} from '${pkg}';`);
   const made: string[] = [];
@@ -152,6 +156,12 @@ function clientsOnlySource(clients: Map<string, string[]>): string {
     const dynamo = packages.indexOf('@aws-sdk/client-dynamodb');
     lines.push(`const document = sdk${document}.DynamoDBDocumentClient.from(client${dynamo});`);
     made.push('document');
+  }
+  const secrets = packages.indexOf('@aws-sdk/client-secrets-manager');
+  if (readsSecret && secrets >= 0) {
+    lines.push(
+      `await new sdk${secrets}.SecretsManagerClient({ region: process.env.AWS_REGION, endpoint: process.env.POSTHASTE_SECRETSMANAGER_ENDPOINT, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }).send(new sdk${secrets}.GetSecretValueCommand({ SecretId: process.env.SMTP_SECRET_ARN }));`,
+    );
   }
   const commands = packages.flatMap((pkg, i) => clients.get(pkg)!.map((c) => `sdk${i}.${c}`));
   lines.push(`export const clients = [${made.join(', ')}];`, `export const commands = [${commands.join(', ')}];`);
@@ -211,7 +221,7 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
   // The relay is never contacted: building the transport opens no connection.
   const secrets = await startChild<{ url: string }>('secrets-manager.ts', [SMTP_SECRET_ARN, JSON.stringify({ url: 'smtp://127.0.0.1:9?tls=none' })]);
   const synthesized = { ses: synthesizedEnvironments(DEPLOYMENTS.ses), smtp: synthesizedEnvironments(DEPLOYMENTS.smtp) };
-  const envOf = (fn: FunctionName, deployment: keyof typeof DEPLOYMENTS) => ({
+  const envOf = (fn: FunctionName, deployment: keyof typeof DEPLOYMENTS): Record<string, string> => ({
     ...synthesized[deployment][fn],
     ...RUNTIME_ENV,
     ...(deployment === 'smtp' && fn === 'deliver' ? { POSTHASTE_SECRETSMANAGER_ENDPOINT: secrets.info.url } : {}),
@@ -234,7 +244,7 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
     const loaded = Object.keys(outputs).filter((path) => recorded.files.includes(resolve(ROOT, path)));
     const inputs = [...loaded].flatMap((file) => Object.entries(outputs[file]!.inputs));
     const clients = sdkClients(inputs.map(([file]) => file));
-    const only = await bundleClientsOnly(clientsOnlySource(clients), join(dir, `${variant}-clients-only`, 'index.mjs'));
+    const only = await bundleClientsOnly(clientsOnlySource(clients, env.SMTP_SECRET_ARN !== undefined), join(dir, `${variant}-clients-only`, 'index.mjs'));
     const fnTimes: Timing[] = [];
     const onlyTimes: Timing[] = [];
     for (let i = 0; i < options.imports; i++) {
@@ -274,6 +284,6 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
   result.empty_import_ms = round(median(emptyTimes.map((t) => t.importMs)));
   result.empty_init_ms = round(median(emptyTimes.map((t) => t.initMs)));
   await secrets.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   return result;
 }
