@@ -236,7 +236,7 @@ Examples:
     .description('try your webhook handler locally: a temporary endpoint on this machine that prints (and optionally forwards) every event until Ctrl-C')
     .option('--forward-to <url>', "POST each verified event, body and webhook-* headers unchanged, to your app's handler and answer with its status")
     .option('--events <types>', 'comma-separated event types (default: all)', parseEvents)
-    .option('--port <n>', 'port on 127.0.0.1 to receive on (default: a free one)', (v) => Number(v), 0)
+    .option('--port <n>', 'port on 127.0.0.1 to receive on (default: a free one)', (v) => Number(v))
     .option('--public-url <url>', 'register this https URL instead (a tunnel to --port), for an API that only posts to public addresses')
     .addHelpText(
       'after',
@@ -246,8 +246,9 @@ deployed API only posts to public https URLs, so there pass --public-url with a 
 Ctrl-C (or SIGTERM) removes the endpoint. Its signing secret is printed at the start: give
 it to your handler to verify the forwarded requests.`,
     )
-    .action(async (opts: { forwardTo?: string; events?: EventTypes; port: number; publicUrl?: string }, command: Command) => {
-      if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new UsageError('--port: expected a port number from 0 to 65535');
+    .action(async (opts: { forwardTo?: string; events?: EventTypes; port?: number; publicUrl?: string }, command: Command) => {
+      const port = opts.port ?? 0;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port: expected a port number from 0 to 65535');
       if (opts.forwardTo !== undefined && !/^https?:\/\/[^/]/.test(opts.forwardTo))
         throw new UsageError(`--forward-to ${opts.forwardTo}: expected an http(s) URL`);
       // Loaded here: only this command serves HTTP.
@@ -257,7 +258,7 @@ it to your handler to verify the forwarded requests.`,
           client: client(command),
           io: ctx.io,
           json: Boolean((command.optsWithGlobals() as { json?: boolean }).json),
-          port: opts.port,
+          port,
           ...(opts.forwardTo ? { forwardTo: opts.forwardTo } : {}),
           ...(opts.events ? { events: opts.events } : {}),
           ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),

@@ -90,7 +90,8 @@ afterAll(async () => {
   await new Promise((r) => receiver?.close(r));
 });
 
-describe('npx posthaste webhooks', () => {
+// Each CLI run is a fresh process (about a second here, more on a loaded machine): room for a dozen per test.
+describe('npx posthaste webhooks', { timeout: 90_000 }, () => {
   it('creates, lists, shows, changes, rotates and deletes endpoints', async () => {
     const created = await cli(['webhooks', 'create', '--url', `${receiverUrl}/crud`, '--events', 'email.sent, email.bounced', '--description', 'orders app']);
     expect(created.code, created.stderr).toBe(0);
@@ -167,7 +168,7 @@ describe('npx posthaste webhooks', () => {
   });
 });
 
-describe('npx posthaste webhooks listen', () => {
+describe('npx posthaste webhooks listen', { timeout: 90_000 }, () => {
   it('prints verified events, forwards them to the app (retried while it fails), refuses forgeries, and removes its endpoint on Ctrl-C', async () => {
     answers.set('/app', [500]); // the app's handler fails its first request
     const listen = spawnCli(['webhooks', 'listen', '--forward-to', `${receiverUrl}/app`, '--events', 'email.sent,email.delivered']);
@@ -260,13 +261,31 @@ describe('npx posthaste webhooks listen', () => {
     expect((await cli(['webhooks', 'delete', endpointId])).code).toBe(0);
   });
 
-  it('exits 0 when the endpoint was removed already (by hand or by someone else)', async () => {
-    const listen = spawnCli(['webhooks', 'listen']);
-    const endpointId = (await listen.line(/^ {2}temporary endpoint wh_\w+ -> /, 'the endpoint line')).match(/(wh_\w+)/)![1]!;
+  it('exits 0 when the endpoint was removed already (by hand or by someone else); --port picks the port', async () => {
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    const listen = spawnCli(['webhooks', 'listen', '--port', String(port)]);
+    const endpointId = (await listen.line(new RegExp(`^ {2}temporary endpoint wh_\\w+ -> http://127\\.0\\.0\\.1:${port}/$`), 'the endpoint line')).match(
+      /(wh_\w+)/,
+    )![1]!;
     expect((await cli(['webhooks', 'delete', endpointId])).code).toBe(0);
     listen.child.kill('SIGINT');
     expect(await listen.exited).toBe(0);
     expect(listen.out.stdout).toContain(`The temporary endpoint ${endpointId} was already removed.`);
+  });
+
+  it('refuses a port in use, and documents itself in --help', async () => {
+    const taken = (receiver.address() as AddressInfo).port;
+    const out = await cli(['webhooks', 'listen', '--port', String(taken)]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(new RegExp(`port ${taken} is in use`));
+    for (const command of ['webhooks', 'webhooks create', 'webhooks deliveries', 'webhooks listen']) {
+      const help = await cli([...command.split(' '), '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`Usage: posthaste ${command}`));
+    }
   });
 
   it('explains that listen needs the local API when the API only posts to public https addresses', async () => {
