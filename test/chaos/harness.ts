@@ -20,7 +20,7 @@ export interface ChaosOptions {
   concurrency?: number;
   /** `smtp`: relay faults; `ses`: the SES API with throttling bursts. */
   transport?: 'smtp' | 'ses';
-  /** About this share of the worker's state writes are followed by its own SIGKILL, before it tells the webhook queue (default 0.01; 0: none). */
+  /** About this share of the worker's state writes are followed by its own SIGKILL, before it tells the webhook queue (default 0.02; 0: none). */
   killAfterWrite?: number;
   /** Shares of webhook requests the receiver fails, by kind. */
   receiverFaults?: ReceiverFaultShares;
@@ -142,9 +142,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
   let sweptEvents = 0;
   const proxy = transport === 'ses' ? await startSesThrottleProxy(pipeline.ses!.url, random, faults) : undefined;
   const webhooks = await startWebhookChaos(pipeline, mulberry32((options.seed ?? 42) + 1), options.receiverFaults ?? RECEIVER_FAULTS);
+  const killAfterWrite = options.killAfterWrite ?? 0.02;
   const workerEnv: Record<string, string> = {
     ...(proxy ? { POSTHASTE_SES_ENDPOINT: proxy.url, SES_MAX_SEND_RATE: '500' } : {}),
-    ...((options.killAfterWrite ?? 0.01) > 0 ? { CHAOS_KILL_AFTER_WRITE: String(options.killAfterWrite ?? 0.01) } : {}),
+    ...(killAfterWrite > 0 ? { CHAOS_KILL_AFTER_WRITE: String(killAfterWrite) } : {}),
   };
   // What the relay (or SES) accepted, whichever this run delivers through.
   const received: AcceptedSend[] = proxy ? proxy.accepted : pipeline.sink!.received;
@@ -297,7 +298,7 @@ function webhookSummary(w: WebhookCounts): string[] {
     `webhook events expected: ${w.expected} (every webhook-worthy history line of the final records × the endpoints that want it)`,
     `webhook events delivered: ${w.delivered} (distinct endpoint + webhook-id answered 2xx)`,
     `webhook events lost: ${w.lost}`,
-    `webhook duplicated deliveries: ${w.duplicated} (2xx answers beyond the first for one webhook-id; receivers deduplicate by it); 2xx answers the sender never saw (its timeout had passed): ${w.unseenAnswers}`,
+    `webhook duplicated deliveries: ${w.duplicated} (2xx answers beyond the first for one webhook-id; receivers deduplicate by it): ${w.answeredButFailed} answered 2xx but recorded failed by the dispatcher (its timeout passed first), ${w.succeededTwice} posted again after a recorded success (one delivery queued twice)`,
     `webhook unexpected deliveries: ${w.unexpected}`,
     `webhook bad signatures: ${w.badSignatures} of ${w.requests} requests`,
     `webhook receiver faults: ${Object.entries(w.faults)

@@ -1,5 +1,8 @@
+import { dynamoClient } from '../../functions/compose/clients.js';
+import { webhookStores } from '../../functions/compose/webhooks.js';
 import type { MessageRecord } from '../../functions/core/records.js';
 import { endpointWants, type WebhookEventType, webhookEventsSince } from '../../functions/core/webhook-events.js';
+import { deliveryIdFor } from '../../functions/core/webhook-records.js';
 import type { Pipeline } from '../../local/pipeline.js';
 import { postJson } from '../helpers/http.js';
 import { type ReceiverCounts, type ReceiverFaultShares, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
@@ -19,6 +22,10 @@ export interface WebhookCounts extends ReceiverCounts {
   lost: number;
   /** 2xx answers beyond the first for one (endpoint, webhook-id): at-least-once, counted, not hidden. */
   duplicated: number;
+  /** Of those: 2xx answers the dispatcher recorded as failed attempts (its timeout passed first, or the reply was cut), so it tried again. */
+  answeredButFailed: number;
+  /** Of those: successful attempts beyond the first the dispatcher recorded for one delivery (two queue messages for it both posted). */
+  succeededTwice: number;
   /** Answered 2xx but not expected, or with another type than the history says: must be 0. */
   unexpected: number;
   /** Times the deliver worker killed itself after a state write, before telling the webhook queue. */
@@ -36,22 +43,36 @@ export interface WebhookChaos {
   stop(): Promise<void>;
 }
 
-/** `<endpoint path> <webhook-id>` → event type, for every event the final records say must reach an endpoint. */
-export function expectedDeliveries(records: MessageRecord[]): Map<string, string> {
-  const expected = new Map<string, string>();
+interface Expected {
+  type: string;
+  path: string;
+  deliveryId: string;
+}
+
+/** `<endpoint path> <webhook-id>` → what must arrive there, for every event the final records hold. */
+export function expectedDeliveries(records: MessageRecord[]): Map<string, Expected> {
+  const expected = new Map<string, Expected>();
   for (const record of records)
     for (const event of webhookEventsSince(record, record.events))
-      for (const endpoint of ENDPOINTS) if (endpointWants(endpoint.events, event.type)) expected.set(`${endpoint.path} ${event.id}`, event.type);
+      for (const { path, events } of ENDPOINTS)
+        if (endpointWants(events, event.type))
+          expected.set(`${path} ${event.id}`, { type: event.type, path, deliveryId: deliveryIdFor(event.id, event.createdAt) });
   return expected;
 }
 
 /** Starts the failing receiver and registers its endpoints through the API, as an app would. */
 export async function startWebhookChaos(pipeline: Pipeline, random: () => number, shares: ReceiverFaultShares): Promise<WebhookChaos> {
   const receiver = await startWebhookReceiver(random, shares);
+  const endpointIds = new Map<string, string>();
+  const { deliveries } = webhookStores(dynamoClient(pipeline.aws), {
+    WEBHOOKS_TABLE: pipeline.env.WEBHOOKS_TABLE!,
+    WEBHOOK_DELIVERIES_TABLE: pipeline.env.WEBHOOK_DELIVERIES_TABLE!,
+  });
   for (const { path, events } of ENDPOINTS) {
     const created = await postJson(`${pipeline.apiUrl}/v1/webhooks`, { url: `${receiver.url}${path}`, ...(events ? { events } : {}) });
     if (created.status !== 201) throw new Error(`creating the chaos endpoint ${path} answered ${created.status}: ${JSON.stringify(created.body)}`);
     receiver.addEndpoint(path, created.body.secret);
+    endpointIds.set(path, created.body.id);
   }
   return {
     receiver,
@@ -67,12 +88,31 @@ export async function startWebhookChaos(pipeline: Pipeline, random: () => number
       while (pipeline.queueBodies('webhooks').length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       let duplicated = 0;
       let unexpected = 0;
+      let answeredButFailed = 0;
+      let succeededTwice = 0;
       for (const [key, { answers, type }] of receiver.delivered) {
+        const wanted = expected.get(key);
+        if (wanted?.type !== type) unexpected++;
+        if (answers < 2 || !wanted) continue;
         duplicated += answers - 1;
-        if (expected.get(key) !== type) unexpected++;
+        // What the dispatcher recorded for this delivery tells why the receiver saw it again.
+        const delivery = await deliveries.get({ endpointId: endpointIds.get(wanted.path)!, deliveryId: wanted.deliveryId });
+        const succeeded = (delivery?.attempts ?? []).filter((a) => a.statusCode !== undefined && a.statusCode < 300).length;
+        answeredButFailed += Math.max(0, answers - succeeded);
+        succeededTwice += Math.max(0, succeeded - 1);
       }
       const delivered = [...expected.keys()].filter((key) => receiver.delivered.has(key)).length;
-      return { ...receiver.counts, expected: expected.size, delivered, lost: expected.size - delivered, duplicated, unexpected, seconds };
+      return {
+        ...receiver.counts,
+        expected: expected.size,
+        delivered,
+        lost: expected.size - delivered,
+        duplicated,
+        answeredButFailed,
+        succeededTwice,
+        unexpected,
+        seconds,
+      };
     },
     stop: () => receiver.stop(),
   };
