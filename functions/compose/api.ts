@@ -18,7 +18,7 @@ import { feedbackStores, payloadStore } from './stores.js';
 export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
   const dynamo = dynamoClient(aws);
-  const messages = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
+  const messages = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE, { retentionDays: settings.MESSAGE_RETENTION_DAYS });
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   return {
     accept: {
