@@ -6,6 +6,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Posthaste } from '../../client/index.js';
 import { documentClient } from '../../functions/adapters/dynamodb-document.js';
 import { DynamoDbFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store.js';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
@@ -186,6 +187,17 @@ describe('GET /v1/emails', () => {
     expect(wanted.length).toBeGreaterThan(0);
     const { items } = await allPages('/v1/emails?tag=campaign:spring&status=bounced', 1);
     expect(items.map((m) => m.id)).toEqual(wanted.reverse());
+  });
+
+  it('is what the typed client pages through', async () => {
+    const client = new Posthaste({ baseUrl: gateway.url });
+    const seen: string[] = [];
+    for await (const email of client.emails.all({ tag: 'campaign:spring', status: 'delivered' }, 2)) seen.push(email.id);
+    expect(seen).toEqual(ids(await getJson(`${gateway.url}/v1/emails?tag=campaign:spring&status=delivered&limit=100`)));
+    expect(seen.length).toBeGreaterThan(2);
+    const events: string[] = [];
+    for await (const event of client.events.all({ type: 'email.delivered' }, 3)) events.push(event.id);
+    expect(events).toHaveLength(published.filter((e) => e.type === 'email.delivered').length);
   });
 
   it.each([
