@@ -89,7 +89,7 @@ export function webhookEventFor(
 ): WebhookEvent | undefined {
   const type = webhookTypeOf(line);
   if (!type) return undefined;
-  // Exactly the summary: callers pass whole message records, whose bookkeeping is not the app's.
+  // The summary's own fields only: the caller may hand the whole record (history, payload, …).
   const { id, from, to, cc, bcc, subject, tags } = message;
   const data: WebhookEvent['data'] = { id, from, to, cc, bcc, subject, tags };
   if (line.recipients?.length) data.recipients = line.recipients;
