@@ -26,6 +26,7 @@ import type { PayloadStore, Transport } from '../functions/core/ports.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { createEventsHandler } from '../functions/events/sns-notifications.js';
+import { buildConsole, CONSOLE_PATH, serveConsole } from './console-assets.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
@@ -74,6 +75,8 @@ export interface PipelineOptions {
   /** How often the scheduler sweeps for due messages (EventBridge runs it every minute in AWS); 0 turns it off. */
   scheduleSweepMs?: number;
   log?: (component: string) => Log;
+  /** Serve the operator console under /console/ beside the API (npm start does). */
+  console?: boolean;
 }
 
 export interface Pipeline {
@@ -92,6 +95,8 @@ export interface Pipeline {
   fauxqs: FauxqsServer;
   poller?: Poller;
   gateway: Gateway;
+  /** The operator console's address, when it is served. */
+  consoleUrl?: string;
   queueArn: string;
   smtpUrl: string;
   /** Every message body the send queue or its DLQ holds (ready, delayed and in flight). */
@@ -253,8 +258,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 
   const authorize = options.authorize ?? (options.requireApiKeys ? localAuthorizer(env, aws, makeLog('authorizer')) : undefined);
+  const consoleFiles = options.console ? await buildConsole() : undefined;
   const gateway = await startGateway({
     handler: api,
+    ...(consoleFiles ? { pages: (req, res) => serveConsole(req, res, consoleFiles) } : {}),
     ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
     ...(authorize ? { authorize } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
@@ -288,6 +295,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     fauxqs,
     ...(poller ? { poller } : {}),
     gateway,
+    ...(consoleFiles ? { consoleUrl: `${gateway.url}${CONSOLE_PATH}` } : {}),
     queueArn: queue.queueArn,
     smtpUrl,
     queueBodies: (which) => queueBodies(fauxqs, which === 'dlq' ? DLQ : QUEUE),
