@@ -99,9 +99,19 @@ export function confirmButton(label: string, question: string, action: () => Pro
   return holder;
 }
 
-/** A labelled form control: `<label>` around the text and the control, so a click or a screen reader finds it. */
-export const field = (label: string, control: HTMLElement, hint?: string): HTMLElement =>
-  h('label', { class: 'field' }, h('span', { class: 'label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
+let hints = 0;
+
+/**
+ * A labelled form control: `<label>` around the words and the control, so a click or a screen
+ * reader finds it; a hint sits outside the label and describes the control (aria-describedby).
+ */
+export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  const labelled = h('label', { class: 'field' }, h('span', { class: 'label' }, label), control);
+  if (!hint) return labelled;
+  const id = `hint-${++hints}`;
+  control.setAttribute('aria-describedby', id);
+  return h('div', { class: 'field' }, labelled, h('span', { class: 'hint', id }, hint));
+}
 
 /**
  * A search form whose values live in the route: submitting changes the address (so Back and

@@ -1,0 +1,171 @@
+/**
+ * The operator console in a real browser (headless Chromium) against the local pipeline,
+ * delivering through the SES stand-in and its mailbox simulator: messages are sent through
+ * the API, then found, opened and acted on the way an operator does, by labels and roles.
+ * Every wait is for something to appear on the page (or in the API), never a fixed time.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { silentLog } from '../../functions/core/log.js';
+import { type Pipeline, startPipeline } from '../../local/pipeline.js';
+import { launchBrowser, pageProblems } from '../helpers/browser.js';
+import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
+
+let pipeline: Pipeline;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+const run = Date.now().toString(36);
+
+async function send(to: string, subject: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await postJson(`${pipeline.apiUrl}/v1/emails`, { from: 'App <app@example.com>', to, subject, text: `Text of ${subject}`, ...extra });
+  expect(res.status).toBe(202);
+  return res.body.id as string;
+}
+
+const open = (route: string) => page.goto(`${pipeline.consoleUrl}#${route}`);
+
+beforeAll(async () => {
+  [pipeline, browser] = await Promise.all([startPipeline({ transport: 'ses', console: true, simulatorDelayMs: 20, log: () => silentLog }), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await pipeline?.stop();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  problems = pageProblems(page);
+});
+
+afterEach(async () => {
+  await context.close();
+  // What a message's HTML tried and was refused (its script, a remote image) is the sandbox working, not a fault of the page.
+  expect(problems.filter((p) => !/about:srcdoc|sandboxed|Refused to load the image/.test(p))).toEqual([]);
+});
+
+describe('the console', () => {
+  it('is served by the local gateway with a strict policy, and the API beside it', async () => {
+    const res = await fetch(pipeline.consoleUrl!);
+    expect(res.status).toBe(200);
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    await open('/emails');
+    await page.getByRole('heading', { name: 'Email log' }).waitFor();
+  });
+
+  it('lists sent messages newest first and finds one by recipient and by status', async () => {
+    const ids = [await send(`ann+${run}@example.org`, `First ${run}`), await send(`success+${run}@simulator.amazonses.com`, `Second ${run}`)];
+    await waitForStatus(pipeline.apiUrl, ids[1]!, ['delivered']);
+    await open('/emails');
+    const list = page.locator('#email-list');
+    // Live refresh brings them in without a reload.
+    await list.getByRole('link', { name: `Second ${run}` }).waitFor();
+    await list.getByRole('link', { name: `First ${run}` }).waitFor();
+    const subjects = await list.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(subjects.indexOf(`Second ${run}`)).toBeLessThan(subjects.indexOf(`First ${run}`));
+
+    await page.getByLabel('Recipient').fill(`ann+${run}@example.org`);
+    await page.getByLabel('Recipient').press('Enter');
+    await page.waitForURL(/recipient=/);
+    await list.getByRole('link', { name: `First ${run}` }).waitFor();
+    await waitFor(async () => ((await list.locator('tbody tr').count()) === 1 ? true : undefined), 10_000, 'only the message to that recipient');
+
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await page.getByLabel('Status').selectOption('delivered');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/status=delivered/);
+    await list.getByRole('link', { name: `Second ${run}` }).waitFor();
+    expect(await list.getByRole('link', { name: `First ${run}` }).count()).toBe(0);
+  });
+
+  it('opens a message and follows its timeline to delivered, with the relay response, tags and what was sent', async () => {
+    const html = `<p style="color: rgb(200, 0, 0)">Hello <b>${run}</b></p><script>parent.document.title = 'scripted'</script><img src="http://127.0.0.1:9/pixel.png" alt="">`;
+    const id = await send(`success+${run}@simulator.amazonses.com`, `Timeline ${run}`, { html, tags: [{ name: 'order', value: run }] });
+    await open(`/emails/${id}`);
+    await page.getByRole('heading', { name: `Timeline ${run}` }).waitFor();
+    const timeline = page.getByRole('list', { name: 'Status timeline' });
+    // The page refreshes itself until the message settles.
+    await timeline.locator('li.event-delivered').waitFor();
+    expect(await timeline.locator('li .badge').allTextContents()).toEqual(['queued', 'sent', 'delivered']);
+    await timeline.locator('li.event-sent pre.response', { hasText: 'SES accepted the message' }).waitFor();
+    await page
+      .locator('.tag', { hasText: `order:${run}` })
+      .first()
+      .waitFor();
+    await page.getByRole('heading', { name: /Timeline .* delivered/ }).waitFor();
+
+    const frame = page.locator('iframe.html-part');
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    const body = page.frameLocator('iframe.html-part').locator('p');
+    await body.waitFor();
+    expect(await body.textContent()).toBe(`Hello ${run}`);
+    expect(await body.evaluate((p) => getComputedStyle(p).color)).toBe('rgb(200, 0, 0)');
+    expect(await page.title()).toBe('Posthaste console');
+    await page.locator('pre.text-part', { hasText: `Text of Timeline ${run}` }).waitFor();
+    await page.getByRole('cell', { name: 'X-Posthaste-Id' }).waitFor();
+  });
+
+  it('shows a bounce with its suppression and removes the suppression', async () => {
+    const address = `bounce+${run}@simulator.amazonses.com`;
+    const id = await send(address, `Bounce ${run}`);
+    await waitFor(async () => ((await getJson(`${pipeline.apiUrl}/v1/suppressions/${address}`)).status === 200 ? true : undefined), 15_000, 'the suppression');
+    await open(`/emails/${id}`);
+    const row = page.getByRole('row', { name: new RegExp(address.replace(/[+.]/g, '\\$&')) });
+    await row.getByText('550 5.1.1 user unknown').waitFor();
+    await row.getByText('suppressed').waitFor();
+
+    await open('/suppressions');
+    await page.getByLabel('Address', { exact: true }).fill(address);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const result = page.locator('#suppression-result');
+    await result.getByRole('heading', { name: new RegExp(address.replace(/[+.]/g, '\\$&')) }).waitFor();
+    await result.getByRole('button', { name: 'Remove' }).click();
+    // A second question first; the focus moves to its answer.
+    await result.getByRole('button', { name: 'Yes, remove' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, remove');
+    await page.keyboard.press('Enter');
+    await result.getByText(`${address} is not suppressed`).waitFor();
+    expect((await getJson(`${pipeline.apiUrl}/v1/suppressions/${address}`)).status).toBe(404);
+  });
+
+  it('is usable from the keyboard: every control has a label and the focus is visible', async () => {
+    await open('/emails');
+    await page.getByRole('heading', { name: 'Email log' }).waitFor();
+    const unlabelled = await page.$$eval('input, select, button', (controls) =>
+      controls.filter((c) => !(c as HTMLInputElement).labels?.length && !c.textContent?.trim() && !c.getAttribute('aria-label')).map((c) => c.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Bounces');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Bounces and complaints' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('page-heading');
+  });
+
+  it('fits a phone screen: no sideways scrolling, tables become cards', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await send(`ann+phone${run}@example.org`, `Phone ${run}`);
+    await open('/emails');
+    await page.getByRole('link', { name: `Phone ${run}` }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await page
+        .locator('#email-list tbody tr')
+        .first()
+        .evaluate((tr) => getComputedStyle(tr).display),
+    ).toBe('block');
+  });
+});
