@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
-import { launchBrowser, pageProblems } from '../helpers/browser.js';
+import { focused, launchBrowser, pageProblems } from '../helpers/browser.js';
 import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
 
 let pipeline: Pipeline;
@@ -106,7 +106,7 @@ describe('the console', () => {
     const body = page.frameLocator('iframe.html-part').locator('p');
     await body.waitFor();
     expect(await body.textContent()).toBe(`Hello ${run}`);
-    expect(await body.evaluate((p) => getComputedStyle(p).color)).toBe('rgb(200, 0, 0)');
+    expect(await body.evaluate('(p) => getComputedStyle(p).color')).toBe('rgb(200, 0, 0)');
     expect(await page.title()).toBe('Posthaste console');
     await page.locator('pre.text-part', { hasText: `Text of Timeline ${run}` }).waitFor();
     await page.getByRole('cell', { name: 'X-Posthaste-Id' }).waitFor();
@@ -129,7 +129,7 @@ describe('the console', () => {
     await result.getByRole('button', { name: 'Remove' }).click();
     // A second question first; the focus moves to its answer.
     await result.getByRole('button', { name: 'Yes, remove' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, remove');
+    expect(await focused(page)).toBe('Yes, remove');
     await page.keyboard.press('Enter');
     await result.getByText(`${address} is not suppressed`).waitFor();
     expect((await getJson(`${pipeline.apiUrl}/v1/suppressions/${address}`)).status).toBe(404);
@@ -138,21 +138,22 @@ describe('the console', () => {
   it('is usable from the keyboard: every control has a label and the focus is visible', async () => {
     await open('/emails');
     await page.getByRole('heading', { name: 'Email log' }).waitFor();
-    const unlabelled = await page.$$eval('input, select, button', (controls) =>
-      controls.filter((c) => !(c as HTMLInputElement).labels?.length && !c.textContent?.trim() && !c.getAttribute('aria-label')).map((c) => c.outerHTML),
-    );
+    // Each control is named by a label, its own text or aria-label (what a screen reader reads out).
+    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, button')]
+      .filter((c) => !c.labels?.length && !c.textContent.trim() && !c.getAttribute('aria-label'))
+      .map((c) => c.outerHTML)`);
     expect(unlabelled).toEqual([]);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await focused(page)).toBe('Skip to content');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Bounces');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(await focused(page)).toBe('Bounces');
+    const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).toBe('solid');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Bounces and complaints' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('page-heading');
+    expect(await page.evaluate('document.activeElement.id')).toBe('page-heading');
   });
 
   it('fits a phone screen: no sideways scrolling, tables become cards', async () => {
@@ -160,12 +161,7 @@ describe('the console', () => {
     await send(`ann+phone${run}@example.org`, `Phone ${run}`);
     await open('/emails');
     await page.getByRole('link', { name: `Phone ${run}` }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    expect(
-      await page
-        .locator('#email-list tbody tr')
-        .first()
-        .evaluate((tr) => getComputedStyle(tr).display),
-    ).toBe('block');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await page.locator('#email-list tbody tr').first().evaluate('(tr) => getComputedStyle(tr).display')).toBe('block');
   });
 });

@@ -34,3 +34,6 @@ export function pageProblems(page: Page): string[] {
   });
   return problems;
 }
+
+/** The text of the element that has the keyboard focus. (Page code is written as strings: these files are type-checked without the DOM library.) */
+export const focused = (page: Page): Promise<string | undefined> => page.evaluate('document.activeElement?.textContent ?? undefined');
