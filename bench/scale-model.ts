@@ -14,6 +14,7 @@ export const PRICE_SOURCES = {
   sns: 'https://aws.amazon.com/sns/pricing/',
   cloudwatch: 'https://aws.amazon.com/cloudwatch/pricing/',
   xray: 'https://aws.amazon.com/xray/pricing/',
+  s3: 'https://aws.amazon.com/s3/pricing/',
 } as const;
 
 /** USD, us-east-1. */
@@ -29,6 +30,8 @@ export const PRICES = {
   snsPerPublish: 0.5 / 1e6,
   logsPerGb: 0.5,
   xrayPerTrace: 5.0 / 1e6,
+  s3PerPut: 0.005 / 1000,
+  s3PerGbMonth: 0.023,
 };
 
 /**
@@ -55,6 +58,10 @@ export const USAGE = {
   // api, deliver and events at 1 M/day (11.6/s): ≈ 0.13 + 0.09 + 0.13 traces per email.
   // At 10 M/day the 5 % dominates and this falls to ≈ 0.13 in all.
   xrayTraces: 0.35,
+  // What each message sent, kept for the console (contentRetentionDays, default 30): one PUT
+  // per attempt that reaches the transport, ~20 KB of headers, text and HTML for a month.
+  contentPuts: 1,
+  contentGbMonths: 20e-6,
 };
 
 export interface CostLine {
@@ -77,6 +84,10 @@ export function costPerMillion(ses: 'alaCarte' | 'essentials' = 'alaCarte'): Cos
     { item: 'SNS notification (1 publish)', perMillion: u.snsPublishes * p.snsPerPublish },
     { item: 'CloudWatch Logs (~1.5 KB)', perMillion: u.logGb * p.logsPerGb },
     { item: 'X-Ray traces (default sampling, at 1 M/day)', perMillion: u.xrayTraces * p.xrayPerTrace },
+    {
+      item: 'S3 sent content (1 PUT, ~20 KB for 30 days; 0 with contentRetentionDays 0)',
+      perMillion: u.contentPuts * p.s3PerPut + u.contentGbMonths * p.s3PerGbMonth,
+    },
     {
       item: 'Lambda (api, deliver, events)',
       perMillion:
@@ -115,7 +126,7 @@ What each email pays for (one recipient, no attachment; usage per email in bench
 ${lines.map((l) => `| ${l.item} | ${money(l.perMillion)} |`).join('\n')}
 | **total** | **${money(total)}** (${money(essentials)} on the SES Essentials plan, the default for accounts new to SES since 2026-07-21) |
 
-Everything except SES is ≈ ${money(withoutSes)} per million (${Math.round((withoutSes / total) * 100)}% of the bill); API Gateway is the largest part of it (an HTTP API at $1.00 per million would cut ~$2.50). Attachments add $0.12 per GB on SES.
+Everything except SES is ≈ ${money(withoutSes)} per million (${Math.round((withoutSes / total) * 100)}% of the bill); its largest parts are the content kept for the console (S3, ${money(lines.find((l) => l.item.startsWith('S3'))!.perMillion)}; nothing with \`-c contentRetentionDays=0\`) and API Gateway (an HTTP API at $1.00 per million would cut ~$2.50). Attachments add $0.12 per GB on SES.
 At 1 M/day ≈ ${money(total * 30)}/month; at 10 M/day ≈ ${money(total * 300)}/month (before any SES volume tier or savings plan).
 
 Prices: us-east-1 list prices, read ${PRICES_READ} from ${Object.values(PRICE_SOURCES).join(', ')}.

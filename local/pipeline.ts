@@ -216,6 +216,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
     DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
+    // The console shows what each message sent; the stand-in's S3 keeps it until the pipeline stops.
+    SENT_CONTENT_DAYS: '30',
   };
 
   let sink: SmtpSink | undefined;

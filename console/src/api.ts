@@ -7,6 +7,7 @@ import type {
   Bounce,
   BounceList,
   Email,
+  EmailContent,
   Problem,
   Suppression,
   SuppressionList,
@@ -86,7 +87,7 @@ export const api = {
   resend: (endpointId: string, deliveryId: string) => call<unknown>('POST', `/v1/webhooks/${id(endpointId)}/deliveries/${id(deliveryId)}/retry`),
 };
 
-export type { Bounce, Email, Suppression, WebhookEndpoint, WebhookEndpointCreated };
+export type { Bounce, Email, EmailContent, Suppression, WebhookEndpoint, WebhookEndpointCreated };
 
 /** Every status a message can have, in lifecycle order (the filter's choices). */
 export const STATUSES: Email['status'][] = ['scheduled', 'queued', 'sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed', 'canceled'];
@@ -108,13 +109,6 @@ export interface EmailSummary {
 }
 
 export const listEmails = (query: Query) => call<{ data: EmailSummary[]; nextCursor?: string }>('GET', pathWith('/v1/emails', query));
-
-/** What the API kept of a sent message: its MIME header block and its text and HTML parts. */
-export interface EmailContent {
-  headers: { name: string; value: string }[];
-  text?: string;
-  html?: string;
-}
 
 export const emailContent = (emailId: string) => call<EmailContent>('GET', `/v1/emails/${id(emailId)}/content`);
 

@@ -30,6 +30,7 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     },
     log,
     ...(payloads ? { payloads } : {}),
+    ...(payloads && settings.SENT_CONTENT_DAYS > 0 ? { keptContent: payloads } : {}),
     metrics,
   };
 }

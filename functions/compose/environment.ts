@@ -35,6 +35,12 @@ export const VARIABLES = {
   RETRY_BASE_SECONDS: integer('first retry backoff, doubled per attempt with jitter; 0 waits for the visibility timeout', 30, 0, 43_200),
   RETRY_MAX_SECONDS: integer('retry backoff ceiling', 900, 0, 43_200),
   DELIVERY_LEASE_SECONDS: integer('how long one attempt holds a message; outlives the function timeout', 120, 1, 43_200),
+  SENT_CONTENT_DAYS: integer(
+    'days the payload bucket keeps what each message sent (MIME headers, text and HTML parts) for GET /v1/emails/{id}/content; 0 keeps nothing',
+    0,
+    0,
+    3650,
+  ),
   // Scheduled sends.
   SCHEDULE_LOOKAHEAD_SECONDS: integer('messages due within this many seconds leave now with an SQS delay; covers the time between two sweeps', 90, 0, 900),
   SCHEDULE_RETRY_SECONDS: integer('a sweep that took a message and died is taken over this long after the lookahead horizon', 120, 1, 3600),
@@ -115,6 +121,7 @@ export const FUNCTION_ENVIRONMENTS = {
       'RETRY_BASE_SECONDS',
       'RETRY_MAX_SECONDS',
       'DELIVERY_LEASE_SECONDS',
+      'SENT_CONTENT_DAYS',
     ),
     ...DELIVERY_TRANSPORT,
   }),

@@ -4,7 +4,7 @@
  * a browser of its own.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -37,3 +37,7 @@ export function pageProblems(page: Page): string[] {
 
 /** The text of the element that has the keyboard focus. (Page code is written as strings: these files are type-checked without the DOM library.) */
 export const focused = (page: Page): Promise<string | undefined> => page.evaluate('document.activeElement?.textContent ?? undefined');
+
+/** One computed style property of the element `locator` finds. */
+export const styleOf = (locator: Locator, property: string): Promise<string> =>
+  locator.evaluate((element: any, name: string) => element.ownerDocument.defaultView.getComputedStyle(element)[name], property);

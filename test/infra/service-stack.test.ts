@@ -96,7 +96,7 @@ describe('events function', () => {
 });
 
 describe('least privilege', () => {
-  it('api: reads and writes messages, idempotency, suppressions; reads feedback; enqueues; stores payloads — nothing else', () => {
+  it('api: reads and writes messages, idempotency, suppressions; reads feedback; enqueues; stores payloads; reads sent content — nothing else', () => {
     expect(grantsOf(s.service, 'ApiFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
@@ -107,6 +107,8 @@ describe('least privilege', () => {
       'index:feedback/byMessage': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:PutObject'],
+      'objects:payload-bucket/content': ['s3:GetObject'],
+      'bucket:payload-bucket': ['s3:ListBucket'],
     });
   });
 
@@ -122,7 +124,7 @@ describe('least privilege', () => {
     expect(grantsOf(s.service, 'ApiFunction')['table:apiKeys']).toBeUndefined();
   });
 
-  it('deliver: consumes the send queue, updates messages, sends through SES as the configuration set — nothing else', () => {
+  it('deliver: consumes the send queue, updates messages, sends through SES as the configuration set, keeps what was sent — nothing else', () => {
     expect(grantsOf(s.service, 'DeliverFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['ses:GetSendQuota', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
@@ -130,6 +132,7 @@ describe('least privilege', () => {
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject'],
+      'objects:payload-bucket/content': ['s3:PutObject'],
       'bucket:payload-bucket': ['s3:ListBucket'],
       'queue:SendQueue': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       'ses:configuration-set': ['ses:SendEmail', 'ses:SendRawEmail'],

@@ -117,7 +117,7 @@ async function recipients(email: Email, context: ViewContext): Promise<HTMLEleme
   return table('Recipients', ['Address', 'Kind', 'Bounces and complaints', 'Suppression'], rows);
 }
 
-function contentParts(content: EmailContent | undefined, email: Email): HTMLElement[] {
+function contentParts(content: EmailContent | undefined, email: Email): (HTMLElement | null)[] {
   if (!content) {
     const why = SETTLED.has(email.status) || email.status === 'sent' ? 'The API kept no content for this message.' : 'Shown once the message has been sent.';
     return [h('p', { class: 'empty' }, why)];
@@ -135,6 +135,19 @@ function contentParts(content: EmailContent | undefined, email: Email): HTMLElem
       : h('p', { class: 'empty' }, 'No HTML part.'),
     h('h3', {}, 'Text part'),
     content.text !== undefined ? h('pre', { class: 'text-part' }, content.text) : h('p', { class: 'empty' }, 'No text part.'),
+    content.truncated ? h('p', { class: 'hint' }, 'A part was longer than a million characters: only its start was kept.') : null,
+    h('h3', {}, 'Attachments'),
+    table(
+      'Attachments',
+      ['File', 'Type', 'Size', 'Inline as'],
+      content.attachments.map((a) => [
+        a.filename,
+        h('code', {}, a.contentType),
+        `${a.bytes.toLocaleString()} bytes`,
+        a.contentId ? h('code', {}, `cid:${a.contentId}`) : '',
+      ]),
+      'No attachment.',
+    ),
     h('h3', {}, 'Headers'),
     table(
       'MIME headers as sent',
