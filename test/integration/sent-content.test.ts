@@ -3,6 +3,7 @@
  * sent in the payload store (fauxqs's S3), the API reads it back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Posthaste } from '../../client/index.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { getJson, postJson, waitForStatus } from '../helpers/http.js';
@@ -43,6 +44,7 @@ describe('GET /v1/emails/{id}/content', () => {
     expect(received.raw.toString('latin1')).toContain(`Message-ID: ${header('Message-ID')}`);
     expect(header('X-Campaign')).toBe('spring');
     expect(header('Subject')).toBe('Your receipt');
+    expect(await new Posthaste({ baseUrl: pipeline.apiUrl }).content(id)).toEqual(res.body);
   });
 
   it('is 404 naming the id for an unknown email, and for one not sent yet', async () => {
