@@ -19,6 +19,7 @@ export const VARIABLES = {
   WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
   WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
   QUEUE_URL: requiredText('the send queue'),
+  WEBHOOK_QUEUE_URL: requiredText('the webhook queue: events to fan out to endpoints, and deliveries to attempt'),
   SES_EVENTS_TOPIC_ARN: requiredText('the SNS topic SES publishes its notifications to: records from any other topic are logged and dropped'),
   DLQ_URL: requiredText('the send dead-letter queue'),
   PAYLOAD_BUCKET: optionalText('the claim-check bucket for large queue bodies and scheduled requests; without it they travel inline'),
@@ -40,6 +41,17 @@ export const VARIABLES = {
     0,
     0,
     3650,
+  ),
+  // Webhooks.
+  WEBHOOK_SCHEDULE: localOnly(
+    oneOf(
+      'the wait between webhook attempts: `deployed` (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) or `local` (seconds, to watch retries)',
+      ['deployed', 'local'] as const,
+      'deployed',
+    ),
+  ),
+  WEBHOOK_ALLOW_LOOPBACK: localOnly(
+    flag('`1` lets webhook endpoints be plain http on loopback (npm start); the deployed stack only posts to public https addresses'),
   ),
   // Scheduled sends.
   SCHEDULE_LOOKAHEAD_SECONDS: integer('messages due within this many seconds leave now with an SQS delay; covers the time between two sweeps', 90, 0, 900),
@@ -109,13 +121,28 @@ const lambda = <C extends Contract>(own: C) => ({ ...LAMBDA_RUNTIME, ...AWS_CLIE
 
 /** Each Lambda function's variables. */
 export const FUNCTION_ENVIRONMENTS = {
-  api: lambda(pick('MESSAGES_TABLE', 'IDEMPOTENCY_TABLE', 'SUPPRESSIONS_TABLE', 'FEEDBACK_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'ALLOWED_SENDER_DOMAINS')),
+  api: lambda(
+    pick(
+      'MESSAGES_TABLE',
+      'IDEMPOTENCY_TABLE',
+      'SUPPRESSIONS_TABLE',
+      'FEEDBACK_TABLE',
+      'WEBHOOKS_TABLE',
+      'WEBHOOK_DELIVERIES_TABLE',
+      'QUEUE_URL',
+      'WEBHOOK_QUEUE_URL',
+      'PAYLOAD_BUCKET',
+      'ALLOWED_SENDER_DOMAINS',
+      'WEBHOOK_ALLOW_LOOPBACK',
+    ),
+  ),
   deliver: lambda({
     ...pick(
       'MESSAGES_TABLE',
       'SUPPRESSIONS_TABLE',
       'FEEDBACK_TABLE',
       'QUEUE_URL',
+      'WEBHOOK_QUEUE_URL',
       'PAYLOAD_BUCKET',
       'MAX_RECEIVE_COUNT',
       'RETRY_BASE_SECONDS',
@@ -125,8 +152,11 @@ export const FUNCTION_ENVIRONMENTS = {
     ),
     ...DELIVERY_TRANSPORT,
   }),
-  events: lambda(pick('MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE', 'SES_EVENTS_TOPIC_ARN')),
-  scheduler: lambda(pick('MESSAGES_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'SCHEDULE_LOOKAHEAD_SECONDS', 'SCHEDULE_RETRY_SECONDS', 'SCHEDULE_BUDGET_MS')),
+  events: lambda(pick('MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE', 'SES_EVENTS_TOPIC_ARN', 'WEBHOOK_QUEUE_URL')),
+  scheduler: lambda(
+    pick('MESSAGES_TABLE', 'QUEUE_URL', 'WEBHOOK_QUEUE_URL', 'PAYLOAD_BUCKET', 'SCHEDULE_LOOKAHEAD_SECONDS', 'SCHEDULE_RETRY_SECONDS', 'SCHEDULE_BUDGET_MS'),
+  ),
+  dispatcher: lambda(pick('WEBHOOKS_TABLE', 'WEBHOOK_DELIVERIES_TABLE', 'WEBHOOK_QUEUE_URL', 'WEBHOOK_SCHEDULE', 'WEBHOOK_ALLOW_LOOPBACK')),
   authorizer: lambda(pick('API_KEYS_TABLE')),
 };
 
