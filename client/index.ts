@@ -18,6 +18,10 @@ import type {
   Canceled,
   Email,
   EmailContent,
+  EmailList,
+  EmailSummary,
+  EventFeed,
+  FeedEvent,
   Mailbox,
   Problem,
   SendEmailRequest,
@@ -42,6 +46,10 @@ export type {
   Canceled,
   Email,
   EmailContent,
+  EmailList,
+  EmailSummary,
+  EventFeed,
+  FeedEvent,
   Mailbox,
   SigV4Credentials,
   SigV4Options,
@@ -79,6 +87,30 @@ export interface SendOptions {
 export interface PageOptions {
   cursor?: string;
   limit?: number;
+}
+
+/** Filters of the email log; they combine. `since` and `until` are ISO 8601 (with an offset) or dates. */
+export interface EmailFilters {
+  status?: Email['status'];
+  /** Any of to, cc, bcc. */
+  recipient?: string;
+  from?: string;
+  /** `name:value`. */
+  tag?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface EventFilters {
+  since?: string;
+  type?: FeedEvent['type'];
+}
+
+export interface BounceFilters {
+  /** One recipient's records; without it, every recipient's, filtered by `type` and `since`. */
+  recipient?: string;
+  type?: Bounce['type'];
+  since?: string;
 }
 
 /** A response other than 2xx. `problem` is the RFC 9457 document (or what the gateway said). */
@@ -151,10 +183,27 @@ export class Posthaste {
     all: (limit = 100): AsyncGenerator<Suppression> => paginate((cursor) => this.suppressions.list({ limit, ...(cursor ? { cursor } : {}) })),
   };
 
+  /** The email log: newest first. A page may hold fewer than `limit` while more follow; `all` keeps going. */
+  readonly emails = {
+    list: (options: PageOptions & EmailFilters = {}): Promise<EmailList> => this.request('GET', `/v1/emails${query(options)}`),
+    all: (filters: EmailFilters = {}, limit = 100): AsyncGenerator<EmailSummary> =>
+      paginate((cursor) => this.emails.list({ ...filters, limit, ...(cursor ? { cursor } : {}) })),
+  };
+
   readonly bounces = {
-    list: (options: PageOptions & { recipient: string }): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
-    all: (recipient: string, limit = 100): AsyncGenerator<Bounce> =>
-      paginate((cursor) => this.bounces.list({ recipient, limit, ...(cursor ? { cursor } : {}) })),
+    list: (options: PageOptions & BounceFilters = {}): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
+    /** A recipient's records (a string), or every recipient's matching the filters. */
+    all: (filters: string | BounceFilters = {}, limit = 100): AsyncGenerator<Bounce> => {
+      const given = typeof filters === 'string' ? { recipient: filters } : filters;
+      return paginate((cursor) => this.bounces.list({ ...given, limit, ...(cursor ? { cursor } : {}) }));
+    },
+  };
+
+  /** The webhook events, oldest first, for apps that pull: ask again from a little before the newest you saw and drop ids you have. */
+  readonly events = {
+    list: (options: PageOptions & EventFilters = {}): Promise<EventFeed> => this.request('GET', `/v1/events${query(options)}`),
+    all: (filters: EventFilters = {}, limit = 100): AsyncGenerator<FeedEvent> =>
+      paginate((cursor) => this.events.list({ ...filters, limit, ...(cursor ? { cursor } : {}) })),
   };
 
   /** Webhook endpoints: where Posthaste POSTs signed events, and what became of each delivery. */

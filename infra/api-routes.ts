@@ -28,6 +28,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret' },
   { method: 'GET', path: '/v1/webhooks/{id}/deliveries' },
   { method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry' },
+  { method: 'GET', path: '/v1/emails' },
+  { method: 'GET', path: '/v1/events' },
 ];
 
 /** Path parameters of a route, e.g. `['id']` for `/v1/emails/{id}`. */

@@ -186,7 +186,12 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ...(ses ? { POSTHASTE_SES_ENDPOINT: ses.url } : {}),
   };
   const aws = awsSettingsFromEnv(endpoints);
-  await ensureTables(dynamoClient(aws));
+  const missingIndexes = await ensureTables(dynamoClient(aws));
+  if (missingIndexes.length)
+    log('warn', 'the data folder was made by an older version: what reads these indexes fails until it is removed (the email log, the event feed)', {
+      indexes: missingIndexes,
+      folder: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
+    });
 
   const maxReceives = options.maxReceives ?? 5;
   const dlq = fauxqs.createQueue(DLQ);

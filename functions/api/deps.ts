@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponse } from './http.js';
 /** What the API's routes use; the composition builds it once per container. */
 export interface ApiDeps {
   accept: AcceptDeps;
-  messages: Pick<MessageStore, 'get' | 'cancel'>;
+  messages: Pick<MessageStore, 'get' | 'cancel' | 'list' | 'feed'>;
   /** What sent messages sent, as the deliver function kept it (absent without a payload bucket). */
   keptContent?: PayloadStore;
   idempotency: IdempotencyGuard;
