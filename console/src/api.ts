@@ -8,6 +8,8 @@ import type {
   BounceList,
   Email,
   EmailContent,
+  EmailList,
+  EmailSummary,
   Problem,
   Suppression,
   SuppressionList,
@@ -87,7 +89,7 @@ export const api = {
   resend: (endpointId: string, deliveryId: string) => call<unknown>('POST', `/v1/webhooks/${id(endpointId)}/deliveries/${id(deliveryId)}/retry`),
 };
 
-export type { Bounce, Email, EmailContent, Suppression, WebhookEndpoint, WebhookEndpointCreated };
+export type { Bounce, Email, EmailContent, EmailSummary, Suppression, WebhookEndpoint, WebhookEndpointCreated };
 
 /** Every status a message can have, in lifecycle order (the filter's choices). */
 export const STATUSES: Email['status'][] = ['scheduled', 'queued', 'sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed', 'canceled'];
@@ -95,20 +97,7 @@ export const STATUSES: Email['status'][] = ['scheduled', 'queued', 'sent', 'deli
 /** Statuses after which nothing more is expected (live refresh of one message stops there). */
 export const SETTLED: ReadonlySet<string> = new Set(['delivered', 'bounced', 'complained', 'failed', 'suppressed', 'canceled']);
 
-/** One line of the email log (`GET /v1/emails`). */
-export interface EmailSummary {
-  id: string;
-  status: Email['status'];
-  from: string;
-  to: string[];
-  subject: string;
-  tags: { name: string; value: string }[];
-  createdAt: string;
-  updatedAt: string;
-  lastEvent?: { type: string; at: string; recipients?: string[]; response?: string; detail?: string } | string;
-}
-
-export const listEmails = (query: Query) => call<{ data: EmailSummary[]; nextCursor?: string }>('GET', pathWith('/v1/emails', query));
+export const listEmails = (query: Query) => call<EmailList>('GET', pathWith('/v1/emails', query));
 
 export const emailContent = (emailId: string) => call<EmailContent>('GET', `/v1/emails/${id(emailId)}/content`);
 

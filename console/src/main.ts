@@ -147,4 +147,5 @@ document.querySelector('.skip')?.addEventListener('click', (event) => {
   main.focus();
 });
 window.addEventListener('hashchange', () => void render());
-void render();
+// On the first load the focus stays at the top of the page (the skip link comes first); later views take it.
+void render(false);

@@ -4,7 +4,11 @@
  * the API, then found, opened and acted on the way an operator does, by labels and roles.
  * Every wait is for something to appear on the page (or in the API), never a fixed time.
  */
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
@@ -26,13 +30,29 @@ async function send(to: string, subject: string, extra: Record<string, unknown> 
 
 const open = (route: string) => page.goto(`${pipeline.consoleUrl}#${route}`);
 
+/** Where the webhook endpoint the test creates points: a receiver on loopback that answers 200 and keeps what it got. */
+let receiver: Server;
+let receiverUrl: string;
+const received: { url: string; headers: Record<string, string>; body: string }[] = [];
+
 beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ url: req.url!, headers: req.headers as Record<string, string>, body });
+      res.writeHead(200).end('thanks');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
   [pipeline, browser] = await Promise.all([startPipeline({ transport: 'ses', console: true, simulatorDelayMs: 20, log: () => silentLog }), launchBrowser()]);
 });
 
 afterAll(async () => {
   await browser?.close();
   await pipeline?.stop();
+  receiver?.close();
 });
 
 beforeEach(async () => {
@@ -41,7 +61,13 @@ beforeEach(async () => {
   problems = pageProblems(page);
 });
 
-afterEach(async () => {
+afterEach(async ({ task }) => {
+  // A failed test leaves what the page showed, for whoever reads the failure.
+  if (task.result?.state === 'fail') {
+    const shot = join(tmpdir(), `posthaste-console-${task.id}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+    console.error(`screenshot of the failed page: ${shot}`);
+  }
   await context.close();
   // What a message's HTML tried and was refused (its script, a remote image) is the sandbox working, not a fault of the page.
   expect(problems.filter((p) => !/about:srcdoc|sandboxed|Loading the image/.test(p))).toEqual([]);
@@ -80,8 +106,9 @@ describe('the console', () => {
     await page.getByLabel('Status').selectOption('delivered');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/status=delivered/);
+    await list.getByRole('link', { name: `First ${run}` }).waitFor({ state: 'detached' });
     await list.getByRole('link', { name: `Second ${run}` }).waitFor();
-    expect(await list.getByRole('link', { name: `First ${run}` }).count()).toBe(0);
+    expect(new Set(await list.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['delivered']));
   });
 
   it('opens a message and follows its timeline to delivered, with the relay response, tags and what was sent', async () => {
@@ -133,6 +160,47 @@ describe('the console', () => {
     await page.keyboard.press('Enter');
     await result.getByText(`${address} is not suppressed`).waitFor();
     expect((await getJson(`${pipeline.apiUrl}/v1/suppressions/${address}`)).status).toBe(404);
+  });
+
+  it('creates a webhook endpoint, shows its deliveries with their attempts, resends one, turns it off and rotates its secret', async () => {
+    await open('/webhooks');
+    await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+    await page.getByLabel('URL').fill(`${receiverUrl}/hooks/${run}`);
+    await page.getByLabel('Description').fill(`console test ${run}`);
+    await page.getByLabel('sent', { exact: true }).check();
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = (await page.locator('#webhook-secret').textContent())!;
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole('link', { name: `${receiverUrl}/hooks/${run}` }).click();
+    await page.getByRole('heading', { name: `${receiverUrl}/hooks/${run}` }).waitFor();
+
+    const id = await send(`success+hook${run}@simulator.amazonses.com`, `Hooked ${run}`);
+    // The page refreshes its deliveries: the first attempt appears, answered 200.
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: id }) });
+    await row.getByText('succeeded').waitFor();
+    await row.locator('summary').click();
+    await row.getByText('HTTP 200').first().waitFor();
+    const hooked = () => received.filter((r) => r.url === `/hooks/${run}`);
+    const first = hooked()[0]!;
+    expect(JSON.parse(first.body)).toMatchObject({ type: 'email.sent', data: { id } });
+    // Signed with the secret the page showed once.
+    expect(new Webhook(secret).verify(first.body, first.headers)).toMatchObject({ type: 'email.sent' });
+
+    // At least once: the event may already have been attempted twice; the resend adds one more.
+    const before = await row.locator('details.attempts li').count();
+    const sentBefore = hooked().length;
+    await row.getByRole('button', { name: 'Resend' }).click();
+    await waitFor(() => (hooked().length > sentBefore ? true : undefined), 15_000, 'the resent delivery');
+    expect(hooked().at(-1)!.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    await row.getByText(`${before + 1} attempts`, { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('button', { name: 'Enable' }).waitFor();
+    await page.getByText('disabled', { exact: true }).first().waitFor();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = (await page.locator('#webhook-secret').textContent())!;
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
   });
 
   it('is usable from the keyboard: every control has a label and the focus is visible', async () => {

@@ -8,9 +8,7 @@ const LIVE_MS = 3000;
 
 function lastEvent(email: EmailSummary) {
   const event = email.lastEvent;
-  if (!event) return '';
-  if (typeof event === 'string') return badge(event);
-  return h('span', { class: 'last-event' }, badge(event.type), ' ', time(event.at));
+  return event ? h('span', { class: 'last-event' }, badge(event.type), ' ', time(event.at)) : '';
 }
 
 const rows = (emails: EmailSummary[]) =>
@@ -22,7 +20,7 @@ const rows = (emails: EmailSummary[]) =>
       badge(email.status),
       link(`/emails/${encodeURIComponent(email.id)}`, email.subject || '(no subject)'),
       email.from,
-      email.to.join(', '),
+      [...email.to, ...(email.cc ?? []), ...(email.bcc ?? [])].join(', '),
       email.tags.map((tag) => h('span', { class: 'tag' }, `${tag.name}:${tag.value}`)),
       lastEvent(email),
     ]),

@@ -183,7 +183,8 @@ export const emailView: View = async (context) => {
   if (SETTLED.has(email.status)) return;
   const stop = context.every(LIVE_MS, async () => {
     const next = await api.email(emailId);
-    if (context.left || (next.updatedAt === email.updatedAt && next.events.length === email.events.length)) return;
+    // The whole record is compared: the store may change the status and the history in two writes with one updatedAt.
+    if (context.left || JSON.stringify(next) === JSON.stringify(email)) return;
     const statusMoved = next.status !== email.status;
     email = next;
     replace(heading, email.subject || '(no subject)', ' ', badge(email.status));
