@@ -33,14 +33,17 @@ export function replace(parent: Node, ...children: Child[]): void {
   append(parent, children);
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const clock = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;
+const thisYear = new Intl.DateTimeFormat(undefined, clock);
+const otherYear = new Intl.DateTimeFormat(undefined, { ...clock, year: 'numeric' });
 
 /** A time in the reader's zone; the exact ISO value in `datetime` and as a tooltip. */
 export function time(iso: string | undefined): HTMLElement | string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return h('time', { datetime: iso, title: iso }, dateTime.format(date));
+  const format = date.getFullYear() === new Date().getFullYear() ? thisYear : otherYear;
+  return h('time', { datetime: iso, title: iso }, format.format(date));
 }
 
 /** A status or event type as a coloured word (the colour comes from its class; the word carries the meaning). */
@@ -93,3 +96,8 @@ export function table(caption: string, headings: string[], rows: Child[][], empt
 
 /** A link inside the console (hash routes). */
 export const link = (route: string, ...children: Child[]): HTMLAnchorElement => h('a', { href: `#${route}` }, ...children);
+
+/** Text that may wrap after `@`, `.` and `,` (addresses in narrow table columns) and nowhere else. */
+export function breakable(text: string): Child[] {
+  return text.split(/(?<=[@.,])/).flatMap((part, i) => (i === 0 ? [part] : [document.createElement('wbr'), part]));
+}

@@ -113,12 +113,22 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   return h('div', { class: 'field' }, labelled, h('span', { class: 'hint', id }, hint));
 }
 
+/** Phones fold a search form away until it is opened (or has filters set): the results come first. */
+const narrow = () => window.matchMedia('(max-width: 720px)').matches;
+
 /**
  * A search form whose values live in the route: submitting changes the address (so Back and
- * bookmarks work) and the router draws the view again. `clear` is the route without filters.
+ * bookmarks work) and the router draws the view again. `clear` is the route without filters;
+ * `fold` puts the form in a disclosure that phones keep closed unless `active` (filters are set).
  */
-export function filterForm(label: string, controls: HTMLElement[], submit: string, apply: () => string, clear?: string): HTMLFormElement {
-  return h(
+export function filterForm(
+  label: string,
+  controls: HTMLElement[],
+  submit: string,
+  apply: () => string,
+  options: { clear?: string | undefined; fold?: boolean; active?: boolean } = {},
+): HTMLElement {
+  const form = h(
     'form',
     {
       class: 'filters',
@@ -130,8 +140,15 @@ export function filterForm(label: string, controls: HTMLElement[], submit: strin
       },
     },
     controls,
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, submit), clear ? h('a', { href: `#${clear}`, class: 'button-link' }, 'Clear') : null),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, submit),
+      options.clear ? h('a', { href: `#${options.clear}`, class: 'button-link' }, 'Clear') : null,
+    ),
   );
+  if (!options.fold) return form;
+  return h('details', { class: 'filter-box', open: options.active || !narrow() }, h('summary', {}, options.active ? `${label} (filtered)` : label), form);
 }
 
 /** `datetime-local` holds the reader's local time without a zone; the API wants ISO 8601 in UTC. */

@@ -33,7 +33,7 @@ export const bouncesView: View = async (context) => {
     [field('Recipient', recipient), field('Type', type), field('Since', since)],
     'Apply',
     () => routeWith('/bounces', { recipient: recipient.value.trim(), type: type.value, since: isoFromLocal(since.value) }),
-    '/bounces',
+    { clear: '/bounces', fold: true, active: ['recipient', 'type', 'since'].some((name) => query.get(name)) },
   );
   const list = h('div', { id: 'bounce-list' });
   const filters = { recipient: query.get('recipient') ?? undefined, type: query.get('type') ?? undefined, since: query.get('since') ?? undefined };

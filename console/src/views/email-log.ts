@@ -1,6 +1,6 @@
 /** The email log: newest first, filtered as `GET /v1/emails` filters, refreshed live. */
 import { type EmailSummary, listEmails, STATUSES } from '../api.js';
-import { badge, h, link, replace, table, time } from '../dom.js';
+import { badge, breakable, h, replace, table, time } from '../dom.js';
 import { field, filterForm, isoFromLocal, localFromIso, pagedList, pageHeading, routeWith, type View } from '../view.js';
 
 const FILTERS = ['status', 'recipient', 'from', 'tag', 'since', 'until'] as const;
@@ -18,9 +18,9 @@ const rows = (emails: EmailSummary[]) =>
     emails.map((email) => [
       time(email.createdAt),
       badge(email.status),
-      link(`/emails/${encodeURIComponent(email.id)}`, email.subject || '(no subject)'),
-      email.from,
-      [...email.to, ...(email.cc ?? []), ...(email.bcc ?? [])].join(', '),
+      h('a', { class: 'subject', href: `#/emails/${encodeURIComponent(email.id)}` }, email.subject || '(no subject)'),
+      breakable(email.from),
+      breakable([...email.to, ...(email.cc ?? []), ...(email.bcc ?? [])].join(', ')),
       email.tags.map((tag) => h('span', { class: 'tag' }, `${tag.name}:${tag.value}`)),
       lastEvent(email),
     ]),
@@ -66,7 +66,7 @@ export const emailLogView: View = async (context) => {
         until: isoFromLocal(until.value),
         live: liveBox.checked ? undefined : 'off',
       }),
-    '/emails',
+    { clear: '/emails', fold: true, active: FILTERS.some((name) => query.get(name)) },
   );
   const filters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? undefined]));
   const list = h('div', { id: 'email-list' });

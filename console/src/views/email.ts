@@ -39,7 +39,6 @@ function timeline(email: Email): HTMLElement {
 function summary(email: Email): HTMLElement {
   return details([
     ['Id', h('code', {}, email.id)],
-    ['Status', badge(email.status)],
     ['From', email.from],
     ['To', email.to.join(', ')],
     ['Cc', email.cc.join(', ')],

@@ -21,7 +21,7 @@ export const suppressionsView: View = async (context) => {
     [field('Address', address, 'the whole address')],
     'Look up',
     () => routeWith('/suppressions', { address: address.value.trim() }),
-    wanted ? '/suppressions' : undefined,
+    { clear: wanted ? '/suppressions' : undefined },
   );
 
   let result: HTMLElement;
