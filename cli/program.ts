@@ -14,6 +14,7 @@ import { ConfigError, type Env } from '../functions/compose/env.js';
 import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
+import { addWebhookCommands } from './webhooks.js';
 
 interface GlobalOptions {
   url?: string;
@@ -287,6 +288,16 @@ Examples:
       await clientFor(globals(command), env).suppressions.remove(address);
       print(command, { address, removed: true }, () => `${address} removed from the suppression list`);
     });
+
+  addWebhookCommands(program, {
+    client: (command) => clientFor(globals(command), env),
+    print,
+    io,
+    argv,
+    exit: (code) => {
+      exitCode = code;
+    },
+  });
 
   program
     .command('console')
