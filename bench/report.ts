@@ -3,6 +3,8 @@
 import type { AcceptResult } from './accept.js';
 import type { BundleResult, BundleVariant } from './bundles.js';
 import type { DeliverResult } from './deliver.js';
+import type { EmailLogResult } from './email-log.js';
+import { round } from './lib/stats.js';
 import type { MimeResult } from './mime.js';
 import { scaleModelMarkdown } from './scale-model.js';
 import type { WebhookResult } from './webhooks.js';
@@ -35,6 +37,7 @@ export interface BenchResults {
   /** FUNCTION_ENTRIES whose handler does not exist yet. */
   bundles_skipped?: string[];
   empty_import_ms?: number;
+  email_log?: EmailLogResult;
 }
 
 export const TARGETS = { deliver: 0.9, deliver_tls: 0.9, mime_large: 1.5, mime_small: 10, bundle_ratio: 1.25, webhook_dispatch: 0.8 };
@@ -104,6 +107,25 @@ export function summaryRows(r: BenchResults): string[][] {
       `${verdict(ok)}${b.unexpected.length ? ` (carries ${b.unexpected.join(', ')})` : ''}`,
     ]);
   }
+  const e = r.email_log;
+  if (e) {
+    const page = (name: string, m: EmailLogResult['first_page']) =>
+      rows.push([`email-log listing: ${name}`, `${m.ms} ms, ${m.read_units} read units`, `${m.items} items`, '', '', '']);
+    page(`page of 100 of ${e.messages.toLocaleString('en-US')}, newest`, e.first_page);
+    page('page of 100, 50 pages down', e.deep_page);
+    page('status=bounced', e.status_page);
+    page('recipient (200 messages)', e.recipient_page);
+    page('tag (10 % of the table)', e.tag_page);
+    page('tag + status (checked per record)', e.combined_page);
+    rows.push([
+      'email-log listing: baseline',
+      `scan for the newest 100: ${e.scan_ms} ms, ${e.scan_read_units} read units`,
+      '',
+      `${round(e.scan_ms / e.first_page.ms)}× slower`,
+      '',
+      '',
+    ]);
+  }
   return rows;
 }
 
@@ -152,6 +174,7 @@ ${bundleDetails}
 - **mime_large / mime_small**: \`buildMime\` vs nodemailer MailComposer (attachment given as a Buffer, its fastest input) on text + html + a 100 KB attachment with non-ASCII subject, names and filename, and on a short text-only message; both outputs parsed back with mailparser and compared (subject, from, to, text, html, attachment bytes, Message-ID).
 - **webhook_dispatch**: ${r.webhook_dispatch?.events ?? 1000} \`email.sent\` events to one endpoint: the dispatcher's use case handles the fan-out messages (25 events each, ten per batch) and then the delivery messages ten at a time, each attempt signed and posted by the production HTTP client (address check, 10 s deadline, reply sample) to a receiver answering 204 in another process. Baseline: the same payloads signed with the standardwebhooks library and POSTed with \`fetch\`, ten at a time. The dynalite row is the same dispatcher with its endpoints and deliveries tables on dynalite in its own process.
 - **accept**: autocannon (own process) POSTing a small message to the local gateway for ${r.accept?.seconds ?? 10} s, with dynalite and fauxqs in the gateway's process, the queue consumer stopped; handler CPU with in-memory ports.
+- **email-log listing**: ${r.email_log ? r.email_log.messages.toLocaleString('en-US') : '100,000'} messages over one day (500 recipients, every tenth tagged, statuses mostly delivered, 5 % bounced) written with their search items straight into the messages table (${r.email_log?.fill_seconds ?? '—'} s) of a dynalite in its own process, then \`list()\` of the message store, as \`GET /v1/emails\` calls it, for a page of 100: median of 7 rounds; read units are what each Query and BatchGetItem reports (ReturnConsumedCapacity). Largest items written: message ${r.email_log?.largest_message_bytes ?? '—'} bytes, search item ${r.email_log?.largest_search_item_bytes ?? '—'} bytes (one write unit each under 1 KB). Baseline: a Scan of the table, the only way to find the newest 100 without an index.
 - **bundles**: each function built as the CDK builds it (infra/bundling.ts, split into chunks); bytes are what Node loads at import (index.mjs, its static imports and, for deliver, the configured transport's chunk), deliver measured once per transport; the clients-only bundle constructs each AWS SDK client the function's metafile shows and keeps the same command classes. Import time is the median of 20 fresh processes per bundle, alternating with its clients-only bundle; on a shared machine it moves by ±15 % between runs, bytes do not.
 
 ${notes}

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Posthaste against well-known baselines on the same work, as ratios.
  *   --json          print one JSON object (progress goes to stderr)
- *   --only=a,b      run some sections: deliver, mime, webhooks, accept, bundles
+ *   --only=a,b      run some sections: deliver, mime, webhooks, accept, bundles, email-log
  * Rewrites bench/RESULTS.md unless --only is given. Never part of `npm test`.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { selfSignedCertificate } from '../test/helpers/certificate.js';
 import { benchAccept } from './accept.js';
 import { benchBundles } from './bundles.js';
 import { benchDeliver, type DeliverSetup } from './deliver.js';
+import { benchEmailLog } from './email-log.js';
 import { startChild } from './lib/child.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
@@ -100,6 +101,11 @@ if (runs('bundles')) {
   results.bundles = bundles.functions;
   results.bundles_skipped = bundles.skipped;
   results.empty_import_ms = bundles.empty_import_ms;
+}
+
+if (runs('email-log')) {
+  progress('email-log listing (100,000 messages)…');
+  results.email_log = await benchEmailLog({ messages: 100_000, rounds: 7 });
 }
 
 results.machine.load_after = round(loadavg()[0]!, 2);

@@ -68,21 +68,9 @@ export class DynamoDbMessageStore implements MessageStore {
   }
 
   private async put(record: MessageRecord, extra: Record<string, unknown>): Promise<void> {
-    const stored = this.options.retentionDays === undefined ? record : { ...record, expiresAt: retentionExpiry(record, this.options.retentionDays) };
-    await this.log.write(searchItems(stored));
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...stored,
-          ...extra,
-          statusRank: STATUS_RANK[record.status],
-          statusBucket: statusBucket(record.status, record.id),
-          ...messageIndexItems(stored),
-        },
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
+    const { message, search } = newMessageItems(record, this.options);
+    await this.log.write(search);
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...message, ...extra }, ConditionExpression: 'attribute_not_exists(id)' }));
   }
 
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
@@ -464,6 +452,18 @@ export class DynamoDbMessageStore implements MessageStore {
   feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>> {
     return this.log.feed(query, page);
   }
+}
+
+/** What a new message writes: its item (with the bookkeeping and index attributes) and its search items. */
+export function newMessageItems(
+  record: MessageRecord,
+  options: MessageStoreOptions = {},
+): { message: Record<string, unknown>; search: Record<string, unknown>[] } {
+  const stored = options.retentionDays === undefined ? record : { ...record, expiresAt: retentionExpiry(record, options.retentionDays) };
+  return {
+    message: { ...stored, statusRank: STATUS_RANK[record.status], statusBucket: statusBucket(record.status, record.id), ...messageIndexItems(stored) },
+    search: searchItems(stored),
+  };
 }
 
 const PENDING_SETS = 'emitBucket = if_not_exists(emitBucket, :emitBucket), emitPendingSince = if_not_exists(emitPendingSince, :at)';

@@ -77,11 +77,7 @@ const queryParam = (name: string, description: string, schema: Record<string, un
   description,
   schema,
 });
-const since = (what: string) =>
-  queryParam('since', `${what} at or after this time: an ISO 8601 date-time with an offset, or a date (its midnight UTC)`, {
-    type: 'string',
-    format: 'date-time',
-  });
+const since = (what: string) => queryParam('since', `${what} at or after this time: an ISO 8601 date-time with an offset, or a date (its midnight UTC)`);
 const paging = [
   { name: 'cursor', in: 'query', required: false, description: 'The `nextCursor` of the previous page', schema: { type: 'string' } },
   { name: 'limit', in: 'query', required: false, description: 'Page size, 1-100 (default 50)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
@@ -122,7 +118,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             queryParam('from', 'Only messages from this address'),
             queryParam('tag', 'Only messages with this tag, as `name:value`'),
             since('Created'),
-            queryParam('until', 'Created at or before this time (as `since`)', { type: 'string', format: 'date-time' }),
+            queryParam('until', 'Created at or before this time (as `since`)'),
             ...paging,
           ],
           responses: { '200': jsonBody('EmailList', 'One page'), ...problems(422) },
