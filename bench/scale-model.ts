@@ -14,6 +14,7 @@ export const PRICE_SOURCES = {
   sns: 'https://aws.amazon.com/sns/pricing/',
   cloudwatch: 'https://aws.amazon.com/cloudwatch/pricing/',
   xray: 'https://aws.amazon.com/xray/pricing/',
+  s3: 'https://aws.amazon.com/s3/pricing/',
 } as const;
 
 /** USD, us-east-1. */
@@ -30,6 +31,8 @@ export const PRICES = {
   snsPerPublish: 0.5 / 1e6,
   logsPerGb: 0.5,
   xrayPerTrace: 5.0 / 1e6,
+  s3PerPut: 0.005 / 1000,
+  s3PerGbMonth: 0.023,
 };
 
 /**
@@ -63,6 +66,10 @@ export const USAGE = {
   // api, deliver and events at 1 M/day (11.6/s): ≈ 0.13 + 0.09 + 0.13 traces per email.
   // At 10 M/day the 5 % dominates and this falls to ≈ 0.13 in all.
   xrayTraces: 0.35,
+  // What each message sent, kept for the console (contentRetentionDays, default 30): one PUT
+  // per attempt that reaches the transport, ~20 KB of headers, text and HTML for a month.
+  contentPuts: 1,
+  contentGbMonths: 20e-6,
 };
 
 export interface CostLine {
@@ -90,6 +97,10 @@ export function costPerMillion(ses: 'alaCarte' | 'essentials' = 'alaCarte'): Cos
     { item: 'SNS notification (1 publish)', perMillion: u.snsPublishes * p.snsPerPublish },
     { item: 'CloudWatch Logs (~1.5 KB)', perMillion: u.logGb * p.logsPerGb },
     { item: 'X-Ray traces (default sampling, at 1 M/day)', perMillion: u.xrayTraces * p.xrayPerTrace },
+    {
+      item: 'S3 sent content (1 PUT, ~20 KB for 30 days; 0 with contentRetentionDays 0)',
+      perMillion: u.contentPuts * p.s3PerPut + u.contentGbMonths * p.s3PerGbMonth,
+    },
     {
       item: 'Lambda (api, deliver, events)',
       perMillion:

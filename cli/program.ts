@@ -101,7 +101,8 @@ Examples:
   posthaste status 0190a1b2-…
   posthaste emails list --status bounced --since 2030-01-31
   posthaste emails list --recipient you@example.org
-  posthaste suppressions list --json`,
+  posthaste suppressions list --json
+  posthaste console --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --api-key ph_…`,
   );
 
   const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
@@ -297,6 +298,46 @@ Examples:
       exitCode = code;
     },
   });
+
+  program
+    .command('console')
+    .description('serve the operator console on this machine; its API calls go to --url with your key, which stays here')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', (v) => Number(v), 3100)
+    .action(async (opts: { port: number }, command: Command) => {
+      const { url, apiKey, sigv4, region } = globals(command);
+      const target = url ?? env.POSTHASTE_URL;
+      if (!target)
+        throw new ConfigError(
+          'no API URL: pass --url or set POSTHASTE_URL (the deployed stage URL, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod)',
+        );
+      if (!/^https?:\/\/[^/]/.test(target)) throw new UsageError(`--url ${target}: expected an http(s) URL`);
+      if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new UsageError('--port: expected a port number from 0 to 65535');
+      const key = apiKey ?? env.POSTHASTE_API_KEY;
+      // Loaded here: only this command serves pages.
+      const [{ startConsoleForwarder }, { loadConsole }] = await Promise.all([import('./console.js'), import('../local/console-assets.js')]);
+      const files = await loadConsole(new URL('../dist/console/', import.meta.url));
+      const forwarder = await startConsoleForwarder({
+        target,
+        files,
+        port: opts.port,
+        ...(key && !sigv4 ? { apiKey: key } : {}),
+        ...(sigv4 ? { sigv4: region ? { region } : true } : {}),
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is in use: pick another with --port (0 picks a free one)`);
+        throw error;
+      });
+      const auth = sigv4
+        ? 'signed with SigV4'
+        : key
+          ? 'with your API key (it stays in this process)'
+          : 'without a key (the page asks for one if the API wants it)';
+      io.out(`Posthaste console  ${forwarder.consoleUrl}\n  API calls go to ${target} ${auth}\n  Ctrl-C stops it.`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await forwarder.stop();
+    });
 
   program
     .command('keys')

@@ -107,6 +107,28 @@ export type EmailEvent = {
   userAgent?: string | undefined;
 };
 
+/** What a message sent, kept for contentRetentionDays (CDK context) from the first attempt that reaches SES or the relay */
+export type EmailContent = {
+  id: string;
+  /** The MIME header block as sent, unfolded and in order */
+  headers: {
+    name: string;
+    value: string;
+  }[];
+  text?: string | undefined;
+  /** Show it sandboxed: it is what the sender wrote, scripts and remote images included */
+  html?: string | undefined;
+  attachments: Array<{
+    filename: string;
+    contentType: string;
+    bytes: number;
+    /** Inline parts: the cid: the HTML refers to */
+    contentId?: string | undefined;
+  }>;
+  /** A part was longer than 1,048,576 characters: only its start is kept */
+  truncated?: boolean | undefined;
+};
+
 /** One line of the email log; GET /v1/emails/{id} has the rest */
 export type EmailSummary = {
   id: string;

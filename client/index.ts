@@ -17,6 +17,7 @@ import type {
   BounceList,
   Canceled,
   Email,
+  EmailContent,
   EmailList,
   EmailSummary,
   EventFeed,
@@ -44,6 +45,7 @@ export type {
   BounceList,
   Canceled,
   Email,
+  EmailContent,
   EmailList,
   EmailSummary,
   EventFeed,
@@ -159,6 +161,11 @@ export class Posthaste {
 
   get(id: string): Promise<Email> {
     return this.request('GET', `/v1/emails/${encodeURIComponent(id)}`);
+  }
+
+  /** What an email sent (MIME headers, text and HTML parts, attachment names), while the stack keeps it; a 404 before it was sent or after. */
+  content(id: string): Promise<EmailContent> {
+    return this.request('GET', `/v1/emails/${encodeURIComponent(id)}/content`);
   }
 
   /** Cancels an email not yet handed to delivery; a 409 `not_cancelable` when it was. */

@@ -13,6 +13,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/emails', jsonBody: true },
   { method: 'POST', path: '/v1/emails/batch', jsonBody: true },
   { method: 'GET', path: '/v1/emails/{id}' },
+  { method: 'GET', path: '/v1/emails/{id}/content' },
   { method: 'DELETE', path: '/v1/emails/{id}' },
   { method: 'GET', path: '/v1/suppressions' },
   { method: 'GET', path: '/v1/suppressions/{address}' },

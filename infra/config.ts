@@ -29,6 +29,8 @@ export interface PosthasteConfig {
   /** Tables, queues and the bucket are kept when the stack is deleted, unless this says `destroy` (test stacks only). */
   removalPolicy: 'retain' | 'destroy';
   logRetentionDays: number;
+  /** Days the payload bucket keeps what each message sent (headers, text and HTML parts) for operators; 0 keeps nothing. */
+  contentRetentionDays: number;
   /** Stage-wide API throttle (requests per second and burst). */
   apiRateLimit: number;
   apiBurstLimit: number;
@@ -141,6 +143,7 @@ export function readConfig(get: Lookup): PosthasteConfig {
     dmarcPolicy: choice(get, 'dmarcPolicy', ['none', 'quarantine', 'reject'] as const, 'quarantine'),
     removalPolicy: choice(get, 'removalPolicy', ['retain', 'destroy'] as const, 'retain'),
     logRetentionDays: int(get, 'logRetentionDays', 30, 1, 3653),
+    contentRetentionDays: int(get, 'contentRetentionDays', 30, 0, 3650),
     apiRateLimit: int(get, 'apiRateLimit', 100, 1, 10_000),
     apiBurstLimit: int(get, 'apiBurstLimit', 200, 1, 5_000),
     keyRateLimit: int(get, 'keyRateLimit', 20, 1, 10_000),

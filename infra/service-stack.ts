@@ -35,6 +35,8 @@ export class ServiceStack extends Stack {
   readonly monitoring: Monitoring;
   readonly invokePolicy: iam.ManagedPolicy;
   readonly payloadObjects: string;
+  /** What sent messages sent (content/ in the payload bucket): deliver writes it, api reads it. */
+  readonly sentContentObjects: string;
   readonly config: PosthasteConfig;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -48,6 +50,7 @@ export class ServiceStack extends Stack {
     const bucketName = payloadBucketName(config.stackPrefix);
     /** Payload objects: their keys are message ids made at run time, hence the wildcard. */
     this.payloadObjects = `arn:${Aws.PARTITION}:s3:::${bucketName}/*`;
+    this.sentContentObjects = `arn:${Aws.PARTITION}:s3:::${bucketName}/content/*`;
 
     // api: accepts, queues and reports on messages; never sends mail.
     const api = new PosthasteFunction(this, 'ApiFunction', {
@@ -85,6 +88,9 @@ export class ServiceStack extends Stack {
     // Deliveries: listed per endpoint, one resent by hand.
     api.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [tables.webhookDeliveries.tableArn]);
     api.allow(['s3:PutObject'], [this.payloadObjects]);
+    // What sent messages sent (GET /v1/emails/{id}/content); ListBucket makes a missing one NoSuchKey, a 404.
+    api.allow(['s3:GetObject'], [this.sentContentObjects]);
+    api.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
 
     // deliver: SQS → MIME → SES or SMTP.
     const deliver = new PosthasteFunction(this, 'DeliverFunction', {
@@ -109,6 +115,7 @@ export class ServiceStack extends Stack {
         RETRY_MAX_SECONDS: 900,
         // A delivery lease outlives the invocation holding it, so a slow relay is never sent the same message twice at once.
         DELIVERY_LEASE_SECONDS: DELIVER_TIMEOUT.toSeconds() * 2,
+        SENT_CONTENT_DAYS: config.contentRetentionDays,
         SMTP_SECRET_ARN: config.smtpSecretArn,
       }),
     });
@@ -119,6 +126,7 @@ export class ServiceStack extends Stack {
     // A delivered message's payload is removed; ListBucket makes a missing (expired) payload NoSuchKey instead of AccessDenied.
     deliver.allow(['s3:GetObject', 's3:DeleteObject'], [this.payloadObjects]);
     deliver.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
+    if (config.contentRetentionDays > 0) deliver.allow(['s3:PutObject'], [this.sentContentObjects]);
     deliver.fn.addEventSource(
       new SqsEventSource(data.sendQueue, {
         batchSize: 10,

@@ -29,6 +29,7 @@ import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { createDispatcherHandler } from '../functions/dispatcher/sqs-batch.js';
 import { createEventsHandler } from '../functions/events/sns-notifications.js';
 import type { SchedulerReport } from '../functions/scheduler/sweep-timer.js';
+import { buildConsole, CONSOLE_PATH, serveConsole } from './console-assets.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
@@ -85,6 +86,8 @@ export interface PipelineOptions {
   /** Told every timer sweep's report (the chaos run counts the events the outbox sweep emitted). */
   onSweep?: (report: SchedulerReport) => void;
   log?: (component: string) => Log;
+  /** Serve the operator console under /console/ beside the API (npm start does). */
+  console?: boolean;
 }
 
 export interface Pipeline {
@@ -104,6 +107,8 @@ export interface Pipeline {
   fauxqs: FauxqsServer;
   poller?: Poller;
   gateway: Gateway;
+  /** The operator console's address, when it is served. */
+  consoleUrl?: string;
   queueArn: string;
   smtpUrl: string;
   /** Every message body a queue holds (ready, delayed and in flight). */
@@ -259,6 +264,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
     DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
+    // The console shows what each message sent; the stand-in's S3 keeps it until the pipeline stops.
+    SENT_CONTENT_DAYS: '30',
   };
 
   let sink: SmtpSink | undefined;
@@ -301,8 +308,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 
   const authorize = options.authorize ?? (options.requireApiKeys ? localAuthorizer(env, aws, makeLog('authorizer')) : undefined);
+  const consoleFiles = options.console ? await buildConsole() : undefined;
   const gateway = await startGateway({
     handler: api,
+    ...(consoleFiles ? { pages: (req, res) => serveConsole(req, res, consoleFiles) } : {}),
     ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
     ...(authorize ? { authorize } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
@@ -350,6 +359,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     fauxqs,
     ...(poller ? { poller } : {}),
     gateway,
+    ...(consoleFiles ? { consoleUrl: `${gateway.url}${CONSOLE_PATH}` } : {}),
     queueArn: queue.queueArn,
     smtpUrl,
     queueBodies: (which) => queueBodies(fauxqs, QUEUE_NAMES[which]),

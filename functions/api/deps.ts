@@ -1,6 +1,6 @@
 import type { AcceptDeps } from '../core/accept-email.js';
 import type { DispatchDeps } from '../core/dispatch-webhooks.js';
-import type { FeedbackStore, IdempotencyGuard, MessageStore, SuppressionStore } from '../core/ports.js';
+import type { FeedbackStore, IdempotencyGuard, MessageStore, PayloadStore, SuppressionStore } from '../core/ports.js';
 import type { EndpointDeps } from '../core/webhook-endpoints.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 
@@ -8,6 +8,8 @@ import type { HttpRequest, HttpResponse } from './http.js';
 export interface ApiDeps {
   accept: AcceptDeps;
   messages: Pick<MessageStore, 'get' | 'cancel' | 'list' | 'feed'>;
+  /** What sent messages sent, as the deliver function kept it (absent without a payload bucket). */
+  keptContent?: PayloadStore;
   idempotency: IdempotencyGuard;
   suppressions: SuppressionStore;
   feedback: FeedbackStore;

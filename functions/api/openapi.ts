@@ -162,6 +162,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': jsonBody('Canceled', 'Canceled'), ...problems(404, 409, 503) },
         },
       },
+      '/v1/emails/{id}/content': {
+        get: {
+          operationId: 'getEmailContent',
+          summary: 'What an email sent: its MIME headers, text and HTML parts, attachment names',
+          description:
+            "Kept by the deliver function when an attempt reaches SES or the relay, for `contentRetentionDays` (CDK context; 0 keeps nothing). 404 before that, after it, or when nothing is kept. The HTML is the sender's own: show it sandboxed.",
+          parameters: [pathParam('id', 'The id returned when the email was sent')],
+          responses: { '200': jsonBody('EmailContent', 'What was sent'), ...problems(404) },
+        },
+      },
       '/v1/suppressions': {
         get: {
           operationId: 'listSuppressions',

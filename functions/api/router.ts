@@ -2,7 +2,7 @@ import { PosthasteError } from '../core/errors.js';
 import type { ApiDeps, RouteHandler } from './deps.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 import { listBounces } from './routes/bounces.js';
-import { cancel, getEmail, listEmails, sendBatch, sendEmail } from './routes/emails.js';
+import { cancel, getEmail, getEmailContent, listEmails, sendBatch, sendEmail } from './routes/emails.js';
 import { listEvents } from './routes/events.js';
 import { openApi } from './routes/openapi.js';
 import { deleteSuppression, getSuppression, listSuppressions } from './routes/suppressions.js';
@@ -29,6 +29,7 @@ export interface Route {
 export const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/emails\/?$/, run: sendEmail },
   { method: 'GET', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/?$/, run: getEmail },
+  { method: 'GET', pattern: /^\/v1\/emails\/([0-9A-Za-z-]{1,64})\/content\/?$/, run: getEmailContent },
   { method: 'GET', pattern: /^\/v1\/suppressions\/?$/, run: listSuppressions },
   { method: 'GET', pattern: /^\/v1\/suppressions\/([^/]{1,1024})\/?$/, run: getSuppression },
   { method: 'DELETE', pattern: /^\/v1\/suppressions\/([^/]{1,1024})\/?$/, run: deleteSuppression },

@@ -4,6 +4,7 @@ import type { AcceptedEmail } from '../core/accept-email.js';
 import { ERROR_CODES } from '../core/errors.js';
 import type { FeedbackRecord, MessageEvent, MessageRecord, Suppression as SuppressionRecord } from '../core/records.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
+import type { SentContent } from '../core/sent-content.js';
 import { type MessageStatus, STATUS_RANK } from '../core/status.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../core/webhook-events.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../core/webhook-records.js';
@@ -73,6 +74,24 @@ export const emailSchema = z.object({
   scheduledAt: isoTime.optional(),
   events: z.array(eventSchema),
 });
+
+export const emailContentSchema = z
+  .object({
+    id: z.string(),
+    headers: z.array(z.object({ name: z.string(), value: z.string() })).describe('The MIME header block as sent, unfolded and in order'),
+    text: z.string().optional(),
+    html: z.string().optional().describe('Show it sandboxed: it is what the sender wrote, scripts and remote images included'),
+    attachments: z.array(
+      z.object({
+        filename: z.string(),
+        contentType: z.string(),
+        bytes: z.int(),
+        contentId: z.string().optional().describe('Inline parts: the cid: the HTML refers to'),
+      }),
+    ),
+    truncated: z.boolean().optional().describe('A part was longer than 1,048,576 characters: only its start is kept'),
+  })
+  .describe('What a message sent, kept for contentRetentionDays (CDK context) from the first attempt that reaches SES or the relay');
 
 export const emailSummarySchema = z
   .object({
@@ -157,6 +176,7 @@ const sameShape = <A, B>(_proof: SameShape<A, B>): void => undefined;
 sameShape<z.output<typeof bounceSchema>, FeedbackRecord>(true);
 sameShape<z.output<typeof suppressionSchema>, SuppressionRecord>(true);
 sameShape<z.output<typeof acceptedSchema>, AcceptedEmail>(true);
+sameShape<Omit<z.output<typeof emailContentSchema>, 'id'>, SentContent>(true);
 /** The recipients' settlement, failureKind, the outbox position and the TTL are bookkeeping, not part of the API. */
 type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind' | 'eventsEmitted' | 'expiresAt'>;
 sameShape<Omit<z.output<typeof emailSchema>, 'events'>, Omit<PresentedMessage, 'events'>>(true);
@@ -279,6 +299,7 @@ export const COMPONENTS = {
   Accepted: acceptedSchema,
   Email: emailSchema,
   EmailEvent: eventSchema,
+  EmailContent: emailContentSchema,
   EmailSummary: emailSummarySchema,
   EmailList: emailListSchema,
   Canceled: canceledSchema,

@@ -41,6 +41,7 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
       ...(log ? { log } : {}),
     },
     messages,
+    ...(payloads ? { keptContent: payloads } : {}),
     idempotency: powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE),
     ...feedbackStores(settings, dynamo),
     webhooks: {

@@ -44,6 +44,7 @@ export function deliverDeps(
     },
     log,
     ...(payloads ? { payloads } : {}),
+    ...(payloads && settings.SENT_CONTENT_DAYS > 0 ? { keptContent: payloads } : {}),
     metrics,
   };
 }

@@ -37,6 +37,12 @@ export const VARIABLES = {
   RETRY_BASE_SECONDS: integer('first retry backoff, doubled per attempt with jitter; 0 waits for the visibility timeout', 30, 0, 43_200),
   RETRY_MAX_SECONDS: integer('retry backoff ceiling', 900, 0, 43_200),
   DELIVERY_LEASE_SECONDS: integer('how long one attempt holds a message; outlives the function timeout', 120, 1, 43_200),
+  SENT_CONTENT_DAYS: integer(
+    'days the payload bucket keeps what each message sent (MIME headers, text and HTML parts) for GET /v1/emails/{id}/content; 0 keeps nothing',
+    0,
+    0,
+    3650,
+  ),
   // Webhooks.
   WEBHOOK_SCHEDULE: localOnly(
     oneOf(
@@ -148,6 +154,7 @@ export const FUNCTION_ENVIRONMENTS = {
       'RETRY_BASE_SECONDS',
       'RETRY_MAX_SECONDS',
       'DELIVERY_LEASE_SECONDS',
+      'SENT_CONTENT_DAYS',
     ),
     ...DELIVERY_TRANSPORT,
   }),

@@ -18,6 +18,7 @@ beforeAll(() => {
     alarmEmail: 'ops@mail-example.com',
     configurationSetName: 'custom-set',
     logRetentionDays: 90,
+    contentRetentionDays: 0,
     messageRetentionDays: 400,
   });
 });
@@ -64,6 +65,13 @@ describe('context values', () => {
 
   it('logRetentionDays sets every function log group', () => {
     for (const [id, group] of resources(s.service, 'AWS::Logs::LogGroup')) expect(group.Properties!.RetentionInDays, id).toBe(90);
+  });
+
+  it('contentRetentionDays 0 keeps no content: deliver may not write it, and has nothing to expire', () => {
+    expect(resource(s.service, 'AWS::Lambda::Function', 'DeliverFunction')[1].Properties!.Environment.Variables.SENT_CONTENT_DAYS).toBe('0');
+    expect(grantsOf(s.service, 'DeliverFunction')['objects:payload-bucket/content']).toBeUndefined();
+    const rules = resources(s.data, 'AWS::S3::Bucket')[0]![1].Properties!.LifecycleConfiguration.Rules as { Prefix: string }[];
+    expect(rules.map((r) => r.Prefix)).not.toContain('content/');
   });
 
   it('a domain becomes the allowed sender domain', () => {

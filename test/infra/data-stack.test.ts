@@ -140,6 +140,11 @@ describe('payload bucket', () => {
     expect(rules.every((r) => r.Prefix)).toBe(true);
   });
 
+  it('keeps what each message sent for contentRetentionDays (30 by default)', () => {
+    const rules = bucket()[1].Properties!.LifecycleConfiguration.Rules as { Prefix: string; Status: string; ExpirationInDays: number }[];
+    expect(rules.find((r) => r.Prefix === 'content/')).toMatchObject({ Status: 'Enabled', ExpirationInDays: 30 });
+  });
+
   it('is retained on stack deletion', () => {
     expect(bucket()[1].DeletionPolicy).toBe('Retain');
   });

@@ -109,7 +109,7 @@ describe('dispatcher event source', () => {
 });
 
 describe('least privilege', () => {
-  it('api: reads and writes messages, queries the email log, idempotency, suppressions; reads feedback; enqueues; stores payloads — nothing else', () => {
+  it('api: reads and writes messages, queries the email log, idempotency, suppressions; reads feedback; enqueues; stores payloads; reads sent content — nothing else', () => {
     expect(grantsOf(s.service, 'ApiFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
@@ -124,6 +124,8 @@ describe('least privilege', () => {
       'queue:SendQueue': ['sqs:SendMessage'],
       'queue:WebhookQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:PutObject'],
+      'objects:payload-bucket/content': ['s3:GetObject'],
+      'bucket:payload-bucket': ['s3:ListBucket'],
       'table:webhooks': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
       'table:webhookDeliveries': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
@@ -141,7 +143,7 @@ describe('least privilege', () => {
     expect(grantsOf(s.service, 'ApiFunction')['table:apiKeys']).toBeUndefined();
   });
 
-  it('deliver: consumes the send queue, updates messages, sends through SES as the configuration set — nothing else', () => {
+  it('deliver: consumes the send queue, updates messages, sends through SES as the configuration set, keeps what was sent — nothing else', () => {
     expect(grantsOf(s.service, 'DeliverFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['ses:GetSendQuota', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
@@ -149,6 +151,7 @@ describe('least privilege', () => {
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject'],
+      'objects:payload-bucket/content': ['s3:PutObject'],
       'bucket:payload-bucket': ['s3:ListBucket'],
       'queue:SendQueue': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       'queue:WebhookQueue': ['sqs:SendMessage'],

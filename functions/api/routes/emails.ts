@@ -2,13 +2,14 @@ import { acceptBatch, readBatch } from '../../core/accept-batch.js';
 import { acceptEmail } from '../../core/accept-email.js';
 import { cancelEmail } from '../../core/cancel-email.js';
 import { PosthasteError } from '../../core/errors.js';
+import { readContent } from '../../core/sent-content.js';
 import type { ApiDeps, RouteHandler } from '../deps.js';
 import { json, readJsonBody } from '../http.js';
 import { withIdempotency } from '../idempotency-key.js';
 import { keptBatch } from '../kept-batch.js';
 import { readEmailQuery } from '../log-query.js';
 import { listResponse, readPage } from '../paging.js';
-import { emailSchema, present, summarize } from '../schemas.js';
+import { emailContentSchema, emailSchema, present, summarize } from '../schemas.js';
 
 const logTo = (deps: ApiDeps) => (deps.accept.log ? { log: deps.accept.log } : {});
 
@@ -46,6 +47,19 @@ export const getEmail: RouteHandler = async (_req, [id], deps) => {
   const record = await deps.messages.get(id!);
   if (!record) throw new PosthasteError('not_found', `no email with id ${id}`, [{ field: 'id', message: 'no such email' }]);
   return json(200, present(emailSchema, record));
+};
+
+/** GET /v1/emails/{id}/content: the MIME headers, text and HTML parts the message sent, while the bucket keeps them. */
+export const getEmailContent: RouteHandler = async (_req, [id], deps) => {
+  const record = await deps.messages.get(id!);
+  if (!record) throw new PosthasteError('not_found', `no email with id ${id}`, [{ field: 'id', message: 'no such email' }]);
+  const content = deps.keptContent ? await readContent(deps.keptContent, id!) : undefined;
+  if (!content) {
+    throw new PosthasteError('not_found', `no content kept for email ${id}`, [
+      { field: 'id', message: 'not sent yet, expired, or this deployment keeps no content (contentRetentionDays 0)' },
+    ]);
+  }
+  return json(200, present(emailContentSchema, { id: record.id, ...content }));
 };
 
 /** DELETE /v1/emails/{id}: cancels a message not yet handed to delivery. */
