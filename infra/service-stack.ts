@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { TEMPLATE_LIST_INDEX } from '../functions/adapters/tables.js';
 import { FUNCTION_ENVIRONMENTS, stackEnvironment } from '../functions/compose/environment.js';
 import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
@@ -60,6 +61,7 @@ export class ServiceStack extends Stack {
         IDEMPOTENCY_TABLE: tables.idempotency.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
+        TEMPLATES_TABLE: tables.templates.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         ALLOWED_SENDER_DOMAINS: config.allowedSenderDomains.join(','),
@@ -69,6 +71,9 @@ export class ServiceStack extends Stack {
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem'], [tables.idempotency.tableArn]);
     api.allow([...READ, 'dynamodb:Scan', 'dynamodb:DeleteItem'], [tables.suppressions.tableArn]);
     api.allow([...READ, 'dynamodb:Query'], [tables.feedback.tableArn, index(tables.feedback.tableArn, 'byMessage')]);
+    // Templates: versions are put and read by key, deleted in batches, listed through the sparse index.
+    api.allow([...READ, 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], [tables.templates.tableArn]);
+    api.allow(['dynamodb:Query'], [index(tables.templates.tableArn, TEMPLATE_LIST_INDEX)]);
     api.allow(['sqs:SendMessage'], [data.sendQueue.queueArn]);
     api.allow(['s3:PutObject'], [this.payloadObjects]);
 

@@ -18,6 +18,7 @@ export const VARIABLES = {
   API_KEYS_TABLE: requiredText('the API keys (hashes only)'),
   WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
   WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
+  TEMPLATES_TABLE: requiredText('stored templates, every version of each'),
   QUEUE_URL: requiredText('the send queue'),
   SES_EVENTS_TOPIC_ARN: requiredText('the SNS topic SES publishes its notifications to: records from any other topic are logged and dropped'),
   DLQ_URL: requiredText('the send dead-letter queue'),
@@ -80,6 +81,7 @@ export const TABLE_VARIABLES = {
   apiKeys: 'API_KEYS_TABLE',
   webhooks: 'WEBHOOKS_TABLE',
   webhookDeliveries: 'WEBHOOK_DELIVERIES_TABLE',
+  templates: 'TEMPLATES_TABLE',
 } as const satisfies Record<TableName, VariableName>;
 
 /** What builds the AWS clients: the region, and the stand-ins' endpoints locally. */
@@ -103,7 +105,18 @@ const lambda = <C extends Contract>(own: C) => ({ ...LAMBDA_RUNTIME, ...AWS_CLIE
 
 /** Each Lambda function's variables. */
 export const FUNCTION_ENVIRONMENTS = {
-  api: lambda(pick('MESSAGES_TABLE', 'IDEMPOTENCY_TABLE', 'SUPPRESSIONS_TABLE', 'FEEDBACK_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'ALLOWED_SENDER_DOMAINS')),
+  api: lambda(
+    pick(
+      'MESSAGES_TABLE',
+      'IDEMPOTENCY_TABLE',
+      'SUPPRESSIONS_TABLE',
+      'FEEDBACK_TABLE',
+      'TEMPLATES_TABLE',
+      'QUEUE_URL',
+      'PAYLOAD_BUCKET',
+      'ALLOWED_SENDER_DOMAINS',
+    ),
+  ),
   deliver: lambda({
     ...pick(
       'MESSAGES_TABLE',

@@ -25,6 +25,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       FEEDBACK_TABLE: LOCAL_TABLES.feedback,
       SUPPRESSIONS_TABLE: LOCAL_TABLES.suppressions,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+      TEMPLATES_TABLE: LOCAL_TABLES.templates,
       SES_EVENTS_TOPIC_ARN: LOCAL_TOPIC_ARN,
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
