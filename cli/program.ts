@@ -5,6 +5,7 @@ import { ConfigError, type Env } from '../functions/compose/env.js';
 import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
+import { addTemplateCommands } from './templates.js';
 
 interface GlobalOptions {
   url?: string;
@@ -89,7 +90,8 @@ Examples:
   posthaste send welcome.eml
   posthaste send batch.json          # a JSON array: sent in batches of 100, with a progress bar
   posthaste status 0190a1b2-…
-  posthaste suppressions list --json`,
+  posthaste suppressions list --json
+  posthaste templates push templates/   # one folder per alias; see docs/templates.md`,
   );
 
   const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
@@ -243,6 +245,8 @@ Examples:
       await clientFor(globals(command), env).suppressions.remove(address);
       print(command, { address, removed: true }, () => `${address} removed from the suppression list`);
     });
+
+  addTemplateCommands(program, { client: (command) => clientFor(globals(command), env), print });
 
   program
     .command('keys')

@@ -16,12 +16,20 @@ import type {
   Bounce,
   BounceList,
   Canceled,
+  CreateTemplateRequest,
   Email,
   Mailbox,
   Problem,
+  RenderedTemplate,
+  RenderTemplateRequest,
   SendEmailRequest,
   Suppression,
   SuppressionList,
+  Template,
+  TemplateList,
+  TemplateSummary,
+  TemplateVersion,
+  TemplateVersionRequest,
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEndpoint,
@@ -39,12 +47,20 @@ export type {
   Bounce,
   BounceList,
   Canceled,
+  CreateTemplateRequest,
   Email,
   Mailbox,
+  RenderedTemplate,
+  RenderTemplateRequest,
   SigV4Credentials,
   SigV4Options,
   Suppression,
   SuppressionList,
+  Template,
+  TemplateList,
+  TemplateSummary,
+  TemplateVersion,
+  TemplateVersionRequest,
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEndpoint,
@@ -168,6 +184,28 @@ export class Posthaste {
     /** Sends one delivery again now, with the same webhook-id. */
     retryDelivery: (id: string, deliveryId: string): Promise<{ endpointId: string; deliveryId: string; status: 'pending' }> =>
       this.request('POST', `/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
+  };
+
+  /** Stored templates: versioned Handlebars sources that sends render with `template: {alias, variables}`. */
+  readonly templates = {
+    /** Version 1 of a new alias; a 409 `template_exists` when the alias is taken. */
+    create: (template: CreateTemplateRequest): Promise<TemplateVersion> => this.request('POST', '/v1/templates', template),
+    /** A new version; the older ones stay readable. */
+    update: (alias: string, content: TemplateVersionRequest): Promise<TemplateVersion> =>
+      this.request('PUT', `/v1/templates/${encodeURIComponent(alias)}`, content),
+    /** The latest version, or `version`. */
+    get: (alias: string, options: { version?: number } = {}): Promise<Template> =>
+      this.request('GET', `/v1/templates/${encodeURIComponent(alias)}${query(options)}`),
+    list: (page: PageOptions = {}): Promise<TemplateList> => this.request('GET', `/v1/templates${query(page)}`),
+    /** Every template, page after page (each as its latest version, without the sources). */
+    all: (limit = 100): AsyncGenerator<TemplateSummary> => paginate((cursor) => this.templates.list({ limit, ...(cursor ? { cursor } : {}) })),
+    /** Deletes the template and every version. */
+    remove: async (alias: string): Promise<void> => {
+      await this.request('DELETE', `/v1/templates/${encodeURIComponent(alias)}`);
+    },
+    /** What a send with these variables would carry; nothing is sent. */
+    render: (alias: string, request: RenderTemplateRequest = {}, options: { version?: number } = {}): Promise<RenderedTemplate> =>
+      this.request('POST', `/v1/templates/${encodeURIComponent(alias)}/render${query(options)}`, request),
   };
 
   /** The OpenAPI document the server runs with. */

@@ -38,7 +38,8 @@ export async function renderTemplate(
   options: { autoText: boolean; fields: RenderFields },
 ): Promise<RenderedContent> {
   const { CompiledTemplate, MissingVariableError, where } = await loadEngine();
-  const name = `template ${template.alias} v${template.version}`;
+  // Version 0: sources not stored yet (the CLI rendering a folder).
+  const name = template.version > 0 ? `template ${template.alias} v${template.version}` : `template ${template.alias} (local files)`;
   const { fields } = options;
   let rendered: RenderedContent;
   try {
