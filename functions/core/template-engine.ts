@@ -79,15 +79,24 @@ interface ParserState {
   Parser?: { lexer?: { yylloc?: { first_line?: number; first_column?: number } } };
 }
 
+/** Jison's token names as a template's author reads them. */
+const TOKENS: Record<string, string> = {
+  EOF: 'end of template (is a block left open?)',
+  INVALID: 'character here',
+  CLOSE: '"}}"',
+  CLOSE_UNESCAPED: '"}}}"',
+  OPEN: '"{{"',
+  OPEN_ENDBLOCK: '"{{/"',
+  ID: 'name',
+  EQUALS: '"="',
+};
+
 /** The engine's words for a syntax error, without the position (given apart) and the source excerpt. */
 function plainSyntax(message: string): string {
   const lines = message.split('\n');
   const last = lines[lines.length - 1]!.replace(/ - \d+:\d+$/, '');
   const got = /got '([^']+)'$/.exec(last);
-  if (!got) return last;
-  const found = got[1] === 'EOF' ? 'the end of the template (is a block left open?)' : got[1] === 'INVALID' ? 'a character that is not allowed here' : got[1];
-  const expected = [...last.slice(0, got.index).matchAll(/'([^']+)'/g)].map((m) => m[1]!);
-  return expected.length > 0 && expected.length <= 3 ? `expected ${expected.join(' or ')} but found ${found}` : `unexpected ${found}`;
+  return got ? `unexpected ${TOKENS[got[1]!] ?? got[1]}` : last;
 }
 
 /** Parses `source`; a syntax error becomes its position and plain words. */
