@@ -216,15 +216,18 @@ export const sendRequestSchema = z
     /** When to send (ISO 8601 with an offset); the range is checked against the clock in schedule.ts. */
     scheduledAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, e.g. 2030-01-31T09:00:00+01:00' }).optional(),
   })
+  // Said with the other fields' problems, as when subject was simply required: `when` runs it on any object.
+  .refine((req) => req.template !== undefined || req.subject !== undefined, {
+    path: ['subject'],
+    message: 'is required (or give template)',
+    when: ({ value }) => typeof value === 'object' && value !== null,
+  })
   .superRefine((req, ctx) => {
     if (req.template !== undefined) {
       for (const field of BODY_FIELDS)
         if (req[field] !== undefined)
           ctx.addIssue({ code: 'custom', path: [field], message: 'must be left out when template is given (the template renders it)' });
-    } else {
-      if (req.subject === undefined) ctx.addIssue({ code: 'custom', path: ['subject'], message: 'is required (or give template)' });
-      checkBodies(req, ctx);
-    }
+    } else checkBodies(req, ctx);
     if (req.to.length === 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
     const cids = new Set<string>();
     req.attachments?.forEach((a, i) => {

@@ -96,7 +96,7 @@ describe('events function', () => {
 });
 
 describe('least privilege', () => {
-  it('api: reads and writes messages, idempotency, suppressions; reads feedback; enqueues; stores payloads — nothing else', () => {
+  it('api: reads and writes messages, idempotency, suppressions, templates; reads feedback; enqueues; stores payloads — nothing else', () => {
     expect(grantsOf(s.service, 'ApiFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
@@ -105,6 +105,8 @@ describe('least privilege', () => {
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'index:feedback/byMessage': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'table:templates': ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      'index:templates/byAlias': ['dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:PutObject'],
     });

@@ -31,7 +31,7 @@ export function resource(template: Template, type: string, prefix: string): [str
   return found[0]!;
 }
 
-const TABLES = ['messages', 'idempotency', 'feedback', 'suppressions', 'apiKeys'];
+const TABLES = ['messages', 'idempotency', 'feedback', 'suppressions', 'apiKeys', 'templates'];
 
 /** A readable name for a policy resource: `table:messages`, `index:messages/byProviderMessageId`, `queue:SendQueue`, `*`, … */
 export function label(resourceJson: unknown): string {
