@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Posthaste against well-known baselines on the same work, as ratios.
  *   --json          print one JSON object (progress goes to stderr)
- *   --only=a,b      run some sections: deliver, mime, accept, bundles
+ *   --only=a,b      run some sections: deliver, mime, accept, templates, bundles
  * Rewrites bench/RESULTS.md unless --only is given. Never part of `npm test`.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { startChild } from './lib/child.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
 import { type BenchResults, closingNotes, resultsMarkdown, summaryRows, textTable } from './report.js';
+import { benchTemplates } from './templates.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -79,6 +80,11 @@ if (runs('deliver')) {
 if (runs('accept')) {
   progress('accept (10 s under load)…');
   results.accept = await benchAccept({ seconds: 10, connections: 10 });
+}
+
+if (runs('templates')) {
+  progress('templates…');
+  results.templates = await benchTemplates({ rounds: 9, roundMs: 600 });
 }
 
 if (runs('bundles')) {

@@ -7,7 +7,7 @@
  */
 import { type FieldIssue, PosthasteError, validationFailed } from './errors.js';
 import type { TemplateRecord } from './records.js';
-import { fieldIssues, plainWords, renderedContentSchema } from './send-request.js';
+import { fieldIssues, plainWords, renderedContentPasses, renderedContentSchema } from './send-request.js';
 import type { TemplateCache } from './template-cache.js';
 import type { CompiledTemplate, RenderedContent, SourceName } from './template-engine.js';
 import { textFromHtml } from './text-from-html.js';
@@ -21,10 +21,15 @@ export interface RenderFields {
   part?: (part: 'subject' | 'text' | 'html') => string;
 }
 
-let engine: Promise<typeof import('./template-engine.js')> | undefined;
+type Engine = typeof import('./template-engine.js');
+let engine: Promise<Engine> | undefined;
+let loaded: Engine | undefined;
 /** Handlebars is loaded on first use: a container that never renders a template never loads it. */
-export const loadEngine = (): Promise<typeof import('./template-engine.js')> => {
-  engine ??= import('./template-engine.js');
+export const loadEngine = (): Promise<Engine> => {
+  engine ??= import('./template-engine.js').then((module) => {
+    loaded = module;
+    return module;
+  });
   return engine;
 };
 
@@ -37,16 +42,16 @@ export async function renderTemplate(
   variables: Record<string, unknown>,
   options: { autoText: boolean; fields: RenderFields },
 ): Promise<RenderedContent> {
-  const { CompiledTemplate, MissingVariableError, where } = await loadEngine();
+  const { CompiledTemplate, MissingVariableError, where } = loaded ?? (await loadEngine());
   // Version 0: sources not stored yet (the CLI rendering a folder).
-  const name = template.version > 0 ? `template ${template.alias} v${template.version}` : `template ${template.alias} (local files)`;
+  const nameOf = () => (template.version > 0 ? `template ${template.alias} v${template.version}` : `template ${template.alias} (local files)`);
   const { fields } = options;
   let rendered: RenderedContent;
   try {
     rendered = cache.get(template, (t) => new CompiledTemplate(t)).render(variables);
   } catch (error) {
     if (error instanceof MissingVariableError) {
-      const used = `the ${sourceLabel(error.source)} of ${name} (${where(error.position)})`;
+      const used = `the ${sourceLabel(error.source)} of ${nameOf()} (${where(error.position)})`;
       const issue: FieldIssue =
         error.within !== undefined && SIMPLE_PATH.test(error.within)
           ? { field: `${fields.variables}.${error.within}`, message: `"${error.path}" is used inside it by ${used} and is missing there` }
@@ -56,16 +61,18 @@ export async function renderTemplate(
       throw new PosthasteError('validation_failed', `${issue.field}: ${issue.message}`, [issue], { cause: error });
     }
     const source = (error as { source?: SourceName }).source;
-    const message = `${source ? `the ${sourceLabel(source)} of ` : ''}${name} could not be rendered: ${(error as Error).message}`;
+    const message = `${source ? `the ${sourceLabel(source)} of ` : ''}${nameOf()} could not be rendered: ${(error as Error).message}`;
     throw new PosthasteError('validation_failed', message, [{ field: fields.variables, message }], { cause: error });
   }
-  const checked = renderedContentSchema.safeParse(rendered, { error: plainWords });
-  if (!checked.success) {
+  // Only a refusal needs the schema's words: the whole parse (with the plain-words error map,
+  // which costs more than the check itself) says them.
+  if (!renderedContentPasses(rendered)) {
+    const checked = renderedContentSchema.safeParse(rendered, { error: plainWords });
     const part = fields.part ?? ((p) => p);
     throw validationFailed(
-      fieldIssues(checked.error).map((issue) => ({
+      fieldIssues(checked.error!).map((issue) => ({
         field: issue.field === 'subject' || issue.field === 'text' || issue.field === 'html' ? part(issue.field) : issue.field,
-        message: `as rendered by ${name}: ${issue.message}`,
+        message: `as rendered by ${nameOf()}: ${issue.message}`,
       })),
     );
   }

@@ -68,7 +68,6 @@ const engine = Handlebars.create();
 const COMPILE = { strict: true, knownHelpersOnly: true, knownHelpers: { log: false } } as const;
 const ESCAPED: CompileOptions = { ...COMPILE };
 const UNESCAPED: CompileOptions = { ...COMPILE, noEscape: true };
-const RUNTIME: RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
 const at = (line: number | undefined, column: number | undefined): SourcePosition | undefined =>
   line === undefined || column === undefined ? undefined : { line, column: column + 1 };
@@ -212,36 +211,22 @@ export function partialsCalledBy(sources: string[], available: Record<string, st
 
 type Delegate = HandlebarsTemplateDelegate<Record<string, unknown>>;
 
-/** Which source an error was thrown from: the innermost partial marks it first. */
-const SOURCE = Symbol('posthaste.templateSource');
-type Marked = { [SOURCE]?: SourceName };
-
-function marked(source: SourceName, run: Delegate): Delegate {
-  return (context, options) => {
-    try {
-      return run(context, options);
-    } catch (error) {
-      if (typeof error === 'object' && error !== null && (error as Marked)[SOURCE] === undefined) (error as Marked)[SOURCE] = source;
-      throw error;
-    }
-  };
-}
-
 /** A template compiled for rendering, part by part; Handlebars compiles each on its first use and keeps it. */
 export class CompiledTemplate {
   private readonly parts: Partial<Record<TemplatePart, Delegate>> = {};
-  private readonly partials: { escaped: Record<string, Delegate>; unescaped: Record<string, Delegate> } = { escaped: {}, unescaped: {} };
+  /** The runtime options of each kind of part, made once: a partial escapes as the part calling it does. */
+  private readonly runtime: { escaped: RuntimeOptions; unescaped: RuntimeOptions };
 
   constructor(readonly content: TemplateContent) {
     for (const part of TEMPLATE_PARTS) {
       const source = content[part];
-      if (source !== undefined) this.parts[part] = marked(part, engine.compile(source, part === 'html' ? ESCAPED : UNESCAPED));
+      if (source !== undefined) this.parts[part] = engine.compile(source, part === 'html' ? ESCAPED : UNESCAPED);
     }
-    // A partial escapes as the part calling it does, so each is compiled both ways (lazily, by Handlebars).
-    for (const [name, source] of Object.entries(content.partials ?? {})) {
-      this.partials.escaped[name] = marked(`partials.${name}`, engine.compile(source, ESCAPED));
-      this.partials.unescaped[name] = marked(`partials.${name}`, engine.compile(source, UNESCAPED));
-    }
+    // Each partial compiled both ways (Handlebars compiles on first use, so only the ways used cost anything).
+    const partials = Object.entries(content.partials ?? {});
+    const compiled = (options: CompileOptions) => Object.fromEntries(partials.map(([name, source]) => [name, engine.compile(source, options)]));
+    // Prototype access stays at Handlebars' default (off), which a unit test holds it to.
+    this.runtime = { escaped: { partials: compiled(ESCAPED) }, unescaped: { partials: compiled(UNESCAPED) } };
   }
 
   /** Renders every part the template has. Throws MissingVariableError or TemplateRenderError. */
@@ -258,7 +243,7 @@ export class CompiledTemplate {
     const run = this.parts[part];
     if (!run) return undefined;
     try {
-      return run(variables, { ...RUNTIME, partials: part === 'html' ? this.partials.escaped : this.partials.unescaped });
+      return run(variables, part === 'html' ? this.runtime.escaped : this.runtime.unescaped);
     } catch (error) {
       throw this.explain(error, part);
     }
@@ -266,20 +251,20 @@ export class CompiledTemplate {
 
   /** The engine's error as ours: a missing variable named by its path, anything else with its source. */
   private explain(error: unknown, part: TemplatePart): Error {
-    const e = error as Error & Marked & { lineNumber?: number; column?: number };
-    const marked = e[SOURCE] ?? part;
+    const e = error as Error & { lineNumber?: number; column?: number };
     const missing = /^"([^"]*)" not defined in /.exec(e.message ?? '');
-    if (!missing) return new TemplateRenderError(marked, `${(e.message ?? String(error)).replace(/ - \d+:\d+$/, '')}`, { cause: error });
+    if (!missing) return new TemplateRenderError(part, `${(e.message ?? String(error)).replace(/ - \d+:\d+$/, '')}`, { cause: error });
     const position = at(e.lineNumber, e.column);
-    // The innermost partial on the stack is not always the source: a layout's {{> @partial-block}}
-    // runs the calling part's own block. The source is the one with this name at this position.
-    const sources: SourceName[] = [marked, part, ...Object.keys(this.content.partials ?? {}).map((name): SourceName => `partials.${name}`)];
+    // Handlebars' error has a position but not its source: the part itself or one of its
+    // partials (a layout's {{> @partial-block}} runs the part's own block). The source is the
+    // one with this name at this position; the part wins a tie.
+    const sources: SourceName[] = [part, ...Object.keys(this.content.partials ?? {}).map((name): SourceName => `partials.${name}`)];
     for (const source of position ? sources : []) {
       const code = source.startsWith('partials.') ? this.content.partials?.[source.slice('partials.'.length)] : this.content[source as TemplatePart];
       const found = code === undefined ? undefined : pathAt(code, position!, missing[1]!);
       if (found) return new MissingVariableError(found.path, source, position, found.scope, { cause: error });
     }
-    return new MissingVariableError(missing[1]!, marked, position, undefined, { cause: error });
+    return new MissingVariableError(missing[1]!, part, position, undefined, { cause: error });
   }
 }
 
