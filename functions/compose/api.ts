@@ -5,7 +5,7 @@ import { powertoolsIdempotency } from '../adapters/powertools-idempotency.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import { createApiHandler } from '../api/api-gateway-adapter.js';
 import type { ApiDeps } from '../api/deps.js';
-import type { Log } from '../core/log.js';
+import { type Log, silentLog } from '../core/log.js';
 import { type Metrics, noMetrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import type { CompiledTemplates } from '../core/render-template.js';
@@ -16,12 +16,16 @@ import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { feedbackStores, payloadStore } from './stores.js';
+import { emittingMessages, endpointAdmin, webhookPolicy, webhookQueueAt, webhookStores } from './webhooks.js';
 
 /** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
 export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
   const dynamo = dynamoClient(aws);
-  const messages = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
+  const apiLog = log ?? silentLog;
+  // A cancel appends `canceled`: the outbox tells the webhook queue.
+  const messages = emittingMessages(new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE), aws, settings.WEBHOOK_QUEUE_URL, apiLog);
+  const webhooks = webhookStores(dynamo, settings);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   // One store and one cache of compiled templates per container, for sends and for the templates routes.
   const templates = new DynamoDbTemplateStore(dynamo, settings.TEMPLATES_TABLE);
@@ -42,6 +46,10 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
     messages,
     idempotency: powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE),
     ...feedbackStores(settings, dynamo),
+    webhooks: {
+      endpoints: endpointAdmin(webhooks.endpoints, webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK)),
+      dispatch: { deliveries: webhooks.deliveries, queue: webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL).events, clock: systemClock },
+    },
   };
 }
 
