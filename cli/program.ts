@@ -119,7 +119,8 @@ Examples:
     .action(async (file: string | undefined, flags: SendFlags & { idempotencyKey?: string }, command: Command) => {
       const client = clientFor(globals(command), env);
       const overrides = fromFlags(flags);
-      let input: SendEmailInput | SendEmailInput[] | Partial<SendEmailInput> = overrides;
+      // Flags win over the file; the API checks what the two make together.
+      let input: object | object[] = overrides;
       if (file) {
         if (/\.eml$/i.test(file)) input = { ...(await fromEml(file)), ...overrides };
         else if (/\.json$/i.test(file)) {

@@ -71,8 +71,14 @@ export type {
 };
 export type ProblemDocument = Problem;
 export type BatchItemResult = BatchResult['results'][number];
-/** The body of `POST /v1/emails`, as the API accepts it. */
-export type SendEmailInput = SendEmailRequest;
+type SendEnvelope = Omit<SendEmailRequest, 'subject' | 'text' | 'html' | 'template'>;
+/**
+ * The body of `POST /v1/emails`, as the API accepts it: its content given (`subject` with
+ * `text` and/or `html`), or a stored `template` to render it from — never both.
+ */
+export type SendEmailInput =
+  | (SendEnvelope & Pick<SendEmailRequest, 'text' | 'html'> & { subject: string; template?: undefined })
+  | (SendEnvelope & { template: NonNullable<SendEmailRequest['template']>; subject?: undefined; text?: undefined; html?: undefined });
 
 export interface PosthasteOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */

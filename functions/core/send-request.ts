@@ -230,7 +230,7 @@ export const sendRequestSchema = z
   // Said with the other fields' problems, as when subject was simply required: `when` runs it on any object.
   .refine((req) => req.template !== undefined || req.subject !== undefined, {
     path: ['subject'],
-    message: 'is required (or give template)',
+    message: 'is required',
     when: ({ value }) => typeof value === 'object' && value !== null,
   })
   .superRefine((req, ctx) => {

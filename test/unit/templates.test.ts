@@ -128,7 +128,7 @@ describe('a send request with a template', () => {
       autoText: true,
     });
     expect(() => readSendInput({ ...base, template: { alias: 'receipt' }, html: '<p>x</p>' })).toThrow(/html: must be left out when template is given/);
-    expect(() => readSendInput({ ...base, text: 'x' })).toThrow(/subject: is required \(or give template\)/);
+    expect(() => readSendInput({ ...base, text: 'x' })).toThrow(/subject: is required/);
     expect(() => readSendInput({ ...base, template: { alias: 'no good' } })).toThrow(/template\.alias/);
     expect(readSendInput({ ...base, subject: 's', html: '<p>x</p>', autoText: false })).toMatchObject({ kind: 'content', autoText: false });
   });
