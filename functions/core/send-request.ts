@@ -178,22 +178,32 @@ function checkBodies(content: { text?: string | undefined; html?: string | undef
 export const renderedContentSchema = z.strictObject(contentFields).superRefine(checkBodies);
 
 /**
- * Whether renderedContentSchema accepts `content`, answered field by field with the same
- * schemas (a whole-object parse costs several times as much): rendering runs for every
- * templated message, and only a refusal needs the schema's words.
+ * Whether renderedContentSchema accepts what a stored template rendered, answered without
+ * parsing the whole object (which costs more than rendering): the subject with its own
+ * schema, and a body with content. The html and text are well-formed Unicode by
+ * construction: rendering joins sources checked when the template was stored with
+ * variables checked when the message was (templateVariablesSchema), and a string only one
+ * of them holds cannot end up half a pair. Only a refusal needs the schema's words.
  */
 export const renderedContentPasses = (content: { subject: string; text?: string; html?: string }): boolean =>
-  contentFields.subject.safeParse(content.subject).success &&
-  (content.text === undefined || contentFields.text.safeParse(content.text).success) &&
-  (content.html === undefined || contentFields.html.safeParse(content.html).success) &&
-  (hasContent(content.text) || hasContent(content.html));
+  contentFields.subject.safeParse(content.subject).success && (hasContent(content.text) || hasContent(content.html));
 
 /** The values a template names (a send's `template.variables`, a preview's `variables`). */
+/** Every string in `value` (keys too) is well-formed Unicode; JSON nests at most 32 deep (http.ts), so the walk is bounded. */
+function wellFormedDeep(value: unknown): boolean {
+  if (typeof value === 'string') return wellFormed(value);
+  if (Array.isArray(value)) return value.every(wellFormedDeep);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, inner]) => wellFormed(key) && wellFormedDeep(inner));
+  return true;
+}
+
 export const templateVariablesSchema = z
   .record(z.string(), z.unknown())
   .refine((v) => (jsonBytes(v) ?? Number.POSITIVE_INFINITY) <= TEMPLATE_LIMITS.variablesBytes, {
     message: `must be at most ${TEMPLATE_LIMITS.variablesBytes} bytes as JSON`,
   })
+  // What a template renders is its (checked) sources joined with these: checked here, the rendering needs no scan.
+  .refine(wellFormedDeep, { message: UNICODE_MESSAGE })
   .describe('The values the template names; every one it names must be here (null or false for "none")');
 
 export const templateAliasSchema = z.string().regex(TEMPLATE_ALIAS, ALIAS_MESSAGE);

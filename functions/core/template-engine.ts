@@ -214,8 +214,8 @@ type Delegate = HandlebarsTemplateDelegate<Record<string, unknown>>;
 /** A template compiled for rendering, part by part; Handlebars compiles each on its first use and keeps it. */
 export class CompiledTemplate {
   private readonly parts: Partial<Record<TemplatePart, Delegate>> = {};
-  /** The runtime options of each kind of part, made once: a partial escapes as the part calling it does. */
-  private readonly runtime: { escaped: RuntimeOptions; unescaped: RuntimeOptions };
+  /** The partials of each kind of part: a partial escapes as the part calling it does. */
+  private readonly partials: { escaped: Record<string, Delegate>; unescaped: Record<string, Delegate> };
 
   constructor(readonly content: TemplateContent) {
     for (const part of TEMPLATE_PARTS) {
@@ -226,7 +226,7 @@ export class CompiledTemplate {
     const partials = Object.entries(content.partials ?? {});
     const compiled = (options: CompileOptions) => Object.fromEntries(partials.map(([name, source]) => [name, engine.compile(source, options)]));
     // Prototype access stays at Handlebars' default (off), which a unit test holds it to.
-    this.runtime = { escaped: { partials: compiled(ESCAPED) }, unescaped: { partials: compiled(UNESCAPED) } };
+    this.partials = { escaped: compiled(ESCAPED), unescaped: compiled(UNESCAPED) };
   }
 
   /** Renders every part the template has. Throws MissingVariableError or TemplateRenderError. */
@@ -243,7 +243,8 @@ export class CompiledTemplate {
     const run = this.parts[part];
     if (!run) return undefined;
     try {
-      return run(variables, part === 'html' ? this.runtime.escaped : this.runtime.unescaped);
+      // A fresh options object per call, as Handlebars' own callers pass it.
+      return run(variables, { partials: part === 'html' ? this.partials.escaped : this.partials.unescaped });
     } catch (error) {
       throw this.explain(error, part);
     }
