@@ -6,6 +6,7 @@ import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
 import { addTemplateCommands } from './templates.js';
+import { addWebhookCommands } from './webhooks.js';
 
 interface GlobalOptions {
   url?: string;
@@ -248,6 +249,16 @@ Examples:
     });
 
   addTemplateCommands(program, { client: (command) => clientFor(globals(command), env), print });
+
+  addWebhookCommands(program, {
+    client: (command) => clientFor(globals(command), env),
+    print,
+    io,
+    argv,
+    exit: (code) => {
+      exitCode = code;
+    },
+  });
 
   program
     .command('keys')

@@ -29,6 +29,7 @@ import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { createDispatcherHandler } from '../functions/dispatcher/sqs-batch.js';
 import { createEventsHandler } from '../functions/events/sns-notifications.js';
+import type { SchedulerReport } from '../functions/scheduler/sweep-timer.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
@@ -78,6 +79,12 @@ export interface PipelineOptions {
   webhookSchedule?: 'local' | 'deployed';
   /** How often the scheduler sweeps for due messages (EventBridge runs it every minute in AWS); 0 turns it off. */
   scheduleSweepMs?: number;
+  /** The dispatcher's POST timeout (default 10 s, as deployed); the chaos run shortens it. */
+  webhookTimeoutMs?: number;
+  /** How old an outbox mark must be before the sweep emits it (default 60 s, as deployed); the chaos run shortens it. */
+  emissionGraceMs?: number;
+  /** Told every timer sweep's report (the chaos run counts the events the outbox sweep emitted). */
+  onSweep?: (report: SchedulerReport) => void;
   log?: (component: string) => Log;
 }
 
@@ -315,13 +322,17 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     client: sqs,
     queueUrl: webhookQueue.queueUrl,
     queueArn: webhookQueue.queueArn,
-    handler: createDispatcherHandler(dispatcherDeps(env, aws, makeLog('dispatcher'))),
+    handler: createDispatcherHandler(
+      dispatcherDeps(env, aws, makeLog('dispatcher'), noMetrics, options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
+    ),
     concurrency: 2,
     log: makeLog('dispatcher'),
   });
 
   const sweepMs = options.scheduleSweepMs ?? 1000;
-  const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
+  const scheduler = schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler'));
+  if (options.emissionGraceMs !== undefined) scheduler.emissions.graceMs = options.emissionGraceMs;
+  const sweeper = startSweeper(scheduler, sweepMs, options.onSweep);
 
   return {
     apiUrl: gateway.url,

@@ -75,6 +75,10 @@ export const VARIABLES = {
   QUEUE_ARN: localOnly(text('the queue ARN put into the SQS events the worker builds', 'arn:aws:sqs:us-east-1:000000000000:posthaste-send')),
   WORKER_CONCURRENCY: localOnly(integer('parallel pollers of the deliver worker', 2, 1, 64)),
   LOG_LEVEL: localOnly(oneOf('log level of the deliver worker', ['info', 'warn', 'error'] as const, 'warn')),
+  CHAOS_KILL_AFTER_WRITE: localOnly(
+    positiveNumber('the deliver worker kills itself after about this share of its state writes, before it tells the webhook queue (the chaos run)', 'off'),
+  ),
+  CHAOS_SEED: localOnly(integer('seed of the chaos run: which write CHAOS_KILL_AFTER_WRITE picks', 42, 0, 2 ** 31 - 1)),
 } satisfies Record<string, Variable<unknown>>;
 
 type Variables = typeof VARIABLES;
@@ -170,7 +174,7 @@ export const LOCAL_ENVIRONMENTS = {
     'TRANSPORT',
     'ALLOWED_SENDER_DOMAINS',
   ),
-  worker: { ...FUNCTION_ENVIRONMENTS.deliver, ...pick('QUEUE_ARN', 'WORKER_CONCURRENCY', 'LOG_LEVEL') },
+  worker: { ...FUNCTION_ENVIRONMENTS.deliver, ...pick('QUEUE_ARN', 'WORKER_CONCURRENCY', 'LOG_LEVEL', 'CHAOS_KILL_AFTER_WRITE', 'CHAOS_SEED') },
   // The key tool takes the table from --table too.
   keys: { ...AWS_CLIENTS, ...pick('POSTHASTE_USAGE_PLAN_ID'), API_KEYS_TABLE: optionalText(VARIABLES.API_KEYS_TABLE.description) },
   dlq: { ...AWS_CLIENTS, ...pick('QUEUE_URL', 'DLQ_URL', 'MESSAGES_TABLE') },

@@ -42,6 +42,21 @@ function queue() {
   };
 }
 
+/** A message sent whose `email.sent` the queue refused: written and marked, told to nobody. */
+async function untoldSent() {
+  const q = queue();
+  const deps = { messages: store, queue: q, clock: { now: () => new Date() }, log: silentLog };
+  const messages = emittingStore(store, deps);
+  const id = `outbox-${n++}`;
+  await store.create(newRecord(id, request, new Date().toISOString()));
+  q.refuse(true);
+  await expect(messages.finish(id, { status: 'sent', events: [{ type: 'sent', at: new Date().toISOString() }] })).resolves.toBe(true);
+  expect(q.published).toEqual([]);
+  expect((await store.get(id))!.status).toBe('sent');
+  q.refuse(false);
+  return { q, deps, id };
+}
+
 describe('the webhook outbox', () => {
   it('tells each fact once, right after the write', async () => {
     const q = queue();
@@ -63,22 +78,21 @@ describe('the webhook outbox', () => {
   });
 
   it('leaves a fact it could not tell to the sweep, which tells it with the same id', async () => {
-    const q = queue();
-    const deps = { messages: store, queue: q, clock: { now: () => new Date() }, log: silentLog };
-    const messages = emittingStore(store, deps);
-    const id = `outbox-${n++}`;
-    await store.create(newRecord(id, request, new Date().toISOString()));
-    q.refuse(true);
-    await expect(messages.finish(id, { status: 'sent', events: [{ type: 'sent', at: new Date().toISOString() }] })).resolves.toBe(true);
-    expect(q.published).toEqual([]);
-    expect((await store.get(id))!.status).toBe('sent');
-    q.refuse(false);
+    const { q, deps, id } = await untoldSent();
     // Within the grace period the writer may still be telling: the sweep leaves it.
     expect((await sweepEmissions(deps)).events).toBe(0);
     const later = { ...deps, clock: { now: () => new Date(Date.now() + EMISSION_GRACE_MS + 1000) } };
     expect(await sweepEmissions(later)).toEqual({ messages: 1, events: 1 });
     expect(q.published.map((e) => [e.type, e.id])).toEqual([['email.sent', webhookEventId(id, 1)]]);
     expect((await sweepEmissions(later)).messages).toBe(0);
+  });
+
+  it('takes a mark sooner when given a shorter grace (as the chaos run does)', async () => {
+    const { q, deps, id } = await untoldSent();
+    const soon = { ...deps, clock: { now: () => new Date(Date.now() + 2000) } };
+    expect((await sweepEmissions(soon)).messages).toBe(0);
+    expect(await sweepEmissions({ ...soon, graceMs: 1000 })).toEqual({ messages: 1, events: 1 });
+    expect(q.published.map((e) => e.id)).toEqual([webhookEventId(id, 1)]);
   });
 
   it('tells a cancel', async () => {
