@@ -378,6 +378,8 @@ export type WebhookDelivery = {
     reply?: string | undefined;
     error?: string | undefined;
   }>;
+  /** While the delivery is pending after a failed attempt: when the next one is due */
+  nextAttemptAt?: string | undefined;
   /** ISO 8601 date-time (UTC) */
   createdAt: string;
   /** ISO 8601 date-time (UTC) */

@@ -217,6 +217,7 @@ export const webhookDeliverySchema = z.object({
   payload: z.string().describe('The exact body every attempt sends'),
   status: z.enum(['pending', 'succeeded', 'failed']),
   attempts: z.array(webhookAttemptSchema),
+  nextAttemptAt: isoTime.optional().describe('While the delivery is pending after a failed attempt: when the next one is due'),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -241,7 +242,7 @@ export const webhookEventSchema = z.object({
 });
 
 sameShape<z.output<typeof webhookEndpointSchema>, WebhookEndpoint>(true);
-sameShape<z.output<typeof webhookDeliverySchema>, Omit<WebhookDelivery, 'expiresAt'>>(true);
+sameShape<z.output<typeof webhookDeliverySchema>, Omit<WebhookDelivery, 'expiresAt' | 'attemptingUntil'>>(true);
 sameShape<z.output<typeof webhookEventSchema>['data'], WebhookEvent['data']>(true);
 
 export const webhookEndpointListSchema = list(webhookEndpointSchema);

@@ -80,13 +80,29 @@ export type AttemptOutcome =
   /** Try again after this many seconds. */
   | { result: 'retry'; afterSeconds: number };
 
-/** One attempt of one delivery, as the queue hands it over. */
+/** An attempt holds its delivery this long: the sender's 10 s deadline, with room to record the result. */
+const ATTEMPT_HOLD_MS = 30_000;
+
+/**
+ * One attempt of one delivery, as the queue hands it over. The attempt is claimed first
+ * (a conditional write), so a second queue message for the same delivery — an event
+ * fanned out twice before its first attempt — neither posts it alongside the first nor
+ * ahead of its retry schedule; it is dropped, and the first message carries the retries.
+ */
 export async function attemptDelivery(deps: DispatchDeps, ref: DeliveryRef): Promise<AttemptOutcome> {
-  const delivery = await deps.deliveries.get(ref);
-  if (!delivery) return { result: 'done', status: 'skipped', reason: 'no such delivery (expired or never stored)' };
-  if (delivery.status !== 'pending') return { result: 'done', status: 'skipped', reason: `already ${delivery.status}` };
   const now = deps.clock.now();
   const at = now.toISOString();
+  const delivery = await deps.deliveries.claim(ref, at, new Date(now.getTime() + ATTEMPT_HOLD_MS).toISOString());
+  if (!delivery) {
+    const stored = await deps.deliveries.get(ref);
+    if (!stored) return { result: 'done', status: 'skipped', reason: 'no such delivery (expired or never stored)' };
+    if (stored.status !== 'pending') return { result: 'done', status: 'skipped', reason: `already ${stored.status}` };
+    // Early for its retry: wait for it (this may be the message carrying the schedule, let in a little early).
+    const dueIn = stored.nextAttemptAt ? Date.parse(stored.nextAttemptAt) - now.getTime() : 0;
+    if (dueIn > 0) return { result: 'retry', afterSeconds: Math.ceil(dueIn / 1000) };
+    // Held by an attempt in flight: that attempt's own message carries the retries (and comes back if it dies).
+    return { result: 'done', status: 'skipped', reason: 'another attempt of this delivery is in flight' };
+  }
   const endpoint = await deps.endpoints.get(ref.endpointId);
   if (!endpoint?.enabled) {
     const reason = endpoint ? `endpoint disabled: ${endpoint.disabledReason ?? 'by an operator'}` : 'endpoint deleted';
@@ -99,7 +115,8 @@ export async function attemptDelivery(deps: DispatchDeps, ref: DeliveryRef): Pro
   const made = delivery.attempts.length + 1;
   const delay = ok ? undefined : nextAttemptDelay(made, deps.schedule ?? DEPLOYED_SCHEDULE_SECONDS);
   const status = ok ? 'succeeded' : delay === undefined ? 'failed' : 'pending';
-  await deps.deliveries.recordAttempt(ref, recorded, status, at);
+  const nextAttemptAt = delay === undefined ? undefined : new Date(now.getTime() + delay * 1000).toISOString();
+  await deps.deliveries.recordAttempt(ref, recorded, status, at, nextAttemptAt);
 
   const streak = afterAttempt(endpoint, ok, now);
   const disable = !ok && shouldDisable(streak, now);

@@ -62,6 +62,10 @@ export interface WebhookDelivery {
   updatedAt: string;
   /** Unix seconds: the table's TTL removes the delivery and its attempts after 30 days. */
   expiresAt: number;
+  /** While an attempt is in flight (ISO 8601): no other queue message may post it before then. */
+  attemptingUntil?: string;
+  /** After a failed attempt (ISO 8601): the retry's queue message is due then; an earlier copy is not. */
+  nextAttemptAt?: string;
 }
 
 /** What the webhook queue carries: which delivery to attempt (the payload stays in the store). */

@@ -87,6 +87,13 @@ beforeEach(() => {
   admin = { endpoints, clock, newId: () => `wh_test${ids++}`, newSecret: newWebhookSecret, checkUrl: () => undefined };
 });
 
+/** The queue's part: the next attempt comes when the previous one's retry is due. */
+async function attemptWhenDue(ref: DeliveryRef) {
+  const outcome = await attemptDelivery(deps, ref);
+  if (outcome.result === 'retry') now = new Date(now.getTime() + outcome.afterSeconds * 1000);
+  return outcome;
+}
+
 describe('webhook dispatch', () => {
   it('fans an event out once per endpoint, and delivers it signed, with our id and tags', async () => {
     const { endpoint, secret } = await createEndpoint(admin, { url: receiverUrl, events: ['email.sent'] });
@@ -107,9 +114,9 @@ describe('webhook dispatch', () => {
     answers = [500, 503];
     await fanOut(deps, events());
     const ref = queued[0]!;
-    expect(await attemptDelivery(deps, ref)).toEqual({ result: 'retry', afterSeconds: 5 });
-    expect(await attemptDelivery(deps, ref)).toEqual({ result: 'retry', afterSeconds: 300 });
-    expect(await attemptDelivery(deps, ref)).toEqual({ result: 'done', status: 'succeeded' });
+    expect(await attemptWhenDue(ref)).toEqual({ result: 'retry', afterSeconds: 5 });
+    expect(await attemptWhenDue(ref)).toEqual({ result: 'retry', afterSeconds: 300 });
+    expect(await attemptWhenDue(ref)).toEqual({ result: 'done', status: 'succeeded' });
     expect(new Set(received.map((r) => r.headers['webhook-id']))).toEqual(new Set([events()[0]!.id]));
     const delivery = await deps.deliveries.get(ref);
     expect(delivery!.attempts.map((a) => a.statusCode)).toEqual([500, 503, 200]);
@@ -123,7 +130,7 @@ describe('webhook dispatch', () => {
     await fanOut(deps, events());
     const ref = queued[0]!;
     const outcomes = [];
-    for (let i = 0; i < 8; i++) outcomes.push(await attemptDelivery(deps, ref));
+    for (let i = 0; i < 8; i++) outcomes.push(await attemptWhenDue(ref));
     expect(outcomes.at(-1)).toEqual({ result: 'done', status: 'failed', reason: 'retries exhausted' });
     expect(await attemptDelivery(deps, ref)).toMatchObject({ result: 'done', status: 'skipped' });
     expect(await resendDelivery(deps, ref)).toBe('queued');
@@ -143,6 +150,29 @@ describe('webhook dispatch', () => {
     const stored = await deps.endpoints.get(endpoint.id);
     expect(stored).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('30 attempts in a row') });
     expect(await fanOut(deps, webhookEventsSince({ ...message, id: 'msg-after' }, [{ type: 'sent', at: now.toISOString() }]))).toBe(0);
+  });
+
+  it('posts a delivery queued twice once at a time, and never ahead of its retry schedule', async () => {
+    const { endpoint } = await createEndpoint(admin, { url: receiverUrl });
+    answers = [500];
+    // The same event fanned out twice before its first attempt: two queue messages for one delivery.
+    await fanOut(deps, events());
+    await fanOut(deps, events());
+    const [first, copy] = queued;
+    expect(copy).toEqual(first);
+    const [a, b] = await Promise.all([attemptDelivery(deps, first!), attemptDelivery(deps, copy!)]);
+    expect([a, b]).toContainEqual({ result: 'done', status: 'skipped', reason: 'another attempt of this delivery is in flight' });
+    expect(received).toHaveLength(1);
+    // The failed attempt set the next one 5 s ahead: a copy arriving a second later waits for it instead of posting.
+    now = new Date(now.getTime() + 1000);
+    expect(await attemptDelivery(deps, copy!)).toEqual({ result: 'retry', afterSeconds: 4 });
+    expect(received).toHaveLength(1);
+    now = new Date(now.getTime() + 4000);
+    expect(await attemptDelivery(deps, first!)).toEqual({ result: 'done', status: 'succeeded' });
+    expect(await attemptDelivery(deps, copy!)).toMatchObject({ result: 'done', status: 'skipped', reason: 'already succeeded' });
+    expect(received).toHaveLength(2);
+    expect((await deps.deliveries.get(first!))!.attempts.map((x) => x.statusCode)).toEqual([500, 200]);
+    await updateEndpoint(admin, endpoint.id, { enabled: false });
   });
 
   it('signs with both secrets during a rotation', async () => {
