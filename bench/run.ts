@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Posthaste against well-known baselines on the same work, as ratios.
  *   --json          print one JSON object (progress goes to stderr)
- *   --only=a,b      run some sections: deliver, mime, webhooks, accept, bundles, email-log
+ *   --only=a,b      run some sections: deliver, mime, webhooks, accept, templates, bundles, email-log
  * Rewrites bench/RESULTS.md unless --only is given. Never part of `npm test`.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { startChild } from './lib/child.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
 import { type BenchResults, closingNotes, resultsMarkdown, summaryRows, textTable } from './report.js';
+import { benchTemplates } from './templates.js';
 import { benchWebhooks } from './webhooks.js';
 
 const args = process.argv.slice(2);
@@ -93,6 +94,11 @@ if (runs('webhooks')) {
 if (runs('accept')) {
   progress('accept (10 s under load)…');
   results.accept = await benchAccept({ seconds: 10, connections: 10 });
+}
+
+if (runs('templates')) {
+  progress('templates…');
+  results.templates = await benchTemplates({ rounds: 9, roundMs: 600 });
 }
 
 if (runs('bundles')) {

@@ -14,6 +14,7 @@ import { ConfigError, type Env } from '../functions/compose/env.js';
 import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
+import { addTemplateCommands } from './templates.js';
 import { addWebhookCommands } from './webhooks.js';
 
 interface GlobalOptions {
@@ -102,7 +103,8 @@ Examples:
   posthaste emails list --status bounced --since 2030-01-31
   posthaste emails list --recipient you@example.org
   posthaste suppressions list --json
-  posthaste console --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --api-key ph_…`,
+  posthaste console --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --api-key ph_…
+  posthaste templates push templates/   # one folder per alias; see docs/templates.md`,
   );
 
   const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
@@ -130,7 +132,8 @@ Examples:
     .action(async (file: string | undefined, flags: SendFlags & { idempotencyKey?: string }, command: Command) => {
       const client = clientFor(globals(command), env);
       const overrides = fromFlags(flags);
-      let input: SendEmailInput | SendEmailInput[] | Partial<SendEmailInput> = overrides;
+      // Flags win over the file; the API checks what the two make together.
+      let input: object | object[] = overrides;
       if (file) {
         if (/\.eml$/i.test(file)) input = { ...(await fromEml(file)), ...overrides };
         else if (/\.json$/i.test(file)) {
@@ -288,6 +291,8 @@ Examples:
       await clientFor(globals(command), env).suppressions.remove(address);
       print(command, { address, removed: true }, () => `${address} removed from the suppression list`);
     });
+
+  addTemplateCommands(program, { client: (command) => clientFor(globals(command), env), print });
 
   addWebhookCommands(program, {
     client: (command) => clientFor(globals(command), env),

@@ -17,9 +17,22 @@ export type SendEmailRequest = {
   bcc?: Mailbox | Mailbox[] | undefined;
   /** One address or a list of them */
   replyTo?: Mailbox | Mailbox[] | undefined;
-  subject: string;
+  /** Required unless `template` is given */
+  subject?: string | undefined;
   text?: string | undefined;
   html?: string | undefined;
+  /** Render subject, html and text from a stored template instead of giving them */
+  template?:
+    | {
+        alias: string;
+        /** A version number; the latest when absent */
+        version?: number | undefined;
+        /** The values the template names; every one it names must be here (null or false for "none") */
+        variables?: Record<string, unknown> | undefined;
+      }
+    | undefined;
+  /** When html has no text beside it, a text part is made from the html (true unless set to false) */
+  autoText?: boolean | undefined;
   attachments?:
     | Array<{
         filename: string;
@@ -60,6 +73,38 @@ export type WebhookEndpointRequest = {
   enabled?: boolean | undefined;
 };
 
+export type CreateTemplateRequest = {
+  alias: string;
+  /** Handlebars source of the subject; rendered without HTML escaping */
+  subject: string;
+  /** Handlebars source of the html part; variables are HTML-escaped */
+  html?: string | undefined;
+  /** Handlebars source of the text part; without it, a text part is made from the rendered html */
+  text?: string | undefined;
+  description?: string | undefined;
+  /** Partials by name, called as `{{> name}}` (a layout as `{{#> layout}}…{{/layout}}`); stored with the version */
+  partials?: Record<string, string> | undefined;
+};
+
+export type TemplateVersionRequest = {
+  /** Handlebars source of the subject; rendered without HTML escaping */
+  subject: string;
+  /** Handlebars source of the html part; variables are HTML-escaped */
+  html?: string | undefined;
+  /** Handlebars source of the text part; without it, a text part is made from the rendered html */
+  text?: string | undefined;
+  description?: string | undefined;
+  /** Partials by name, called as `{{> name}}` (a layout as `{{#> layout}}…{{/layout}}`); stored with the version */
+  partials?: Record<string, string> | undefined;
+};
+
+export type RenderTemplateRequest = {
+  /** The values the template names; every one it names must be here (null or false for "none") */
+  variables?: Record<string, unknown> | undefined;
+  /** Make a text part from the html when the template has none (true unless set to false) */
+  autoText?: boolean | undefined;
+};
+
 export type Accepted = {
   id: string;
   status: 'queued' | 'scheduled';
@@ -89,6 +134,13 @@ export type Email = {
   failureReason?: string | undefined;
   /** ISO 8601 date-time (UTC) */
   scheduledAt?: string | undefined;
+  /** The stored template and version the content was rendered from, when it was */
+  template?:
+    | {
+        alias: string;
+        version: number;
+      }
+    | undefined;
   events: EmailEvent[];
 };
 
@@ -210,6 +262,7 @@ export type Problem = {
     | 'idempotency_key_in_use'
     | 'not_found'
     | 'not_cancelable'
+    | 'template_exists'
     | 'method_not_allowed'
     | 'service_unavailable'
     | 'internal_error';
@@ -484,6 +537,50 @@ export type EventFeed = {
   data: FeedEvent[];
   /** Pass as `cursor` for the next page; absent on the last page */
   nextCursor?: string | undefined;
+};
+
+export type Template = {
+  alias: string;
+  version: number;
+  subject: string;
+  html?: string | undefined;
+  text?: string | undefined;
+  description?: string | undefined;
+  partials?: Record<string, string> | undefined;
+  /** When this version was made */
+  createdAt: string;
+};
+
+export type TemplateVersion = {
+  alias: string;
+  /** 1, 2, 3, …; never reused for this alias */
+  version: number;
+};
+
+export type TemplateSummary = {
+  alias: string;
+  /** The latest version */
+  version: number;
+  subject: string;
+  description?: string | undefined;
+  /** When the latest version was made */
+  createdAt: string;
+};
+
+export type TemplateList = {
+  data: TemplateSummary[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+/** What a send with these variables would carry; nothing was sent */
+export type RenderedTemplate = {
+  alias: string;
+  version: number;
+  subject: string;
+  html?: string | undefined;
+  /** The template's text, or the one made from its html */
+  text?: string | undefined;
 };
 
 export type GatewayError = {

@@ -16,6 +16,7 @@ import type {
   Bounce,
   BounceList,
   Canceled,
+  CreateTemplateRequest,
   Email,
   EmailContent,
   EmailList,
@@ -24,9 +25,16 @@ import type {
   FeedEvent,
   Mailbox,
   Problem,
+  RenderedTemplate,
+  RenderTemplateRequest,
   SendEmailRequest,
   Suppression,
   SuppressionList,
+  Template,
+  TemplateList,
+  TemplateSummary,
+  TemplateVersion,
+  TemplateVersionRequest,
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEndpoint,
@@ -44,6 +52,7 @@ export type {
   Bounce,
   BounceList,
   Canceled,
+  CreateTemplateRequest,
   Email,
   EmailContent,
   EmailList,
@@ -51,10 +60,17 @@ export type {
   EventFeed,
   FeedEvent,
   Mailbox,
+  RenderedTemplate,
+  RenderTemplateRequest,
   SigV4Credentials,
   SigV4Options,
   Suppression,
   SuppressionList,
+  Template,
+  TemplateList,
+  TemplateSummary,
+  TemplateVersion,
+  TemplateVersionRequest,
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEndpoint,
@@ -65,8 +81,14 @@ export type {
 };
 export type ProblemDocument = Problem;
 export type BatchItemResult = BatchResult['results'][number];
-/** The body of `POST /v1/emails`, as the API accepts it. */
-export type SendEmailInput = SendEmailRequest;
+type SendEnvelope = Omit<SendEmailRequest, 'subject' | 'text' | 'html' | 'template'>;
+/**
+ * The body of `POST /v1/emails`, as the API accepts it: its content given (`subject` with
+ * `text` and/or `html`), or a stored `template` to render it from — never both.
+ */
+export type SendEmailInput =
+  | (SendEnvelope & Pick<SendEmailRequest, 'text' | 'html'> & { subject: string; template?: undefined })
+  | (SendEnvelope & { template: NonNullable<SendEmailRequest['template']>; subject?: undefined; text?: undefined; html?: undefined });
 
 export interface PosthasteOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */
@@ -224,6 +246,28 @@ export class Posthaste {
     /** Sends one delivery again now, with the same webhook-id. */
     retryDelivery: (id: string, deliveryId: string): Promise<{ endpointId: string; deliveryId: string; status: 'pending' }> =>
       this.request('POST', `/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
+  };
+
+  /** Stored templates: versioned Handlebars sources that sends render with `template: {alias, variables}`. */
+  readonly templates = {
+    /** Version 1 of a new alias; a 409 `template_exists` when the alias is taken. */
+    create: (template: CreateTemplateRequest): Promise<TemplateVersion> => this.request('POST', '/v1/templates', template),
+    /** A new version; the older ones stay readable. */
+    update: (alias: string, content: TemplateVersionRequest): Promise<TemplateVersion> =>
+      this.request('PUT', `/v1/templates/${encodeURIComponent(alias)}`, content),
+    /** The latest version, or `version`. */
+    get: (alias: string, options: { version?: number } = {}): Promise<Template> =>
+      this.request('GET', `/v1/templates/${encodeURIComponent(alias)}${query(options)}`),
+    list: (page: PageOptions = {}): Promise<TemplateList> => this.request('GET', `/v1/templates${query(page)}`),
+    /** Every template, page after page (each as its latest version, without the sources). */
+    all: (limit = 100): AsyncGenerator<TemplateSummary> => paginate((cursor) => this.templates.list({ limit, ...(cursor ? { cursor } : {}) })),
+    /** Deletes the template and every version. */
+    remove: async (alias: string): Promise<void> => {
+      await this.request('DELETE', `/v1/templates/${encodeURIComponent(alias)}`);
+    },
+    /** What a send with these variables would carry; nothing is sent. */
+    render: (alias: string, request: RenderTemplateRequest = {}, options: { version?: number } = {}): Promise<RenderedTemplate> =>
+      this.request('POST', `/v1/templates/${encodeURIComponent(alias)}/render${query(options)}`, request),
   };
 
   /** The OpenAPI document the server runs with. */

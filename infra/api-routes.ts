@@ -3,7 +3,7 @@
  * built from this list, and test/infra checks each of them against it.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   /** The body must be a JSON object or array (checked by API Gateway before the function runs). */
   jsonBody?: boolean;
@@ -30,6 +30,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry' },
   { method: 'GET', path: '/v1/emails' },
   { method: 'GET', path: '/v1/events' },
+  { method: 'POST', path: '/v1/templates', jsonBody: true },
+  { method: 'GET', path: '/v1/templates' },
+  { method: 'GET', path: '/v1/templates/{alias}' },
+  { method: 'PUT', path: '/v1/templates/{alias}', jsonBody: true },
+  { method: 'DELETE', path: '/v1/templates/{alias}' },
+  { method: 'POST', path: '/v1/templates/{alias}/render', jsonBody: true },
 ];
 
 /** Path parameters of a route, e.g. `['id']` for `/v1/emails/{id}`. */

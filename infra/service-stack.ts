@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { FEEDBACK_TIME_INDEX, LOG_INDEX, STATUS_INDEX } from '../functions/adapters/tables.js';
+import { FEEDBACK_TIME_INDEX, LOG_INDEX, STATUS_INDEX, TEMPLATE_LIST_INDEX } from '../functions/adapters/tables.js';
 import { FUNCTION_ENVIRONMENTS, stackEnvironment } from '../functions/compose/environment.js';
 import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
@@ -64,6 +64,7 @@ export class ServiceStack extends Stack {
         IDEMPOTENCY_TABLE: tables.idempotency.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
+        TEMPLATES_TABLE: tables.templates.tableName,
         WEBHOOKS_TABLE: tables.webhooks.tableName,
         WEBHOOK_DELIVERIES_TABLE: tables.webhookDeliveries.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
@@ -82,6 +83,9 @@ export class ServiceStack extends Stack {
       [...READ, 'dynamodb:Query'],
       [tables.feedback.tableArn, index(tables.feedback.tableArn, 'byMessage'), index(tables.feedback.tableArn, FEEDBACK_TIME_INDEX)],
     );
+    // Templates: versions are put and read by key, deleted in batches, listed through the sparse index.
+    api.allow([...READ, 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], [tables.templates.tableArn]);
+    api.allow(['dynamodb:Query'], [index(tables.templates.tableArn, TEMPLATE_LIST_INDEX)]);
     api.allow(['sqs:SendMessage'], [data.sendQueue.queueArn, data.webhookQueue.queueArn]);
     // Webhook endpoints: managed through the API; Scan lists them (an account has a handful).
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem', 'dynamodb:Scan'], [tables.webhooks.tableArn]);

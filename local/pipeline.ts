@@ -10,6 +10,7 @@ import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import type { TableName } from '../functions/adapters/tables.js';
 import { createApiHandler } from '../functions/api/api-gateway-adapter.js';
+import type { ApiDeps } from '../functions/api/deps.js';
 import { createAuthorizerHandler } from '../functions/authorizer/token-authorizer.js';
 import { apiDeps } from '../functions/compose/api.js';
 import { apiKeyStore } from '../functions/compose/authorizer.js';
@@ -104,6 +105,8 @@ export interface Pipeline {
   aws: AwsSettings;
   /** What the functions read here: the stand-ins' endpoints, table names, queue URLs, settings. */
   env: EnvironmentValues;
+  /** The API function's dependencies (its stores, its compiled-template cache). */
+  apiDeps: ApiDeps;
   fauxqs: FauxqsServer;
   poller?: Poller;
   gateway: Gateway;
@@ -294,7 +297,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     closeTransport = () => smtpTransport.close();
   }
 
-  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
+  const builtApiDeps = apiDeps(env, aws, noMetrics, makeLog('api'));
+  const api = createApiHandler(builtApiDeps, makeLog('api'));
   const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')), { topicArn: LOCAL_TOPIC_ARN });
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.
@@ -356,6 +360,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     webhookQueueUrl: webhookQueue.queueUrl,
     aws,
     env,
+    apiDeps: builtApiDeps,
     fauxqs,
     ...(poller ? { poller } : {}),
     gateway,

@@ -18,8 +18,11 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *  apiKeys       keyId                           the key's secret is stored only as a hash
  *  webhooks      id                              one item per endpoint, its signing secrets inside (the table is encrypted)
  *  webhookDeliveries endpointId + deliveryId     one item per event and endpoint, its attempts inside; TTL expiresAt (30 days)
+ *  templates     alias + entry                   `v00000001`, `v00000002`, … one item per version; `latest` a copy of the newest
+ *                                                (or, once deleted, a tombstone keeping the last number);
+ *                                                GSI byAlias (listing + alias): sparse, only live templates' `latest`
  */
-export type TableName = 'messages' | 'idempotency' | 'feedback' | 'suppressions' | 'apiKeys' | 'webhooks' | 'webhookDeliveries';
+export type TableName = 'messages' | 'idempotency' | 'feedback' | 'suppressions' | 'apiKeys' | 'webhooks' | 'webhookDeliveries' | 'templates';
 
 export const LOCAL_TABLES: Record<TableName, string> = {
   messages: 'posthaste-messages',
@@ -29,6 +32,7 @@ export const LOCAL_TABLES: Record<TableName, string> = {
   apiKeys: 'posthaste-api-keys',
   webhooks: 'posthaste-webhooks',
   webhookDeliveries: 'posthaste-webhook-deliveries',
+  templates: 'posthaste-templates',
 };
 
 export const TTL_ATTRIBUTE: Partial<Record<TableName, string>> = { messages: 'expiresAt', idempotency: 'expiration', webhookDeliveries: 'expiresAt' };
@@ -69,6 +73,13 @@ export const STATUS_INDEX = 'byStatus';
 
 /** Every recipient's bounce and complaint records, newest first: `<type>#<shard>`, sorted by `feedbackOrder`. */
 export const FEEDBACK_TIME_INDEX = 'byTime';
+
+/**
+ * The templates listing: every live template's `latest` item carries `listing` (one value
+ * for all, since a deployment has tens or hundreds of templates, not millions), so a query
+ * pages through them in alias order; a deleted template's tombstone drops out.
+ */
+export const TEMPLATE_LIST_INDEX = 'byAlias';
 
 export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES): Record<TableName, CreateTableCommandInput> {
   return {
@@ -191,6 +202,29 @@ export function tableDefinitions(names: Record<TableName, string> = LOCAL_TABLES
       KeySchema: [
         { AttributeName: 'endpointId', KeyType: 'HASH' },
         { AttributeName: 'deliveryId', KeyType: 'RANGE' },
+      ],
+    },
+    templates: {
+      TableName: names.templates,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'alias', AttributeType: S },
+        { AttributeName: 'entry', AttributeType: S },
+        { AttributeName: 'listing', AttributeType: S },
+      ],
+      KeySchema: [
+        { AttributeName: 'alias', KeyType: 'HASH' },
+        { AttributeName: 'entry', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TEMPLATE_LIST_INDEX,
+          KeySchema: [
+            { AttributeName: 'listing', KeyType: 'HASH' },
+            { AttributeName: 'alias', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['version', 'subject', 'description', 'createdAt'] },
+        },
       ],
     },
   };

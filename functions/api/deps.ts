@@ -1,5 +1,6 @@
 import type { AcceptDeps } from '../core/accept-email.js';
 import type { DispatchDeps } from '../core/dispatch-webhooks.js';
+import type { TemplateDeps } from '../core/manage-templates.js';
 import type { FeedbackStore, IdempotencyGuard, MessageStore, PayloadStore, SuppressionStore } from '../core/ports.js';
 import type { EndpointDeps } from '../core/webhook-endpoints.js';
 import type { HttpRequest, HttpResponse } from './http.js';
@@ -15,6 +16,8 @@ export interface ApiDeps {
   feedback: FeedbackStore;
   /** Webhook endpoints and their deliveries (resends go through the webhook queue). */
   webhooks?: { endpoints: EndpointDeps; dispatch: Pick<DispatchDeps, 'deliveries' | 'queue' | 'clock'> };
+  /** Stored templates (the same store and compiled-template cache the accept path renders with). */
+  templates?: TemplateDeps;
 }
 
 /** A route's handler: the request, the path's captured parameters, the dependencies. */

@@ -9,7 +9,15 @@ import { COMPONENTS } from './schemas.js';
  * the API serves that file, and a test keeps the two equal.
  */
 
-const REQUEST_COMPONENTS = ['Mailbox', 'SendEmailRequest', 'SendBatchRequest', 'WebhookEndpointRequest'] as const;
+const REQUEST_COMPONENTS = [
+  'Mailbox',
+  'SendEmailRequest',
+  'SendBatchRequest',
+  'WebhookEndpointRequest',
+  'CreateTemplateRequest',
+  'TemplateVersionRequest',
+  'RenderTemplateRequest',
+] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -78,6 +86,8 @@ const queryParam = (name: string, description: string, schema: Record<string, un
   schema,
 });
 const since = (what: string) => queryParam('since', `${what} at or after this time: an ISO 8601 date-time with an offset, or a date (its midnight UTC)`);
+const versionQuery = (description: string) => ({ name: 'version', in: 'query', required: false, description, schema: { type: 'integer', minimum: 1 } });
+const aliasParam = pathParam('alias', 'The template alias, e.g. `password-reset`');
 const paging = [
   { name: 'cursor', in: 'query', required: false, description: 'The `nextCursor` of the previous page', schema: { type: 'string' } },
   { name: 'limit', in: 'query', required: false, description: 'Page size, 1-100 (default 50)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
@@ -292,6 +302,52 @@ export function openApiDocument(version: string): Record<string, unknown> {
             },
             ...problems(404, 503),
           },
+        },
+      },
+      '/v1/templates': {
+        post: {
+          operationId: 'createTemplate',
+          summary: 'Store a template (its version 1)',
+          description:
+            'Handlebars sources of the subject, html and text, and the partials they call. A source that does not compile is 422 naming the part (`html`, `partials.layout`, …) with the line and column.',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateTemplateRequest') } } },
+          responses: { '201': jsonBody('TemplateVersion', 'Stored'), ...problems(400, 409, 415, 422, 503) },
+        },
+        get: {
+          operationId: 'listTemplates',
+          summary: 'Templates in alias order, each as its latest version (without the sources)',
+          parameters: paging,
+          responses: { '200': jsonBody('TemplateList', 'One page'), ...problems(422) },
+        },
+      },
+      '/v1/templates/{alias}': {
+        get: {
+          operationId: 'getTemplate',
+          summary: 'A template: its latest version, or the one named by `version`',
+          parameters: [aliasParam, versionQuery('A version number; the latest when absent')],
+          responses: { '200': jsonBody('Template', 'The version'), ...problems(404, 422) },
+        },
+        put: {
+          operationId: 'updateTemplate',
+          summary: 'A new version of a template; older versions stay readable',
+          parameters: [aliasParam],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('TemplateVersionRequest') } } },
+          responses: { '200': jsonBody('TemplateVersion', 'The new version'), ...problems(400, 404, 415, 422, 503) },
+        },
+        delete: {
+          operationId: 'deleteTemplate',
+          summary: 'Delete a template and every version; messages already accepted keep their content',
+          parameters: [aliasParam],
+          responses: { '204': { description: 'Deleted' }, ...problems(404, 503) },
+        },
+      },
+      '/v1/templates/{alias}/render': {
+        post: {
+          operationId: 'renderTemplate',
+          summary: 'Render a template with variables, as a send would; nothing is sent',
+          parameters: [aliasParam, versionQuery('A version number; the latest when absent')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('RenderTemplateRequest') } } },
+          responses: { '200': jsonBody('RenderedTemplate', 'The rendering'), ...problems(400, 404, 415, 422, 503) },
         },
       },
       '/v1/openapi.json': {

@@ -6,6 +6,7 @@ import { cancel, getEmail, getEmailContent, listEmails, sendBatch, sendEmail } f
 import { listEvents } from './routes/events.js';
 import { openApi } from './routes/openapi.js';
 import { deleteSuppression, getSuppression, listSuppressions } from './routes/suppressions.js';
+import { createTemplateRoute, deleteTemplateRoute, getTemplateRoute, listTemplatesRoute, putTemplateRoute, renderTemplateRoute } from './routes/templates.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -18,6 +19,8 @@ import {
 } from './routes/webhooks.js';
 
 const WEBHOOK = '([0-9A-Za-z_-]{1,64})';
+/** A template alias (template-limits.ts); a path that is no alias at all is a 404, like any unknown path. */
+const ALIAS = '([A-Za-z0-9][A-Za-z0-9_-]{0,63})';
 
 export interface Route {
   method: string;
@@ -47,6 +50,12 @@ export const ROUTES: Route[] = [
   { method: 'POST', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/deliveries/([0-9A-Za-z_-]{1,80})/retry/?$`), run: retryWebhookDelivery },
   { method: 'GET', pattern: /^\/v1\/emails\/?$/, run: listEmails },
   { method: 'GET', pattern: /^\/v1\/events\/?$/, run: listEvents },
+  { method: 'POST', pattern: /^\/v1\/templates\/?$/, run: createTemplateRoute },
+  { method: 'GET', pattern: /^\/v1\/templates\/?$/, run: listTemplatesRoute },
+  { method: 'GET', pattern: new RegExp(`^/v1/templates/${ALIAS}/?$`), run: getTemplateRoute },
+  { method: 'PUT', pattern: new RegExp(`^/v1/templates/${ALIAS}/?$`), run: putTemplateRoute },
+  { method: 'DELETE', pattern: new RegExp(`^/v1/templates/${ALIAS}/?$`), run: deleteTemplateRoute },
+  { method: 'POST', pattern: new RegExp(`^/v1/templates/${ALIAS}/render/?$`), run: renderTemplateRoute },
 ];
 
 /** The route for a request: 404 when no path matches, 405 when the path exists under another method. */

@@ -2,10 +2,19 @@ import * as z from 'zod';
 import { MAX_BATCH } from '../core/accept-batch.js';
 import type { AcceptedEmail } from '../core/accept-email.js';
 import { ERROR_CODES } from '../core/errors.js';
-import type { FeedbackRecord, MessageEvent, MessageRecord, Suppression as SuppressionRecord } from '../core/records.js';
+import type {
+  FeedbackRecord,
+  MessageEvent,
+  MessageRecord,
+  Suppression as SuppressionRecord,
+  TemplateRecord,
+  TemplateSummary as TemplateSummaryRecord,
+  TemplateUsed,
+} from '../core/records.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
 import type { SentContent } from '../core/sent-content.js';
 import { type MessageStatus, STATUS_RANK } from '../core/status.js';
+import { createTemplateSchema, renderTemplateSchema, templateContentSchema } from '../core/template-request.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../core/webhook-events.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../core/webhook-records.js';
 
@@ -72,6 +81,7 @@ export const emailSchema = z.object({
   providerMessageId: z.string().optional(),
   failureReason: z.string().optional(),
   scheduledAt: isoTime.optional(),
+  template: z.object({ alias: z.string(), version: z.int() }).optional().describe('The stored template and version the content was rendered from, when it was'),
   events: z.array(eventSchema),
 });
 
@@ -292,6 +302,45 @@ export const eventFeedSchema = list(feedEventSchema);
 export const webhookEndpointListSchema = list(webhookEndpointSchema);
 export const webhookDeliveryListSchema = list(webhookDeliverySchema);
 
+// ─── Templates ──────────────────────────────────────────────────────────────────────────
+
+export const templateVersionSchema = z.object({ alias: z.string(), version: z.int().describe('1, 2, 3, …; never reused for this alias') });
+
+export const templateSchema = z.object({
+  alias: z.string(),
+  version: z.int(),
+  subject: z.string(),
+  html: z.string().optional(),
+  text: z.string().optional(),
+  description: z.string().optional(),
+  partials: z.record(z.string(), z.string()).optional(),
+  createdAt: isoTime.describe('When this version was made'),
+});
+
+export const templateSummarySchema = z.object({
+  alias: z.string(),
+  version: z.int().describe('The latest version'),
+  subject: z.string(),
+  description: z.string().optional(),
+  createdAt: isoTime.describe('When the latest version was made'),
+});
+
+export const renderedTemplateSchema = z
+  .object({
+    alias: z.string(),
+    version: z.int(),
+    subject: z.string(),
+    html: z.string().optional(),
+    text: z.string().optional().describe("The template's text, or the one made from its html"),
+  })
+  .describe('What a send with these variables would carry; nothing was sent');
+
+sameShape<z.output<typeof templateSchema>, TemplateRecord>(true);
+sameShape<z.output<typeof templateSummarySchema>, TemplateSummaryRecord>(true);
+sameShape<z.output<typeof templateVersionSchema>, TemplateUsed>(true);
+
+export const templateListSchema = list(templateSummarySchema);
+
 export const COMPONENTS = {
   Mailbox: mailbox,
   SendEmailRequest: sendRequestSchema,
@@ -318,6 +367,14 @@ export const COMPONENTS = {
   WebhookEvent: webhookEventSchema,
   FeedEvent: feedEventSchema,
   EventFeed: eventFeedSchema,
+  CreateTemplateRequest: createTemplateSchema,
+  TemplateVersionRequest: templateContentSchema,
+  RenderTemplateRequest: renderTemplateSchema,
+  Template: templateSchema,
+  TemplateVersion: templateVersionSchema,
+  TemplateSummary: templateSummarySchema,
+  TemplateList: templateListSchema,
+  RenderedTemplate: renderedTemplateSchema,
 } as const;
 
 export type Accepted = z.infer<typeof acceptedSchema>;
@@ -330,3 +387,6 @@ export type Suppression = z.infer<typeof suppressionSchema>;
 export type SuppressionList = z.infer<typeof suppressionListSchema>;
 export type Bounce = z.infer<typeof bounceSchema>;
 export type BounceList = z.infer<typeof bounceListSchema>;
+export type Template = z.infer<typeof templateSchema>;
+export type TemplateList = z.infer<typeof templateListSchema>;
+export type RenderedTemplate = z.infer<typeof renderedTemplateSchema>;

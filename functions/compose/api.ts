@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
+import { DynamoDbTemplateStore } from '../adapters/dynamodb-template-store.js';
 import { powertoolsIdempotency } from '../adapters/powertools-idempotency.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import { createApiHandler } from '../api/api-gateway-adapter.js';
@@ -7,7 +8,9 @@ import type { ApiDeps } from '../api/deps.js';
 import { type Log, silentLog } from '../core/log.js';
 import { type Metrics, noMetrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
+import type { CompiledTemplates } from '../core/render-template.js';
 import { parseDomainList } from '../core/sender-policy.js';
+import { TemplateCache } from '../core/template-cache.js';
 import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
 import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
@@ -29,6 +32,9 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
   );
   const webhooks = webhookStores(dynamo, settings);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
+  // One store and one cache of compiled templates per container, for sends and for the templates routes.
+  const templates = new DynamoDbTemplateStore(dynamo, settings.TEMPLATES_TABLE);
+  const compiled: CompiledTemplates = new TemplateCache();
   return {
     accept: {
       messages,
@@ -38,8 +44,10 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
       newId: uuidv7,
       metrics,
       allowedSenderDomains: parseDomainList(settings.ALLOWED_SENDER_DOMAINS),
+      templates: { templates, compiled },
       ...(log ? { log } : {}),
     },
+    templates: { templates, compiled, clock: systemClock },
     messages,
     ...(payloads ? { keptContent: payloads } : {}),
     idempotency: powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE),

@@ -18,6 +18,7 @@ export const VARIABLES = {
   API_KEYS_TABLE: requiredText('the API keys (hashes only)'),
   WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
   WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
+  TEMPLATES_TABLE: requiredText('stored templates, every version of each'),
   QUEUE_URL: requiredText('the send queue'),
   WEBHOOK_QUEUE_URL: requiredText('the webhook queue: events to fan out to endpoints, and deliveries to attempt'),
   SES_EVENTS_TOPIC_ARN: requiredText('the SNS topic SES publishes its notifications to: records from any other topic are logged and dropped'),
@@ -103,6 +104,7 @@ export const TABLE_VARIABLES = {
   apiKeys: 'API_KEYS_TABLE',
   webhooks: 'WEBHOOKS_TABLE',
   webhookDeliveries: 'WEBHOOK_DELIVERIES_TABLE',
+  templates: 'TEMPLATES_TABLE',
 } as const satisfies Record<TableName, VariableName>;
 
 /** What builds the AWS clients: the region, and the stand-ins' endpoints locally. */
@@ -132,6 +134,7 @@ export const FUNCTION_ENVIRONMENTS = {
       'IDEMPOTENCY_TABLE',
       'SUPPRESSIONS_TABLE',
       'FEEDBACK_TABLE',
+      'TEMPLATES_TABLE',
       'WEBHOOKS_TABLE',
       'WEBHOOK_DELIVERIES_TABLE',
       'QUEUE_URL',

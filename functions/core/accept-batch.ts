@@ -1,4 +1,4 @@
-import { type AcceptDeps, type AcceptedEmail, acceptItems, readSendItem, type SendItem } from './accept-email.js';
+import { type AcceptDeps, type AcceptedEmail, acceptItems, completeItems, type ReadItem, readSendItem, type SendItem } from './accept-email.js';
 import { describeIssues, invalid, PosthasteError, type Problem, toProblem } from './errors.js';
 import { describeError } from './log.js';
 
@@ -52,13 +52,18 @@ export function readBatch(body: unknown): unknown[] {
 export async function acceptBatch(deps: AcceptDeps, items: unknown[]): Promise<BatchResult> {
   const now = deps.clock.now();
   const results: BatchItemResult[] = [];
-  const valid: SendItem[] = [];
+  const read: ReadItem[] = [];
   items.forEach((item, index) => {
     try {
-      valid.push({ ...readSendItem(deps, item, now), index });
+      read.push({ ...readSendItem(deps, item, now), index });
     } catch (error) {
       results.push(itemError(deps, index, error));
     }
+  });
+  const valid: SendItem[] = [];
+  (await completeItems(deps, read)).forEach((completed, i) => {
+    if ('item' in completed) valid.push(completed.item);
+    else results.push(itemError(deps, read[i]!.index!, completed.error));
   });
   const outcomes = await acceptItems(deps, valid);
   outcomes.forEach((outcome, i) => {

@@ -9,7 +9,18 @@
 import type { TransportFailure } from './delivery-outcome.js';
 import type { EmailQuery, EventQuery } from './email-log.js';
 import type { BuiltMessage } from './mime.js';
-import type { ApiKeyRecord, FailureKind, FeedbackRecord, MessageEvent, MessageRecord, StashedPayload, Suppression } from './records.js';
+import type {
+  ApiKeyRecord,
+  FailureKind,
+  FeedbackRecord,
+  MessageEvent,
+  MessageRecord,
+  StashedPayload,
+  Suppression,
+  TemplateContent,
+  TemplateRecord,
+  TemplateSummary,
+} from './records.js';
 import type { MessageStatus } from './status.js';
 import type { WebhookEvent } from './webhook-events.js';
 
@@ -211,6 +222,31 @@ export interface ApiKeyStore {
 export interface UsagePlanRegistry {
   register(keyId: string, name: string): Promise<{ usageKey: string; usageKeyId: string }>;
   disable(usageKeyId: string): Promise<void>;
+}
+
+// ─── Templates table (DynamoDB) ────────────────────────────────────────────────────────
+
+export type AddVersionResult =
+  | { outcome: 'added'; template: TemplateRecord }
+  /** `create` of an alias that has a live template. */
+  | { outcome: 'exists' }
+  /** `update` of an alias that has none (never made, or deleted). */
+  | { outcome: 'missing' };
+
+/**
+ * Templates and every version of each. Versions are numbered by the store, 1, 2, 3, … per
+ * alias, and a number is never given twice, not even after a delete: a message record's
+ * "alias v3" always means one content.
+ */
+export interface TemplateStore {
+  /** Writes the next version of `alias`: the first of a new template (`create`), or a new version of a live one (`update`). */
+  addVersion(alias: string, content: TemplateContent, at: string, mode: 'create' | 'update'): Promise<AddVersionResult>;
+  /** The latest version, or version `version`; undefined when there is none or the template was deleted. */
+  get(alias: string, version?: number): Promise<TemplateRecord | undefined>;
+  /** Live templates by alias, each as its latest version. */
+  list(page: PageRequest): Promise<Page<TemplateSummary>>;
+  /** Deletes the template with every version; false when there was none. */
+  remove(alias: string, at: string): Promise<boolean>;
 }
 
 // ─── Idempotency table (DynamoDB, through Powertools) ──────────────────────────────────

@@ -109,7 +109,7 @@ describe('dispatcher event source', () => {
 });
 
 describe('least privilege', () => {
-  it('api: reads and writes messages, queries the email log, idempotency, suppressions; reads feedback; enqueues; stores payloads; reads sent content — nothing else', () => {
+  it('api: reads and writes messages, queries the email log, idempotency, suppressions, templates; reads feedback; enqueues; stores payloads; reads sent content — nothing else', () => {
     expect(grantsOf(s.service, 'ApiFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
@@ -121,6 +121,8 @@ describe('least privilege', () => {
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'index:feedback/byMessage': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'index:feedback/byTime': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'table:templates': ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      'index:templates/byAlias': ['dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
       'queue:WebhookQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:PutObject'],

@@ -35,6 +35,7 @@ const samplePath = (template: string) =>
   template
     .replace('{id}', '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')
     .replace('{address}', 'someone%40example.org')
+    .replace('{alias}', 'receipt')
     .replace('{deliveryId}', '0001764600000000_evt_0123');
 
 function operationFor(method: string, url: string): [string, Operation] {
