@@ -42,6 +42,8 @@ export type SendBatchRequest = SendEmailRequest[];
 
 export type WebhookEndpointRequest = {
   url: string;
+  /** `posthaste`: this payload, Standard Webhooks `webhook-*` headers. `resend`: Resend's payload, the same signature under `svix-*` headers */
+  format?: 'posthaste' | 'resend' | undefined;
   events?:
     | Array<
         | 'email.sent'
@@ -150,6 +152,7 @@ export type Problem = {
     | 'idempotency_key_in_use'
     | 'not_found'
     | 'not_cancelable'
+    | 'not_reschedulable'
     | 'method_not_allowed'
     | 'service_unavailable'
     | 'internal_error';
@@ -225,6 +228,8 @@ export type WebhookEndpoint = {
   id: string;
   /** https URL the events are POSTed to */
   url: string;
+  /** `posthaste` (absent on older endpoints) or `resend` */
+  format?: 'posthaste' | 'resend' | undefined;
   /** Types delivered to it; empty means every type */
   events: Array<
     | 'email.sent'
@@ -258,6 +263,8 @@ export type WebhookEndpointCreated = {
   id: string;
   /** https URL the events are POSTed to */
   url: string;
+  /** `posthaste` (absent on older endpoints) or `resend` */
+  format?: 'posthaste' | 'resend' | undefined;
   /** Types delivered to it; empty means every type */
   events: Array<
     | 'email.sent'

@@ -3,7 +3,9 @@
  * built from this list, and test/infra checks each of them against it.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** `ANY`: every method, for paths the function answers itself (the Resend surface's 404s). */
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';
+  /** `{name}` is one segment; `{proxy+}` is the rest of the path. */
   path: string;
   /** The body must be a JSON object or array (checked by API Gateway before the function runs). */
   jsonBody?: boolean;
@@ -27,6 +29,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret' },
   { method: 'GET', path: '/v1/webhooks/{id}/deliveries' },
   { method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry' },
+  // The Resend-compatible surface (functions/api/resend/routes.ts): Resend's email routes, and
+  // every other top-level path, so Resend's other resources get Resend's 404 from the function.
+  { method: 'POST', path: '/emails', jsonBody: true },
+  { method: 'POST', path: '/emails/batch', jsonBody: true },
+  { method: 'GET', path: '/emails/{id}' },
+  { method: 'PATCH', path: '/emails/{id}', jsonBody: true },
+  { method: 'POST', path: '/emails/{id}/cancel' },
+  { method: 'ANY', path: '/{resource}' },
+  { method: 'ANY', path: '/{resource}/{proxy+}' },
 ];
 
 /** Path parameters of a route, e.g. `['id']` for `/v1/emails/{id}`. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { consoleLog } from '../functions/adapters/logger.js';
+import { LOCAL_MODE } from '../functions/adapters/outbound-http.js';
 import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
 import { parseSmtpUrl, type SmtpConfig, smtpSecurityWarnings } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
@@ -239,7 +240,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     closeTransport = () => smtpTransport.close();
   }
 
-  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
+  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api'), LOCAL_MODE), makeLog('api'));
   const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')), { topicArn: LOCAL_TOPIC_ARN });
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.

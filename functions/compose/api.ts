@@ -1,5 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
+import { HttpRemoteFiles } from '../adapters/http-remote-files.js';
+import { type OutboundPolicy, PUBLIC_ONLY } from '../adapters/outbound-http.js';
 import { powertoolsIdempotency } from '../adapters/powertools-idempotency.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import { createApiHandler } from '../api/api-gateway-adapter.js';
@@ -14,8 +16,12 @@ import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { feedbackStores, payloadStore } from './stores.js';
 
-/** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
-export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
+/**
+ * Builds the API's dependencies from settings; the Lambda handler and the local runner share
+ * it. `outbound` governs the URLs callers give (attachments by `path`): public https only in
+ * AWS; the local runner also allows plain http to this machine.
+ */
+export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log, outbound: OutboundPolicy = PUBLIC_ONLY): ApiDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
   const dynamo = dynamoClient(aws);
   const messages = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
@@ -34,6 +40,7 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
     messages,
     idempotency: powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE),
     ...feedbackStores(settings, dynamo),
+    remoteFiles: new HttpRemoteFiles({ policy: outbound }),
   };
 }
 

@@ -239,6 +239,15 @@ export function estimateMessageBytes(req: EmailRequest): number {
   return Math.ceil(bodyBytes * (4 / 3) * (78 / 76) + attachmentBytes + 4096);
 }
 
+/** A failed parse's issues as field issues (`to[2].email`), an unknown key named as one. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: formatPath([...issue.path, key]), message: 'is not a known field' }))
+      : [{ field: formatPath(issue.path), message: issue.message }],
+  );
+}
+
 /**
  * Validates a send request: the JSON body the API received, or a queued request the deliver
  * worker reads back (claim-check.ts). One definition for both, and a fixed point: what it
@@ -247,14 +256,7 @@ export function estimateMessageBytes(req: EmailRequest): number {
  */
 export function parseSendRequest(body: unknown): EmailRequest {
   const result = sendRequestSchema.safeParse(body, { error: plainWords });
-  if (!result.success) {
-    const issues: FieldIssue[] = result.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ field: formatPath([...issue.path, key]), message: 'is not a known field' }))
-        : [{ field: formatPath(issue.path), message: issue.message }],
-    );
-    throw validationFailed(issues);
-  }
+  if (!result.success) throw validationFailed(fieldIssues(result.error));
   const data = result.data;
   const request: EmailRequest = {
     from: data.from,
