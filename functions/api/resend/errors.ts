@@ -56,6 +56,9 @@ function describe(issue: FieldIssue): string {
   return `Invalid \`${field}\` field: ${issue.message}.`;
 }
 
+/** The schema's words for an attachment with neither (or both) of `content` and `path`: Resend's `invalid_attachment`. */
+export const ATTACHMENT_SOURCE = 'must have either a content or a path';
+
 const isMissing = (issue: FieldIssue): boolean => / is required$|^is required$/.test(issue.message);
 
 /** Every issue, the first deciding the name (a missing field is Resend's `missing_required_field`). */
@@ -67,6 +70,7 @@ export function fromIssues(issues: readonly FieldIssue[], fallback: string): Res
   const message = clip(`${shown.join(' ')}${more > 0 ? ` (and ${more} more)` : ''}`, PROBLEM_LIMITS.detailChars);
   if (first.field === 'Idempotency-Key')
     return { statusCode: 400, name: 'invalid_idempotency_key', message: 'The key must be between 1-255 printable ASCII characters.' };
+  if (first.message === ATTACHMENT_SOURCE) return { statusCode: 422, name: 'invalid_attachment', message };
   return { statusCode: 422, name: isMissing(first) ? 'missing_required_field' : 'validation_error', message };
 }
 

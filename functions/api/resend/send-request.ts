@@ -9,14 +9,12 @@ import { readSendItem } from '../../core/accept-email.js';
 import { validationFailed } from '../../core/errors.js';
 import type { RemoteFiles } from '../../core/ports.js';
 import { fieldIssues, LIMITS, plainWords } from '../../core/send-request.js';
-import { ResendError } from './errors.js';
+import { ATTACHMENT_SOURCE, ResendError } from './errors.js';
 import { readResendScheduledAt } from './scheduled-at.js';
 
 const addresses = z.union([z.string(), z.array(z.string())], {
   error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string or a list of strings'),
 });
-
-const ATTACHMENT_SOURCE = 'must have either a content or a path';
 
 const resendAttachment = z
   .strictObject({
