@@ -74,6 +74,7 @@ export const IMPORT_ENV: Record<string, string> = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-send',
   DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-send-dlq',
+  WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-webhooks',
   TRANSPORT: 'smtp',
   SMTP_URL: 'smtp://127.0.0.1:2525?tls=none',
   SES_CONFIGURATION_SET: 'posthaste',

@@ -18,6 +18,7 @@ export const FUNCTION_ENTRIES = {
   events: 'functions/events/handler.ts',
   authorizer: 'functions/authorizer/handler.ts',
   scheduler: 'functions/scheduler/handler.ts',
+  dispatcher: 'functions/dispatcher/handler.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

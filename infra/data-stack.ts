@@ -17,6 +17,14 @@ export const MAX_RECEIVE_COUNT = 5;
 export const DELIVER_TIMEOUT = Duration.seconds(60);
 /** AWS's guidance for Lambda event sources: visibility ≥ 6× the function timeout. */
 export const SEND_QUEUE_VISIBILITY = Duration.seconds(DELIVER_TIMEOUT.toSeconds() * 6);
+/** The dispatcher's timeout: ten concurrent posts of at most 10 s each, with room to record them. */
+export const DISPATCHER_TIMEOUT = Duration.seconds(60);
+/**
+ * The webhook queue's redrive limit. A delivery takes one receive per attempt (8 on the
+ * deployed schedule) and the fan-out one more; the rest is headroom for our own failures
+ * (a throttled table), so only a message that keeps failing on our side reaches the DLQ.
+ */
+export const WEBHOOK_MAX_RECEIVE_COUNT = 20;
 const DLQ_RETENTION = Duration.days(14);
 /** Payload objects outlive every queue message that can point at them (DLQ retention + a day to redrive). */
 const PAYLOAD_EXPIRY = Duration.days(DLQ_RETENTION.toDays() + 1);
@@ -34,7 +42,7 @@ export interface DataStackProps extends StackProps {
 }
 
 /**
- * Everything that holds data: the tables, the send queue and its DLQ, the payload bucket
+ * Everything that holds data: the tables, the send and webhook queues and their DLQs, the payload bucket
  * for large-message claim checks, the SES events topic and the SES configuration set.
  * Kept on stack deletion unless the `removalPolicy` context says `destroy`.
  */
@@ -44,6 +52,9 @@ export class DataStack extends Stack {
   readonly sendDlq: sqs.Queue;
   /** Where SNS parks SES events the events function failed to process. */
   readonly eventsDlq: sqs.Queue;
+  /** Webhook events to fan out and deliveries waiting for their next attempt (the wait is the message's visibility). */
+  readonly webhookQueue: sqs.Queue;
+  readonly webhookDlq: sqs.Queue;
   readonly payloadBucket: s3.Bucket;
   readonly sesEventsTopic: sns.Topic;
   readonly ses: SesSending;
@@ -73,6 +84,22 @@ export class DataStack extends Stack {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: DLQ_RETENTION,
+      removalPolicy,
+    });
+
+    this.webhookDlq = new sqs.Queue(this, 'WebhookDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+      removalPolicy,
+    });
+    this.webhookQueue = new sqs.Queue(this, 'WebhookQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(DISPATCHER_TIMEOUT.toSeconds() * 6),
+      // The last attempt comes about 28 hours after the first: four days keep every one of them.
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.webhookDlq, maxReceiveCount: WEBHOOK_MAX_RECEIVE_COUNT },
       removalPolicy,
     });
 
@@ -120,6 +147,8 @@ export class DataStack extends Stack {
     out('SendQueueUrl', this.sendQueue.queueUrl, 'Send queue');
     out('SendDlqUrl', this.sendDlq.queueUrl, 'Send dead-letter queue: messages that failed every attempt');
     out('EventsDlqUrl', this.eventsDlq.queueUrl, 'SES events the events function could not record');
+    out('WebhookQueueUrl', this.webhookQueue.queueUrl, 'Webhook queue: events to fan out and deliveries to attempt');
+    out('WebhookDlqUrl', this.webhookDlq.queueUrl, 'Webhook dead-letter queue: what the dispatcher failed on its side every time');
     out('PayloadBucketName', this.payloadBucket.bucketName, 'Large message payloads (claim checks)');
     out('SesEventsTopicArn', this.sesEventsTopic.topicArn, 'SES sending events');
     out('ConfigurationSetName', this.ses.configurationSet.configurationSetName, 'SES configuration set');

@@ -11,7 +11,7 @@ import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { PosthasteFunction } from './constructs/posthaste-function.js';
-import { type DataStack, DELIVER_TIMEOUT, MAX_RECEIVE_COUNT, payloadBucketName } from './data-stack.js';
+import { type DataStack, DELIVER_TIMEOUT, DISPATCHER_TIMEOUT, MAX_RECEIVE_COUNT, payloadBucketName } from './data-stack.js';
 
 export interface ServiceStackProps extends StackProps {
   config: PosthasteConfig;
@@ -28,7 +28,7 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
  * actions it uses, on the resources it uses them on.
  */
 export class ServiceStack extends Stack {
-  readonly functions: Record<'api' | 'deliver' | 'events' | 'authorizer' | 'scheduler', PosthasteFunction>;
+  readonly functions: Record<'api' | 'deliver' | 'events' | 'authorizer' | 'scheduler' | 'dispatcher', PosthasteFunction>;
   readonly keyApi: EmailApi;
   readonly iamApi: EmailApi;
   readonly monitoring: Monitoring;
@@ -60,7 +60,10 @@ export class ServiceStack extends Stack {
         IDEMPOTENCY_TABLE: tables.idempotency.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
+        WEBHOOKS_TABLE: tables.webhooks.tableName,
+        WEBHOOK_DELIVERIES_TABLE: tables.webhookDeliveries.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
+        WEBHOOK_QUEUE_URL: data.webhookQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         ALLOWED_SENDER_DOMAINS: config.allowedSenderDomains.join(','),
       }),
@@ -69,7 +72,11 @@ export class ServiceStack extends Stack {
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem'], [tables.idempotency.tableArn]);
     api.allow([...READ, 'dynamodb:Scan', 'dynamodb:DeleteItem'], [tables.suppressions.tableArn]);
     api.allow([...READ, 'dynamodb:Query'], [tables.feedback.tableArn, index(tables.feedback.tableArn, 'byMessage')]);
-    api.allow(['sqs:SendMessage'], [data.sendQueue.queueArn]);
+    api.allow(['sqs:SendMessage'], [data.sendQueue.queueArn, data.webhookQueue.queueArn]);
+    // Webhook endpoints: managed through the API; Scan lists them (an account has a handful).
+    api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem', 'dynamodb:Scan'], [tables.webhooks.tableArn]);
+    // Deliveries: listed per endpoint, one resent by hand.
+    api.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [tables.webhookDeliveries.tableArn]);
     api.allow(['s3:PutObject'], [this.payloadObjects]);
 
     // deliver: SQS → MIME → SES or SMTP.
@@ -84,6 +91,7 @@ export class ServiceStack extends Stack {
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
+        WEBHOOK_QUEUE_URL: data.webhookQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         TRANSPORT: config.transport,
         SES_CONFIGURATION_SET: data.ses.configurationSet.configurationSetName,
@@ -100,6 +108,7 @@ export class ServiceStack extends Stack {
     deliver.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
     deliver.allow([...READ, ...WRITE], [tables.suppressions.tableArn]);
     deliver.allow([...READ, ...WRITE], [tables.feedback.tableArn]);
+    deliver.allow(['sqs:SendMessage'], [data.webhookQueue.queueArn]);
     // A delivered message's payload is removed; ListBucket makes a missing (expired) payload NoSuchKey instead of AccessDenied.
     deliver.allow(['s3:GetObject', 's3:DeleteObject'], [this.payloadObjects]);
     deliver.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
@@ -131,12 +140,14 @@ export class ServiceStack extends Stack {
         FEEDBACK_TABLE: tables.feedback.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         SES_EVENTS_TOPIC_ARN: data.sesEventsTopic.topicArn,
+        WEBHOOK_QUEUE_URL: data.webhookQueue.queueUrl,
       }),
       deadLetterQueue: data.eventsDlq,
     });
     eventsFn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
     eventsFn.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byProviderMessageId')]);
     eventsFn.allow([...READ, ...WRITE], [tables.feedback.tableArn, tables.suppressions.tableArn]);
+    eventsFn.allow(['sqs:SendMessage'], [data.webhookQueue.queueArn]);
     data.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(eventsFn.fn, { deadLetterQueue: data.eventsDlq }));
 
     // scheduler: every minute, hands messages that fall due to the send queue.
@@ -148,15 +159,17 @@ export class ServiceStack extends Stack {
       environment: stackEnvironment(FUNCTION_ENVIRONMENTS.scheduler, {
         MESSAGES_TABLE: tables.messages.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
+        WEBHOOK_QUEUE_URL: data.webhookQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         // The sweep runs every 60 s; looking 90 s ahead lets SQS delays release each message on time.
         SCHEDULE_LOOKAHEAD_SECONDS: 90,
         SCHEDULE_BUDGET_MS: 45_000,
       }),
     });
-    scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue')]);
+    // byPendingEmission: the webhook outbox's sweep.
+    scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue'), index(tables.messages.tableArn, 'byPendingEmission')]);
     scheduler.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
-    scheduler.allow(['sqs:SendMessage'], [data.sendQueue.queueArn]);
+    scheduler.allow(['sqs:SendMessage'], [data.sendQueue.queueArn, data.webhookQueue.queueArn]);
     // Large scheduled requests wait in the bucket; a due one too large for the queue travels as a claim check.
     scheduler.allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [this.payloadObjects]);
     scheduler.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
@@ -165,6 +178,25 @@ export class ServiceStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(scheduler.fn, { retryAttempts: 0 })],
     });
+
+    // dispatcher: webhook queue → signed POSTs to the endpoints, retried on the queue.
+    const dispatcher = new PosthasteFunction(this, 'DispatcherFunction', {
+      ...common,
+      name: 'dispatcher',
+      description: 'Posthaste webhooks: events to signed deliveries, retried on a schedule',
+      timeout: DISPATCHER_TIMEOUT,
+      environment: stackEnvironment(FUNCTION_ENVIRONMENTS.dispatcher, {
+        WEBHOOKS_TABLE: tables.webhooks.tableName,
+        WEBHOOK_DELIVERIES_TABLE: tables.webhookDeliveries.tableName,
+        WEBHOOK_QUEUE_URL: data.webhookQueue.queueUrl,
+      }),
+    });
+    // Endpoints are read (Scan: the enabled ones, once per batch) and their failure streaks written.
+    dispatcher.allow(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'], [tables.webhooks.tableArn]);
+    dispatcher.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [tables.webhookDeliveries.tableArn]);
+    // A fan-out queues its deliveries; the event source grants receive, delete and visibility changes.
+    dispatcher.allow(['sqs:SendMessage'], [data.webhookQueue.queueArn]);
+    dispatcher.fn.addEventSource(new SqsEventSource(data.webhookQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 10 }));
 
     // authorizer: reads one key record per (uncached) request.
     const authorizer = new PosthasteFunction(this, 'AuthorizerFunction', {
@@ -176,7 +208,7 @@ export class ServiceStack extends Stack {
     });
     authorizer.allow(['dynamodb:GetItem'], [tables.apiKeys.tableArn]);
 
-    this.functions = { api, deliver, events: eventsFn, authorizer, scheduler };
+    this.functions = { api, deliver, events: eventsFn, authorizer, scheduler, dispatcher };
 
     // One CloudWatch role for API Gateway in this account and region, shared by both APIs.
     const cloudWatchRole = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
@@ -204,9 +236,10 @@ export class ServiceStack extends Stack {
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      functions: { Api: api.fn, Deliver: deliver.fn, Events: eventsFn.fn, Authorizer: authorizer.fn, Scheduler: scheduler.fn },
-      deadLetterQueues: { SendDlq: data.sendDlq, EventsDlq: data.eventsDlq },
+      functions: { Api: api.fn, Deliver: deliver.fn, Events: eventsFn.fn, Authorizer: authorizer.fn, Scheduler: scheduler.fn, Dispatcher: dispatcher.fn },
+      deadLetterQueues: { SendDlq: data.sendDlq, EventsDlq: data.eventsDlq, WebhookDlq: data.webhookDlq },
       sendQueue: data.sendQueue,
+      webhookQueue: data.webhookQueue,
       apis: { KeyApi: this.keyApi.api, IamApi: this.iamApi.api },
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });

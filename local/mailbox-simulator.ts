@@ -8,6 +8,8 @@
  * Engagement on request: `success+open@` is delivered and then opened, `success+click@` is
  * delivered, opened and its first link clicked — the Open and Click events SES publishes
  * for a configuration set with open and click tracking on (the real simulator cannot read).
+ * `success+delay@` is first delayed (a DeliveryDelay event: the receiving server answered
+ * 4xx for a while), then delivered.
  */
 import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
@@ -112,9 +114,12 @@ function delivery(recipient: string, at: Date, mail: SimulatedMail) {
 }
 
 /** The notifications SES publishes for one simulator recipient, in the order it publishes them. */
+/** The `+label` of a simulator address, lower-cased. */
+const labelOf = (address: string): string | undefined => address.slice(0, address.lastIndexOf('@')).toLowerCase().split('+')[1];
+
 /** What the reader does with a delivered simulator message: `+open` and `+click` labels ask for it. */
 export function engagementOf(address: string): 'open' | 'click' | undefined {
-  const label = address.slice(0, address.lastIndexOf('@')).toLowerCase().split('+')[1];
+  const label = labelOf(address);
   return label === 'open' || label === 'click' ? label : undefined;
 }
 
@@ -133,10 +138,29 @@ function engagement(recipient: string, at: Date, mail: SimulatedMail) {
   ];
 }
 
+/** `+delay`: the DeliveryDelay event SES publishes while the receiving server defers the message. */
+function deliveryDelay(recipient: string, at: Date) {
+  if (labelOf(recipient) !== 'delay') return [];
+  const delayedAt = new Date(at.getTime() - 1);
+  return [
+    {
+      type: 'DeliveryDelay',
+      field: 'deliveryDelay',
+      body: {
+        timestamp: delayedAt.toISOString(),
+        delayType: 'TransientCommunicationFailure',
+        expirationTime: new Date(at.getTime() + 24 * 3600_000).toISOString(),
+        delayedRecipients: [{ emailAddress: recipient, status: '4.4.1', diagnosticCode: 'smtp; 421 4.4.1 Unable to connect to remote host' }],
+      },
+      eventOnly: true,
+    },
+  ];
+}
+
 function scenarioNotifications(scenario: Scenario, recipient: string, mail: SimulatedMail, at: Date) {
   switch (scenario) {
     case 'success':
-      return [delivery(recipient, at, mail), ...engagement(recipient, at, mail)];
+      return [...deliveryDelay(recipient, at), delivery(recipient, at, mail), ...engagement(recipient, at, mail)];
     case 'ooto':
       // The out-of-office reply goes to the sender's mailbox; what is published is a delivery.
       return [delivery(recipient, at, mail)];

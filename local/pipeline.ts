@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { consoleLog } from '../functions/adapters/logger.js';
-import { LOCAL_MODE } from '../functions/adapters/outbound-http.js';
 import { S3PayloadStore } from '../functions/adapters/s3-payload-store.js';
 import { parseSmtpUrl, type SmtpConfig, smtpSecurityWarnings } from '../functions/adapters/smtp-config.js';
 import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
@@ -16,6 +15,7 @@ import { apiDeps } from '../functions/compose/api.js';
 import { apiKeyStore } from '../functions/compose/authorizer.js';
 import { type AwsSettings, awsSettingsFromEnv, dynamoClient, s3Client, sqsClient } from '../functions/compose/clients.js';
 import { deliverDeps } from '../functions/compose/deliver.js';
+import { dispatcherDeps } from '../functions/compose/dispatcher.js';
 import { type EnvironmentValues, TABLE_VARIABLES } from '../functions/compose/environment.js';
 import { eventsDeps } from '../functions/compose/events.js';
 import { schedulerDeps } from '../functions/compose/scheduler.js';
@@ -26,6 +26,7 @@ import { noMetrics } from '../functions/core/metrics.js';
 import type { PayloadStore, Transport } from '../functions/core/ports.js';
 import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
+import { createDispatcherHandler } from '../functions/dispatcher/sqs-batch.js';
 import { createEventsHandler } from '../functions/events/sns-notifications.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
@@ -72,6 +73,8 @@ export interface PipelineOptions {
   allowedSenderDomains?: string;
   /** How long the mailbox simulator waits before publishing (SES takes seconds); default 100 ms. */
   simulatorDelayMs?: number;
+  /** Webhook retries on the schedule of seconds (default) or the deployed one (`deployed`). */
+  webhookSchedule?: 'local' | 'deployed';
   /** How often the scheduler sweeps for due messages (EventBridge runs it every minute in AWS); 0 turns it off. */
   scheduleSweepMs?: number;
   log?: (component: string) => Log;
@@ -87,6 +90,7 @@ export interface Pipeline {
   simulator: MailboxSimulator;
   queueUrl: string;
   dlqUrl: string;
+  webhookQueueUrl: string;
   aws: AwsSettings;
   /** What the functions read here: the stand-ins' endpoints, table names, queue URLs, settings. */
   env: EnvironmentValues;
@@ -95,8 +99,8 @@ export interface Pipeline {
   gateway: Gateway;
   queueArn: string;
   smtpUrl: string;
-  /** Every message body the send queue or its DLQ holds (ready, delayed and in flight). */
-  queueBodies(queue: 'send' | 'dlq'): string[];
+  /** Every message body a queue holds (ready, delayed and in flight). */
+  queueBodies(queue: QueueRole): string[];
   /** One sweep of the scheduler, as the timer runs it. */
   sweep(): Promise<SweepReport>;
   stop(): Promise<void>;
@@ -104,6 +108,12 @@ export interface Pipeline {
 
 const QUEUE = 'posthaste-send';
 const DLQ = 'posthaste-send-dlq';
+const WEBHOOK_QUEUE = 'posthaste-webhooks';
+const WEBHOOK_DLQ = 'posthaste-webhooks-dlq';
+const QUEUE_NAMES = { send: QUEUE, dlq: DLQ, webhooks: WEBHOOK_QUEUE, webhooksDlq: WEBHOOK_DLQ } as const;
+export type QueueRole = keyof typeof QUEUE_NAMES;
+/** The webhook queue's redrive limit, as in the deployed stack: attempts are receives. */
+const WEBHOOK_MAX_RECEIVES = 20;
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -139,7 +149,7 @@ async function saveQueues(fauxqs: FauxqsServer, file: string | undefined, payloa
   if (!file) return 0;
   const snapshot: Record<string, string[]> = {};
   let count = 0;
-  for (const name of [QUEUE, DLQ]) {
+  for (const name of Object.values(QUEUE_NAMES)) {
     const bodies = queueBodies(fauxqs, name);
     // The stand-in's S3 is in memory too: a claim ticket is saved as the full message it points to.
     snapshot[name] = await Promise.all(
@@ -182,6 +192,20 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     },
   });
 
+  const webhookDlq = fauxqs.createQueue(WEBHOOK_DLQ);
+  const webhookQueue = fauxqs.createQueue(WEBHOOK_QUEUE, {
+    attributes: {
+      VisibilityTimeout: '60',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: webhookDlq.queueArn, maxReceiveCount: String(WEBHOOK_MAX_RECEIVES) }),
+    },
+  });
+  const queueUrls: Record<string, string> = {
+    [QUEUE]: queue.queueUrl,
+    [DLQ]: dlq.queueUrl,
+    [WEBHOOK_QUEUE]: webhookQueue.queueUrl,
+    [WEBHOOK_DLQ]: webhookDlq.queueUrl,
+  };
+
   const bucket = fauxqs.createBucket('posthaste-payloads').bucketName;
   const payloads = new S3PayloadStore(s3Client(aws), bucket);
   const sqs = sqsClient(aws);
@@ -189,8 +213,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   if (snapshot && existsSync(snapshot)) {
     const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, string[]>;
     for (const [name, bodies] of Object.entries(saved)) {
-      const restoreQueue = new SqsEmailQueue(sqs, name === DLQ ? dlq.queueUrl : queue.queueUrl);
+      const url = queueUrls[name];
+      if (!url) continue;
+      const restoreQueue = new SqsEmailQueue(sqs, url);
       for (const body of bodies) {
+        // Webhook queue bodies are small JSON: back as they were.
+        if (name === WEBHOOK_QUEUE || name === WEBHOOK_DLQ) {
+          await restoreQueue.enqueue({ id: 'restored', body });
+          continue;
+        }
         // A readable message goes through the claim check again (large ones back to the payload store); anything else as it was.
         const read = await checkOut(body, undefined);
         await restoreQueue.enqueue(read.readable ? await checkIn(payloads, { message: read.message }) : { id: read.id ?? 'unreadable', body });
@@ -205,6 +236,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ...Object.fromEntries(Object.entries(TABLE_VARIABLES).map(([table, variable]) => [variable, LOCAL_TABLES[table as TableName]])),
     QUEUE_URL: queue.queueUrl,
     DLQ_URL: dlq.queueUrl,
+    WEBHOOK_QUEUE_URL: webhookQueue.queueUrl,
+    WEBHOOK_SCHEDULE: options.webhookSchedule ?? 'local',
+    // A developer's receiver on this machine may take plain http; anything else must be public https.
+    WEBHOOK_ALLOW_LOOPBACK: '1',
     SES_EVENTS_TOPIC_ARN: LOCAL_TOPIC_ARN,
     PAYLOAD_BUCKET: bucket,
     ...(options.allowedSenderDomains ? { ALLOWED_SENDER_DOMAINS: options.allowedSenderDomains } : {}),
@@ -240,7 +275,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     closeTransport = () => smtpTransport.close();
   }
 
-  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api'), LOCAL_MODE), makeLog('api'));
+  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
   const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')), { topicArn: LOCAL_TOPIC_ARN });
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.
@@ -272,6 +307,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           log: makeLog('poller'),
         });
 
+  const dispatcher = startPoller({
+    client: sqs,
+    queueUrl: webhookQueue.queueUrl,
+    queueArn: webhookQueue.queueArn,
+    handler: createDispatcherHandler(dispatcherDeps(env, aws, makeLog('dispatcher'))),
+    concurrency: 2,
+    log: makeLog('dispatcher'),
+  });
+
   const sweepMs = options.scheduleSweepMs ?? 1000;
   const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
 
@@ -284,6 +328,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     simulator,
     queueUrl: queue.queueUrl,
     dlqUrl: dlq.queueUrl,
+    webhookQueueUrl: webhookQueue.queueUrl,
     aws,
     env,
     fauxqs,
@@ -291,12 +336,13 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     gateway,
     queueArn: queue.queueArn,
     smtpUrl,
-    queueBodies: (which) => queueBodies(fauxqs, which === 'dlq' ? DLQ : QUEUE),
+    queueBodies: (which) => queueBodies(fauxqs, QUEUE_NAMES[which]),
     sweep: sweeper.sweep,
     async stop() {
       await sweeper.stop();
       await gateway.stop();
       await poller?.stop();
+      await dispatcher.stop();
       const saved = await saveQueues(fauxqs, snapshot, payloads);
       if (saved) log('info', `saved ${saved} queued message(s) for the next start`);
       await simulator.settled();

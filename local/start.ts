@@ -103,6 +103,7 @@ Posthaste is running locally (started in ${Date.now() - started} ms)
   data      ${dataDir}
   simulator mail to bounce@, complaint@, success@, ooto@ or suppressionlist@simulator.amazonses.com
             produces the SES notifications; see ${pipeline.apiUrl}/v1/suppressions
+  webhooks  ${pipeline.apiUrl}/v1/webhooks (retries after seconds here); try: npx posthaste webhooks listen
 
 Send one:
 

@@ -1,19 +1,20 @@
-import { type SweepDeps, type SweepReport, sweepScheduled } from '../functions/core/sweep-scheduled.js';
+import { runScheduler, type SchedulerDeps, type SchedulerReport } from '../functions/scheduler/sweep-timer.js';
 
 export interface Sweeper {
-  sweep(): Promise<SweepReport>;
+  sweep(): Promise<SchedulerReport>;
   stop(): Promise<void>;
 }
 
 /**
- * What the EventBridge rule does in AWS: run the scheduler sweep on a timer. A sweep
+ * What the EventBridge rule does in AWS: run the scheduler sweep (scheduled sends, then the
+ * webhook outbox) on a timer. A sweep
  * never overlaps the previous one from the same timer (in AWS two may overlap, which the
  * store's conditional writes make safe; the tests run that case on purpose).
  */
-export function startSweeper(deps: SweepDeps, intervalMs: number): Sweeper {
+export function startSweeper(deps: SchedulerDeps, intervalMs: number): Sweeper {
   let running: Promise<unknown> | undefined;
   let stopped = false;
-  const sweep = () => sweepScheduled(deps);
+  const sweep = () => runScheduler(deps);
   const tick = () => {
     if (stopped || running) return; // the previous sweep is still going: skip this tick
     running = sweep()

@@ -152,7 +152,7 @@ export class DynamoDbWebhookDeliveryStore implements WebhookDeliveryStore {
   }
 
   async get(ref: DeliveryRef): Promise<WebhookDelivery | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { ...ref }, ConsistentRead: true }));
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyOf(ref), ConsistentRead: true }));
     return out.Item as WebhookDelivery | undefined;
   }
 
@@ -160,7 +160,7 @@ export class DynamoDbWebhookDeliveryStore implements WebhookDeliveryStore {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { ...ref },
+        Key: keyOf(ref),
         UpdateExpression: 'SET attempts = list_append(attempts, :attempt), #status = :status, updatedAt = :at',
         ConditionExpression: 'attribute_exists(deliveryId)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -174,7 +174,7 @@ export class DynamoDbWebhookDeliveryStore implements WebhookDeliveryStore {
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { ...ref },
+          Key: keyOf(ref),
           UpdateExpression: 'SET #status = :pending, updatedAt = :at',
           ConditionExpression: 'attribute_exists(deliveryId) AND #status <> :pending',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -199,3 +199,6 @@ export class DynamoDbWebhookDeliveryStore implements WebhookDeliveryStore {
     return { items: (out.Items ?? []) as WebhookDelivery[], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Record<string, string> } : {}) };
   }
 }
+
+/** A delivery's table key, and nothing else of what the reference may carry. */
+const keyOf = (ref: DeliveryRef) => ({ endpointId: ref.endpointId, deliveryId: ref.deliveryId });

@@ -25,9 +25,6 @@ export interface OutboundPolicy {
 /** The deployed stack's policy: public https endpoints only. */
 export const PUBLIC_ONLY: OutboundPolicy = { allowLoopbackHttp: false, allowPrivateAddresses: false };
 
-/** `npm start`'s policy: public https, and plain http to this machine (a developer's own server). */
-export const LOCAL_MODE: OutboundPolicy = { allowLoopbackHttp: true, allowPrivateAddresses: false };
-
 export type OutboundRefusal = 'invalid_url' | 'scheme' | 'credentials' | 'private_address' | 'unresolvable';
 
 export class OutboundUrlError extends Error {

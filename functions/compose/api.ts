@@ -1,12 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
 import { HttpRemoteFiles } from '../adapters/http-remote-files.js';
-import { type OutboundPolicy, PUBLIC_ONLY } from '../adapters/outbound-http.js';
 import { powertoolsIdempotency } from '../adapters/powertools-idempotency.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import { createApiHandler } from '../api/api-gateway-adapter.js';
 import type { ApiDeps } from '../api/deps.js';
-import type { Log } from '../core/log.js';
+import { type Log, silentLog } from '../core/log.js';
 import { type Metrics, noMetrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import { parseDomainList } from '../core/sender-policy.js';
@@ -15,16 +14,19 @@ import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { feedbackStores, payloadStore } from './stores.js';
+import { emittingMessages, endpointAdmin, webhookPolicy, webhookQueueAt, webhookStores } from './webhooks.js';
 
 /**
  * Builds the API's dependencies from settings; the Lambda handler and the local runner share
- * it. `outbound` governs the URLs callers give (attachments by `path`): public https only in
- * AWS; the local runner also allows plain http to this machine.
+ * it. Attachments given by URL are fetched under the rules of webhook URLs (webhookPolicy).
  */
-export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log, outbound: OutboundPolicy = PUBLIC_ONLY): ApiDeps {
+export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
   const dynamo = dynamoClient(aws);
-  const messages = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
+  const apiLog = log ?? silentLog;
+  // A cancel appends `canceled`: the outbox tells the webhook queue.
+  const messages = emittingMessages(new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE), aws, settings.WEBHOOK_QUEUE_URL, apiLog);
+  const webhooks = webhookStores(dynamo, settings);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   return {
     accept: {
@@ -40,7 +42,11 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
     messages,
     idempotency: powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE),
     ...feedbackStores(settings, dynamo),
-    remoteFiles: new HttpRemoteFiles({ policy: outbound }),
+    remoteFiles: new HttpRemoteFiles({ policy: webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK) }),
+    webhooks: {
+      endpoints: endpointAdmin(webhooks.endpoints, webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK)),
+      dispatch: { deliveries: webhooks.deliveries, queue: webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL).events, clock: systemClock },
+    },
   };
 }
 

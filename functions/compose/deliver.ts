@@ -11,13 +11,14 @@ import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { feedbackStores, payloadStore } from './stores.js';
 import { transportFromEnv } from './transport.js';
+import { emittingMessages } from './webhooks.js';
 
 export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.deliver, env);
   const dynamo = dynamoClient(aws);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   return {
-    messages: new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
+    messages: emittingMessages(new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE), aws, settings.WEBHOOK_QUEUE_URL, log),
     queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
     transport,
     ...feedbackStores(settings, dynamo),

@@ -19,6 +19,7 @@ export const VARIABLES = {
   WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
   WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
   QUEUE_URL: requiredText('the send queue'),
+  WEBHOOK_QUEUE_URL: requiredText('the webhook queue: events to fan out to endpoints, and deliveries to attempt'),
   SES_EVENTS_TOPIC_ARN: requiredText('the SNS topic SES publishes its notifications to: records from any other topic are logged and dropped'),
   DLQ_URL: requiredText('the send dead-letter queue'),
   PAYLOAD_BUCKET: optionalText('the claim-check bucket for large queue bodies and scheduled requests; without it they travel inline'),
@@ -35,6 +36,19 @@ export const VARIABLES = {
   RETRY_BASE_SECONDS: integer('first retry backoff, doubled per attempt with jitter; 0 waits for the visibility timeout', 30, 0, 43_200),
   RETRY_MAX_SECONDS: integer('retry backoff ceiling', 900, 0, 43_200),
   DELIVERY_LEASE_SECONDS: integer('how long one attempt holds a message; outlives the function timeout', 120, 1, 43_200),
+  // Webhooks.
+  WEBHOOK_SCHEDULE: localOnly(
+    oneOf(
+      'the wait between webhook attempts: `deployed` (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) or `local` (seconds, to watch retries)',
+      ['deployed', 'local'] as const,
+      'deployed',
+    ),
+  ),
+  WEBHOOK_ALLOW_LOOPBACK: localOnly(
+    flag(
+      '`1` lets webhook endpoints (and attachments given by URL) be plain http on loopback (npm start); the deployed stack only calls public https addresses',
+    ),
+  ),
   // Scheduled sends.
   SCHEDULE_LOOKAHEAD_SECONDS: integer('messages due within this many seconds leave now with an SQS delay; covers the time between two sweeps', 90, 0, 900),
   SCHEDULE_RETRY_SECONDS: integer('a sweep that took a message and died is taken over this long after the lookahead horizon', 120, 1, 3600),
@@ -103,13 +117,28 @@ const lambda = <C extends Contract>(own: C) => ({ ...LAMBDA_RUNTIME, ...AWS_CLIE
 
 /** Each Lambda function's variables. */
 export const FUNCTION_ENVIRONMENTS = {
-  api: lambda(pick('MESSAGES_TABLE', 'IDEMPOTENCY_TABLE', 'SUPPRESSIONS_TABLE', 'FEEDBACK_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'ALLOWED_SENDER_DOMAINS')),
+  api: lambda(
+    pick(
+      'MESSAGES_TABLE',
+      'IDEMPOTENCY_TABLE',
+      'SUPPRESSIONS_TABLE',
+      'FEEDBACK_TABLE',
+      'WEBHOOKS_TABLE',
+      'WEBHOOK_DELIVERIES_TABLE',
+      'QUEUE_URL',
+      'WEBHOOK_QUEUE_URL',
+      'PAYLOAD_BUCKET',
+      'ALLOWED_SENDER_DOMAINS',
+      'WEBHOOK_ALLOW_LOOPBACK',
+    ),
+  ),
   deliver: lambda({
     ...pick(
       'MESSAGES_TABLE',
       'SUPPRESSIONS_TABLE',
       'FEEDBACK_TABLE',
       'QUEUE_URL',
+      'WEBHOOK_QUEUE_URL',
       'PAYLOAD_BUCKET',
       'MAX_RECEIVE_COUNT',
       'RETRY_BASE_SECONDS',
@@ -118,8 +147,11 @@ export const FUNCTION_ENVIRONMENTS = {
     ),
     ...DELIVERY_TRANSPORT,
   }),
-  events: lambda(pick('MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE', 'SES_EVENTS_TOPIC_ARN')),
-  scheduler: lambda(pick('MESSAGES_TABLE', 'QUEUE_URL', 'PAYLOAD_BUCKET', 'SCHEDULE_LOOKAHEAD_SECONDS', 'SCHEDULE_RETRY_SECONDS', 'SCHEDULE_BUDGET_MS')),
+  events: lambda(pick('MESSAGES_TABLE', 'FEEDBACK_TABLE', 'SUPPRESSIONS_TABLE', 'SES_EVENTS_TOPIC_ARN', 'WEBHOOK_QUEUE_URL')),
+  scheduler: lambda(
+    pick('MESSAGES_TABLE', 'QUEUE_URL', 'WEBHOOK_QUEUE_URL', 'PAYLOAD_BUCKET', 'SCHEDULE_LOOKAHEAD_SECONDS', 'SCHEDULE_RETRY_SECONDS', 'SCHEDULE_BUDGET_MS'),
+  ),
+  dispatcher: lambda(pick('WEBHOOKS_TABLE', 'WEBHOOK_DELIVERIES_TABLE', 'WEBHOOK_QUEUE_URL', 'WEBHOOK_SCHEDULE', 'WEBHOOK_ALLOW_LOOPBACK')),
   authorizer: lambda(pick('API_KEYS_TABLE')),
 };
 

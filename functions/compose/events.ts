@@ -9,13 +9,14 @@ import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { feedbackStores } from './stores.js';
+import { emittingMessages } from './webhooks.js';
 
-/** The events function's dependencies from settings: the three tables, nothing else. */
+/** The events function's dependencies from settings: the three tables, and the webhook queue the outbox tells. */
 export function eventsDeps(env: Env, aws: AwsSettings, log: Log, metrics?: Metrics): NotificationDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.events, env);
   const dynamo = dynamoClient(aws);
   return {
-    messages: new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
+    messages: emittingMessages(new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE), aws, settings.WEBHOOK_QUEUE_URL, log),
     ...feedbackStores(settings, dynamo),
     clock: systemClock,
     log,

@@ -2,23 +2,26 @@ import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import type { Log } from '../core/log.js';
 import { systemClock } from '../core/ports.js';
-import type { SweepDeps } from '../core/sweep-scheduled.js';
-import { createSchedulerHandler } from '../scheduler/sweep-timer.js';
+import { createSchedulerHandler, type SchedulerDeps } from '../scheduler/sweep-timer.js';
 import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
 import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { payloadStore } from './stores.js';
+import { emittingMessages, webhookQueueAt } from './webhooks.js';
 
 /**
- * The scheduler function. SCHEDULE_LOOKAHEAD_SECONDS must cover the time between two
- * sweeps (a minute in AWS) so messages leave on time through an SQS delay.
+ * The scheduler function: it sweeps due scheduled sends, and the webhook outbox for events
+ * whose writer stopped before telling. SCHEDULE_LOOKAHEAD_SECONDS must cover the time
+ * between two sweeps (a minute in AWS) so messages leave on time through an SQS delay.
  */
-export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SweepDeps {
+export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SchedulerDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.scheduler, env);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
+  const store = new DynamoDbMessageStore(dynamoClient(aws), settings.MESSAGES_TABLE);
   return {
-    messages: new DynamoDbMessageStore(dynamoClient(aws), settings.MESSAGES_TABLE),
+    // A send that runs out of hand-offs fails: the outbox tells the webhook queue.
+    messages: emittingMessages(store, aws, settings.WEBHOOK_QUEUE_URL, log),
     queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
     ...(payloads ? { payloads } : {}),
     clock: systemClock,
@@ -26,6 +29,7 @@ export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SweepDeps {
     lookaheadSeconds: settings.SCHEDULE_LOOKAHEAD_SECONDS,
     retrySeconds: settings.SCHEDULE_RETRY_SECONDS,
     budgetMs: settings.SCHEDULE_BUDGET_MS,
+    emissions: { messages: store, queue: webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL).events, clock: systemClock, log },
   };
 }
 

@@ -39,7 +39,7 @@ export async function dispatchBatch(deps: DispatchBatchDeps, received: ReceivedM
           await fanOut(deps, body.events, endpoints);
           return;
         }
-        const outcome = await attemptDelivery(deps, body);
+        const outcome = await attemptDelivery(deps, { endpointId: body.endpointId, deliveryId: body.deliveryId });
         if (outcome.result === 'retry') retryIn = outcome.afterSeconds;
       } catch (error) {
         deps.log('error', 'webhook dispatch failed on our side; the queue delivers it again', {

@@ -19,6 +19,8 @@ export type CountMetric =
   // Per sweep of the scheduler: due messages queued, and closed as failed.
   | 'sweepQueued'
   | 'sweepFailed'
+  // Per sweep: webhook events emitted for writers that stopped before telling the queue.
+  | 'outboxEventsEmitted'
   // Per authorizer decision.
   | 'apiKeyAccepted'
   | 'apiKeyRefused';

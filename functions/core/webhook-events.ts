@@ -89,7 +89,9 @@ export function webhookEventFor(
 ): WebhookEvent | undefined {
   const type = webhookTypeOf(line);
   if (!type) return undefined;
-  const data: WebhookEvent['data'] = { ...message };
+  // The summary's own fields only: the caller may hand the whole record (history, payload, …).
+  const { id, from, to, cc, bcc, subject, tags } = message;
+  const data: WebhookEvent['data'] = { id, from, to, cc, bcc, subject, tags };
   if (line.recipients?.length) data.recipients = line.recipients;
   if (line.response !== undefined) data.response = line.response;
   if (line.detail !== undefined) data.detail = line.detail;

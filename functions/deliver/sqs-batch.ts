@@ -1,19 +1,9 @@
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type DeliverBatchDeps, deliverBatch, type ReceivedMessage } from '../core/deliver-batch.js';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { receivedMessage } from '../adapters/sqs-records.js';
+import { type DeliverBatchDeps, deliverBatch } from '../core/deliver-batch.js';
 
 export type DeliverHandlerDeps = DeliverBatchDeps;
-
-const received = (record: SQSRecord): ReceivedMessage => {
-  const sentAt = Number(record.attributes?.SentTimestamp);
-  return {
-    queueMessageId: record.messageId,
-    body: record.body,
-    receiptHandle: record.receiptHandle,
-    receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? '1'),
-    ...(Number.isFinite(sentAt) ? { sentAt } : {}),
-  };
-};
 
 /**
  * SQS → delivery: the event in the use case's terms, and each message that stays on the
@@ -21,7 +11,7 @@ const received = (record: SQSRecord): ReceivedMessage => {
  */
 export function createDeliverHandler(deps: DeliverHandlerDeps) {
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-    const stays = await deliverBatch(deps, event.Records.map(received));
+    const stays = await deliverBatch(deps, event.Records.map(receivedMessage));
     return { batchItemFailures: stays.map((itemIdentifier) => ({ itemIdentifier })) };
   });
 }

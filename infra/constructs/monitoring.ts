@@ -7,15 +7,20 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/adapters/emf-metrics.js';
 
 /** SES reviews an account at a 5 % bounce rate and a 0.1 % complaint rate; alarm when they are reached. */
 export const BOUNCE_RATE_THRESHOLD = 0.05;
 export const COMPLAINT_RATE_THRESHOLD = 0.001;
+/** Alarm when at least half of the webhook attempts in 15 minutes failed (and there were a few). */
+export const WEBHOOK_FAILURE_RATE_THRESHOLD = 0.5;
+const WEBHOOK_MIN_ATTEMPTS = 10;
 
 export interface MonitoringProps {
   functions: Record<string, lambda.IFunction>;
   deadLetterQueues: Record<string, sqs.IQueue>;
   sendQueue: sqs.IQueue;
+  webhookQueue: sqs.IQueue;
   apis: Record<string, apigw.RestApi>;
   alarmEmail?: string;
 }
@@ -66,6 +71,27 @@ export class Monitoring extends Construct {
     const complaintRate = sesRate('Reputation.ComplaintRate');
     alarm('BounceRate', bounceRate, BOUNCE_RATE_THRESHOLD, 'SES bounce rate reached 5 % (SES puts the account under review here)');
     alarm('ComplaintRate', complaintRate, COMPLAINT_RATE_THRESHOLD, 'SES complaint rate reached 0.1 % (SES puts the account under review here)');
+    // The dispatcher's own counts (Powertools puts its service name in the `service` dimension).
+    const dispatcherMetric = (metricName: string, period = Duration.minutes(15)) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: 'posthaste-dispatcher' }, statistic: 'Sum', period });
+    alarm(
+      'WebhookEndpointDisabled',
+      dispatcherMetric('webhookEndpointDisabled', fiveMinutes),
+      1,
+      'A webhook endpoint failed every attempt for a day and was disabled; GET /v1/webhooks shows which and why. Fix the receiver, then PATCH it enabled',
+    );
+    const webhookFailureRate = new cloudwatch.MathExpression({
+      expression: `IF(delivered + failed >= ${WEBHOOK_MIN_ATTEMPTS}, failed / (delivered + failed), 0)`,
+      usingMetrics: { delivered: dispatcherMetric('webhookDelivered'), failed: dispatcherMetric('webhookAttemptFailed') },
+      period: Duration.minutes(15),
+      label: 'webhook attempts failed (share)',
+    });
+    alarm(
+      'WebhookFailureRate',
+      webhookFailureRate,
+      WEBHOOK_FAILURE_RATE_THRESHOLD,
+      'Half or more of the webhook attempts in 15 minutes failed: an endpoint is down or refusing (retries continue on their schedule)',
+    );
     for (const [name, api] of Object.entries(props.apis)) {
       alarm(`${name}ServerErrors`, api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }), 1, `${name}: 5xx answers`);
     }
@@ -110,6 +136,20 @@ export class Monitoring extends Construct {
         right: [complaintRate],
         leftAnnotations: [{ value: BOUNCE_RATE_THRESHOLD, label: 'bounce 5 %' }],
         rightAnnotations: [{ value: COMPLAINT_RATE_THRESHOLD, label: 'complaint 0.1 %' }],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Webhooks: attempts delivered and failed',
+        left: [dispatcherMetric('webhookDelivered', fiveMinutes), dispatcherMetric('webhookAttemptFailed', fiveMinutes)],
+        right: [webhookFailureRate],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Webhook queue: depth (waiting retries included) and oldest message',
+        left: [props.webhookQueue.metricApproximateNumberOfMessagesVisible(), props.webhookQueue.metricApproximateNumberOfMessagesNotVisible()],
+        right: [props.webhookQueue.metricApproximateAgeOfOldestMessage()],
         width: 12,
       }),
     );

@@ -25,6 +25,10 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       FEEDBACK_TABLE: LOCAL_TABLES.feedback,
       SUPPRESSIONS_TABLE: LOCAL_TABLES.suppressions,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+      WEBHOOKS_TABLE: LOCAL_TABLES.webhooks,
+      WEBHOOK_DELIVERIES_TABLE: LOCAL_TABLES.webhookDeliveries,
+      // Nothing listens here: a test that needs the webhook queue starts one; emitting to this one fails and leaves the outbox mark.
+      WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9/000000000000/posthaste-webhooks',
       SES_EVENTS_TOPIC_ARN: LOCAL_TOPIC_ARN,
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

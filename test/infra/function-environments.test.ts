@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi } from '../../functions/compose/api.js';
 import { composeAuthorizer } from '../../functions/compose/authorizer.js';
 import { composeDeliver } from '../../functions/compose/deliver.js';
+import { composeDispatcher } from '../../functions/compose/dispatcher.js';
 import { ConfigError, type Env } from '../../functions/compose/env.js';
 import { type Contract, type EnvironmentValues, FUNCTION_ENVIRONMENTS, type FunctionName } from '../../functions/compose/environment.js';
 import { composeEvents } from '../../functions/compose/events.js';
@@ -27,6 +28,7 @@ const LOGICAL_IDS: Record<FunctionName, string> = {
   events: 'EventsFunction',
   scheduler: 'SchedulerFunction',
   authorizer: 'AuthorizerFunction',
+  dispatcher: 'DispatcherFunction',
 };
 
 const telemetry: Telemetry = { log: silentLog, metrics: noMetrics };
@@ -36,6 +38,7 @@ const COMPOSE: Record<FunctionName, (env: Env) => unknown> = {
   events: (env) => composeEvents(env, telemetry),
   scheduler: (env) => composeScheduler(env, telemetry),
   authorizer: (env) => composeAuthorizer(env, telemetry),
+  dispatcher: (env) => composeDispatcher(env, telemetry),
 };
 
 /** A CloudFormation value as text: tokens (Ref, Fn::GetAtt, Fn::Join…) become a placeholder naming the variable. */

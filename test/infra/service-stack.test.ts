@@ -8,7 +8,7 @@ beforeAll(() => {
   s = synth();
 });
 
-const FUNCTIONS = ['ApiFunction', 'DeliverFunction', 'EventsFunction', 'AuthorizerFunction', 'SchedulerFunction'];
+const FUNCTIONS = ['ApiFunction', 'DeliverFunction', 'EventsFunction', 'AuthorizerFunction', 'SchedulerFunction', 'DispatcherFunction'];
 const fn = (prefix: string) => resource(s.service, 'AWS::Lambda::Function', prefix)[1].Properties!;
 const env = (prefix: string) => fn(prefix).Environment.Variables as Record<string, unknown>;
 
@@ -36,7 +36,7 @@ describe('functions', () => {
     expect(grantsOf(s.service, name)['managed-policies']).toBeUndefined();
   });
 
-  it('there are exactly the five functions', () => {
+  it('there are exactly the six functions', () => {
     expect(
       resources(s.service, 'AWS::Lambda::Function')
         .map(([id]) => FUNCTIONS.find((f) => id.startsWith(f)))
@@ -54,7 +54,9 @@ describe('functions', () => {
 });
 
 describe('deliver event source', () => {
-  const mapping = () => resources(s.service, 'AWS::Lambda::EventSourceMapping')[0]![1].Properties!;
+  const mapping = () =>
+    resources(s.service, 'AWS::Lambda::EventSourceMapping').find(([, r]) => JSON.stringify(r.Properties!.FunctionName).includes('DeliverFunction'))![1]
+      .Properties!;
 
   it('reads the send queue', () => {
     expect(JSON.stringify(mapping().EventSourceArn)).toContain('SendQueue');
@@ -95,6 +97,17 @@ describe('events function', () => {
   });
 });
 
+describe('dispatcher event source', () => {
+  const mapping = () =>
+    resources(s.service, 'AWS::Lambda::EventSourceMapping').find(([, r]) => JSON.stringify(r.Properties!.FunctionName).includes('DispatcherFunction'))![1]
+      .Properties!;
+
+  it('reads the webhook queue and reports each delivery that waits for its retry alone', () => {
+    expect(JSON.stringify(mapping().EventSourceArn)).toContain('WebhookQueue');
+    expect(mapping().FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+});
+
 describe('least privilege', () => {
   it('api: reads and writes messages, idempotency, suppressions; reads feedback; enqueues; stores payloads — nothing else', () => {
     expect(grantsOf(s.service, 'ApiFunction')).toEqual({
@@ -106,7 +119,10 @@ describe('least privilege', () => {
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'index:feedback/byMessage': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
+      'queue:WebhookQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:PutObject'],
+      'table:webhooks': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+      'table:webhookDeliveries': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
   });
 
@@ -132,6 +148,7 @@ describe('least privilege', () => {
       'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject'],
       'bucket:payload-bucket': ['s3:ListBucket'],
       'queue:SendQueue': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      'queue:WebhookQueue': ['sqs:SendMessage'],
       'ses:configuration-set': ['ses:SendEmail', 'ses:SendRawEmail'],
       'ses:identity/example.com': ['ses:SendEmail', 'ses:SendRawEmail'],
     });
@@ -163,6 +180,7 @@ describe('least privilege', () => {
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'queue:EventsDlq': ['sqs:SendMessage'],
+      'queue:WebhookQueue': ['sqs:SendMessage'],
     });
   });
 
@@ -180,10 +198,34 @@ describe('least privilege', () => {
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'index:messages/byDue': ['dynamodb:Query'],
+      'index:messages/byPendingEmission': ['dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
+      'queue:WebhookQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
       'bucket:payload-bucket': ['s3:ListBucket'],
     });
+  });
+
+  it('dispatcher: reads endpoints and records their streaks, records deliveries, consumes and feeds the webhook queue — nothing else', () => {
+    expect(grantsOf(s.service, 'DispatcherFunction')).toEqual({
+      'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      'table:webhooks': ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+      'table:webhookDeliveries': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'queue:WebhookQueue': [
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+      ],
+    });
+  });
+
+  it('no function but the API and the dispatcher can read the webhook secrets', () => {
+    for (const name of ['DeliverFunction', 'EventsFunction', 'SchedulerFunction', 'AuthorizerFunction'])
+      expect(grantsOf(s.service, name)['table:webhooks'], name).toBeUndefined();
   });
 
   it('scheduler runs every minute', () => {
@@ -371,7 +413,7 @@ describe('alarms', () => {
   const alarms = () => resources(s.service, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
   const alarm = (metricName: string, match: string) => alarms().find((a) => a.MetricName === metricName && JSON.stringify(a.Dimensions ?? []).includes(match));
 
-  it.each(['SendDlq', 'EventsDlq'])('%s depth above zero alarms', (queue) => {
+  it.each(['SendDlq', 'EventsDlq', 'WebhookDlq'])('%s depth above zero alarms', (queue) => {
     expect(alarm('ApproximateNumberOfMessagesVisible', queue)).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
@@ -393,6 +435,16 @@ describe('alarms', () => {
       Threshold: 0.001,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+  });
+
+  it('a disabled webhook endpoint alarms', () => {
+    expect(alarm('webhookEndpointDisabled', 'posthaste-dispatcher')).toMatchObject({ Namespace: 'Posthaste', Threshold: 1 });
+  });
+
+  it('half of the webhook attempts failing alarms', () => {
+    const rate = alarms().find((a) => a.AlarmDescription?.startsWith('Half or more of the webhook attempts'));
+    expect(rate).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(JSON.stringify(rate!.Metrics)).toContain('webhookAttemptFailed');
   });
 
   it('every alarm notifies the alarm topic', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { LOCAL_TABLES } from '../../functions/adapters/tables.js';
 import { PROJECT_ROOT } from '../../infra/constructs/posthaste-function.js';
 import { buildPosthasteApp, type PosthasteApp } from '../../infra/posthaste-app.js';
 
@@ -31,7 +32,8 @@ export function resource(template: Template, type: string, prefix: string): [str
   return found[0]!;
 }
 
-const TABLES = ['messages', 'idempotency', 'feedback', 'suppressions', 'apiKeys'];
+/** Every table, longest name first so `webhookDeliveries` is not taken for `webhooks`. */
+const TABLES = Object.keys(LOCAL_TABLES).sort((a, b) => b.length - a.length);
 
 /** A readable name for a policy resource: `table:messages`, `index:messages/byProviderMessageId`, `queue:SendQueue`, `*`, … */
 export function label(resourceJson: unknown): string {
@@ -42,7 +44,7 @@ export function label(resourceJson: unknown): string {
     const index = /\/index\/(\w+)/.exec(s);
     return index ? `index:${table}/${index[1]}` : `table:${table}`;
   }
-  for (const queue of ['SendQueue', 'SendDlq', 'EventsDlq']) if (s.includes(queue)) return `queue:${queue}`;
+  for (const queue of ['SendQueue', 'SendDlq', 'EventsDlq', 'WebhookQueue', 'WebhookDlq']) if (s.includes(queue)) return `queue:${queue}`;
   if (s.includes(':s3:::')) return s.endsWith('/*"]]}') ? 'objects:payload-bucket' : 'bucket:payload-bucket';
   if (s.includes(':configuration-set/')) return 'ses:configuration-set';
   if (s.includes(':identity/')) return `ses:identity/${/:identity\/([^"]+)"/.exec(s)?.[1] ?? '?'}`;

@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpRemoteFiles } from '../../functions/adapters/http-remote-files.js';
-import { LOCAL_MODE, type OutboundPolicy, PUBLIC_ONLY, type Resolver } from '../../functions/adapters/outbound-http.js';
+import { type OutboundPolicy, PUBLIC_ONLY, type Resolver } from '../../functions/adapters/outbound-http.js';
+import { webhookPolicy } from '../../functions/compose/webhooks.js';
 import { selfSignedCertificate } from '../helpers/certificate.js';
 
 let cert: { key: string; cert: string };
@@ -79,7 +80,7 @@ describe('attachments by URL', () => {
   });
 
   it('in local mode also takes plain http from this machine, and still no private network', async () => {
-    const files = new HttpRemoteFiles({ policy: LOCAL_MODE });
+    const files = new HttpRemoteFiles({ policy: webhookPolicy(true) });
     expect((await files.fetch(`${plain}/report.pdf`, limits)).content).toEqual(pdf);
     expect(await refusal(files.fetch('https://192.168.1.10/x.pdf', limits))).toMatch(/not a public address/);
   });

@@ -23,6 +23,12 @@ describe('webhook events from a message history', () => {
     });
   });
 
+  it('carries the message summary only, when handed the whole record (no history, no payload)', () => {
+    const record = { ...message, status: 'scheduled', events: history, payload: 'the whole request', attempts: 3 };
+    const [sent] = webhookEventsSince(record, history);
+    expect(Object.keys(sent!.data).sort()).toEqual(['bcc', 'cc', 'from', 'id', 'response', 'subject', 'tags', 'to']);
+  });
+
   it('gives the same fact the same id every time, and different facts different ids', () => {
     expect(webhookEventsSince(message, history)).toEqual(webhookEventsSince(message, history));
     expect(webhookEventId('msg-1', 2)).toMatch(/^evt_[0-9a-f]{32}$/);
