@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { Resend } from 'resend';
+import { Webhook as SvixWebhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbApiKeyStore } from '../../functions/adapters/dynamodb-api-key-store.js';
 import { documentClient } from '../../functions/adapters/dynamodb-document.js';
@@ -20,13 +21,15 @@ import { createApiKey } from '../../functions/core/api-key-admin.js';
 import { silentLog } from '../../functions/core/log.js';
 import { systemClock } from '../../functions/core/ports.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
-import { waitFor } from '../helpers/http.js';
+import { postJson, waitFor } from '../helpers/http.js';
 
 let pipeline: Pipeline;
 let outbox: string;
 let files: Server;
 let filesUrl: string;
 let resend: Resend;
+/** What the app's webhook handler received: headers and the raw body. */
+const hooks: { headers: Record<string, string>; body: string }[] = [];
 
 const report = Buffer.from('%PDF-1.7 quarterly report\n'.repeat(40));
 const logo = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
@@ -34,8 +37,17 @@ const logo = Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001080600
 beforeAll(async () => {
   outbox = mkdtempSync(join(tmpdir(), 'posthaste-resend-'));
   pipeline = await startPipeline({ outbox, scheduleSweepMs: 250, log: () => silentLog });
-  // The app's own file server, on this machine (local mode lets plain http to loopback through).
+  // The app's own server on this machine, its files and its webhook handler (local mode lets plain http to loopback through).
   files = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/api/webhooks/resend') {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        hooks.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(200).end();
+      });
+      return;
+    }
     if (req.url === '/files/report.pdf') res.writeHead(200, { 'content-type': 'application/pdf' }).end(report);
     else res.writeHead(404).end('no such file');
   });
@@ -217,6 +229,40 @@ describe('the resend SDK, pointed at npm start with RESEND_BASE_URL', () => {
 
     const domains = await resend.domains.list();
     expect(domains.error).toMatchObject({ name: 'not_found', statusCode: 404, message: expect.stringContaining('/domains is not served') });
+  });
+
+  it("delivers events to a webhook endpoint created with format resend, signed so svix's Webhook.verify accepts them", async () => {
+    const created = await postJson(`${pipeline.apiUrl}/v1/webhooks`, { url: `${filesUrl}/api/webhooks/resend`, format: 'resend', events: ['email.sent'] });
+    expect(created.status).toBe(201);
+    const { data } = await resend.emails.send({
+      from: 'app@acme.test',
+      to: 'hooked@example.org',
+      subject: 'hooked',
+      text: 'x',
+      tags: [{ name: 'kind', value: 'receipt' }],
+    });
+    const hook = await waitFor(() => hooks.find((h) => h.body.includes(data!.id)), 15_000, 'the email.sent webhook');
+    const verifier = new SvixWebhook(created.body.secret);
+    expect(() =>
+      verifier.verify(hook.body, {
+        'svix-id': hook.headers['svix-id']!,
+        'svix-timestamp': hook.headers['svix-timestamp']!,
+        'svix-signature': hook.headers['svix-signature']!,
+      }),
+    ).not.toThrow();
+    expect(JSON.parse(hook.body)).toEqual({
+      type: 'email.sent',
+      created_at: expect.any(String),
+      data: {
+        created_at: expect.any(String),
+        email_id: data!.id,
+        from: 'app@acme.test',
+        to: ['hooked@example.org'],
+        subject: 'hooked',
+        tags: { kind: 'receipt' },
+      },
+    });
+    await fetch(`${pipeline.apiUrl}/v1/webhooks/${created.body.id}`, { method: 'DELETE' });
   });
 
   it('takes a Posthaste API key as the Resend key when keys are required, and refuses another with a Resend error name', async () => {
