@@ -109,6 +109,44 @@ export type EmailEvent = {
   userAgent?: string | undefined;
 };
 
+/** One line of the email log; GET /v1/emails/{id} has the rest */
+export type EmailSummary = {
+  id: string;
+  status: 'scheduled' | 'queued' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'failed' | 'suppressed' | 'canceled';
+  from: string;
+  to: string[];
+  /** Absent when empty */
+  cc?: string[] | undefined;
+  /** Absent when empty */
+  bcc?: string[] | undefined;
+  subject: string;
+  tags: {
+    name: string;
+    value: string;
+  }[];
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+  /** ISO 8601 date-time (UTC) */
+  scheduledAt?: string | undefined;
+  /** The newest line of its history */
+  lastEvent?:
+    | {
+        /** scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, … */
+        type: string;
+        /** ISO 8601 date-time (UTC) */
+        at: string;
+      }
+    | undefined;
+};
+
+export type EmailList = {
+  data: EmailSummary[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
 export type Canceled = {
   id: string;
   status: 'canceled';
@@ -381,6 +419,54 @@ export type WebhookEvent = {
     /** email.opened, email.clicked: the reader's user agent */
     userAgent?: string | undefined;
   };
+};
+
+/** A webhook event as GET /v1/events lists it: the body its deliveries POST, with its id */
+export type FeedEvent = {
+  type:
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled';
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  data: {
+    /** Our message id, as POST /v1/emails returned it */
+    id: string;
+    from: string;
+    to: string[];
+    cc: string[];
+    bcc: string[];
+    subject: string;
+    tags: {
+      name: string;
+      value: string;
+    }[];
+    /** The recipients this fact concerns */
+    recipients?: string[] | undefined;
+    /** The relay's or SES's own words */
+    response?: string | undefined;
+    /** Bounce type/subtype, complaint type, failure reason */
+    detail?: string | undefined;
+    /** email.clicked: the link followed */
+    link?: string | undefined;
+    /** email.opened, email.clicked: the reader's user agent */
+    userAgent?: string | undefined;
+  };
+  /** The event id: the `webhook-id` header its webhook deliveries carry */
+  id: string;
+};
+
+export type EventFeed = {
+  data: FeedEvent[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
 };
 
 export type GatewayError = {

@@ -29,6 +29,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret' },
   { method: 'GET', path: '/v1/webhooks/{id}/deliveries' },
   { method: 'POST', path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry' },
+  { method: 'GET', path: '/v1/emails' },
+  { method: 'GET', path: '/v1/events' },
   // The Resend-compatible surface (functions/api/resend/routes.ts): Resend's email routes, and
   // every other top-level path, so Resend's other resources get Resend's 404 from the function.
   { method: 'POST', path: '/emails', jsonBody: true },

@@ -46,6 +46,8 @@ export interface PosthasteConfig {
   engagementTracking: boolean;
   /** Your own domain for tracked links and the pixel (a CNAME to SES's tracking host, served over HTTPS). */
   trackingRedirectDomain?: string;
+  /** Days messages (status, history, the email log's index items, the event feed) are kept: DynamoDB TTL on the messages table. */
+  messageRetentionDays: number;
   stackPrefix: string;
 }
 
@@ -146,6 +148,7 @@ export function readConfig(get: Lookup): PosthasteConfig {
     authorizerCacheSeconds: int(get, 'authorizerCacheSeconds', 30, 0, 3600),
     requireTls: bool(get, 'requireTls', true),
     engagementTracking,
+    messageRetentionDays: int(get, 'messageRetentionDays', 90, 1, 3650),
     stackPrefix,
   };
   if (smtpSecretArn) config.smtpSecretArn = smtpSecretArn;

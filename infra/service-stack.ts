@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { FEEDBACK_TIME_INDEX, LOG_INDEX, STATUS_INDEX } from '../functions/adapters/tables.js';
 import { FUNCTION_ENVIRONMENTS, stackEnvironment } from '../functions/compose/environment.js';
 import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
@@ -66,12 +67,18 @@ export class ServiceStack extends Stack {
         WEBHOOK_QUEUE_URL: data.webhookQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         ALLOWED_SENDER_DOMAINS: config.allowedSenderDomains.join(','),
+        MESSAGE_RETENTION_DAYS: config.messageRetentionDays,
       }),
     });
-    api.allow([...READ, ...WRITE], [tables.messages.tableArn]);
+    api.allow([...READ, ...WRITE, 'dynamodb:BatchWriteItem'], [tables.messages.tableArn]);
+    // The email log and the event feed.
+    api.allow(['dynamodb:Query'], [index(tables.messages.tableArn, LOG_INDEX), index(tables.messages.tableArn, STATUS_INDEX)]);
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem'], [tables.idempotency.tableArn]);
     api.allow([...READ, 'dynamodb:Scan', 'dynamodb:DeleteItem'], [tables.suppressions.tableArn]);
-    api.allow([...READ, 'dynamodb:Query'], [tables.feedback.tableArn, index(tables.feedback.tableArn, 'byMessage')]);
+    api.allow(
+      [...READ, 'dynamodb:Query'],
+      [tables.feedback.tableArn, index(tables.feedback.tableArn, 'byMessage'), index(tables.feedback.tableArn, FEEDBACK_TIME_INDEX)],
+    );
     api.allow(['sqs:SendMessage'], [data.sendQueue.queueArn, data.webhookQueue.queueArn]);
     // Webhook endpoints: managed through the API; Scan lists them (an account has a handful).
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem', 'dynamodb:Scan'], [tables.webhooks.tableArn]);

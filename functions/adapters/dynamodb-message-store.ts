@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type EmailQuery, type EventQuery, retentionExpiry } from '../core/email-log.js';
 import type {
   AttemptUpdate,
   CancelResult,
@@ -9,24 +10,29 @@ import type {
   FinishUpdate,
   MessageStore,
   NotificationUpdate,
+  Page,
+  PageRequest,
   RescheduleResult,
   TakenMessage,
 } from '../core/ports.js';
 import type { FailureKind, MessageEvent, MessageRecord, StashedPayload } from '../core/records.js';
-import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
-import { webhookTypeOf } from '../core/webhook-events.js';
+import { DONE_DELIVERING, type MessageStatus, STATUS_RANK } from '../core/status.js';
+import { type WebhookEvent, webhookTypeOf } from '../core/webhook-events.js';
 import { documentClient, ifConditionHolds } from './dynamodb-document.js';
-import { EMISSION_INDEX, SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
+import { EmailLogIndex, isMessage, messageIndexItems, searchItems } from './dynamodb-email-log.js';
+import { allShards, shardKey } from './dynamodb-sharded-index.js';
+import { EMISSION_INDEX, SCHEDULE_INDEX } from './tables.js';
 
 /** The partition of the schedule index a message lives in: a stable hash of its id. */
-/** A message's shard of a sparse index: the same id always lands in the same one of SCHEDULE_BUCKETS. */
-function shardOf(id: string): number {
-  let hash = 0;
-  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return hash % SCHEDULE_BUCKETS;
-}
+export const scheduleBucket = (id: string): string => shardKey('due', id);
 
-export const scheduleBucket = (id: string): string => `due#${shardOf(id)}`;
+/** The message's entry in the byStatus index: it moves with every status write. */
+const statusBucket = (status: MessageStatus, id: string): string => shardKey(status, id);
+
+export interface MessageStoreOptions {
+  /** Days a message and its index items are kept (DynamoDB TTL); without it they are kept for ever. */
+  retentionDays?: number;
+}
 
 /**
  * The messages table: one item per message, keyed by `id`, with plain attribute names so
@@ -38,27 +44,46 @@ export const scheduleBucket = (id: string): string => `due#${shardOf(id)}`;
  */
 export class DynamoDbMessageStore implements MessageStore {
   private readonly doc: DynamoDBDocumentClient;
+  private readonly log: EmailLogIndex;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly options: MessageStoreOptions = {},
   ) {
     this.doc = documentClient(client);
+    this.log = new EmailLogIndex(this.doc, tableName, (item) => toRecord(item));
   }
 
+  /**
+   * The search items go first: a message is never in the table without them. One left
+   * behind by a write that failed after them points at nothing, and listings skip it.
+   */
   async create(record: MessageRecord): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...record, statusRank: STATUS_RANK[record.status] },
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
+    await this.put(record, {});
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
-    return out.Item ? toRecord(out.Item) : undefined;
+    return out.Item && isMessage(out.Item) ? toRecord(out.Item) : undefined;
+  }
+
+  private async put(record: MessageRecord, extra: Record<string, unknown>): Promise<void> {
+    const stored = this.options.retentionDays === undefined ? record : { ...record, expiresAt: retentionExpiry(record, this.options.retentionDays) };
+    await this.log.write(searchItems(stored));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...stored,
+          ...extra,
+          statusRank: STATUS_RANK[record.status],
+          statusBucket: statusBucket(record.status, record.id),
+          ...messageIndexItems(stored),
+        },
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
   }
 
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
@@ -106,8 +131,15 @@ export class DynamoDbMessageStore implements MessageStore {
       ':at': new Date().toISOString(),
       ':status': update.status,
       ':rank': STATUS_RANK[update.status],
+      ':statusBucket': statusBucket(update.status, id),
     };
-    const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at', '#status = :status', 'statusRank = :rank'];
+    const sets = [
+      'events = list_append(if_not_exists(events, :empty), :events)',
+      'updatedAt = :at',
+      '#status = :status',
+      'statusRank = :rank',
+      'statusBucket = :statusBucket',
+    ];
     appendRecipients(sets, values, update);
     markPending(sets, values, id, update.events);
     for (const key of ['relayResponse', 'providerMessageId'] as const) {
@@ -132,8 +164,8 @@ export class DynamoDbMessageStore implements MessageStore {
     if (moved) return true;
     // The status is already past this one (a notification overtook the deliver worker's
     // write): keep the history, the recipients and the SES MessageId anyway.
-    const kept = sets.filter((set) => !/^(#status|statusRank|failureReason|failureKind) =/.test(set));
-    for (const key of [':status', ':rank', ':failureReason', ':failureKind']) delete values[key];
+    const kept = sets.filter((set) => !/^(#status|statusRank|statusBucket|failureReason|failureKind) =/.test(set));
+    for (const key of [':status', ':rank', ':statusBucket', ':failureReason', ':failureKind']) delete values[key];
     await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
@@ -149,17 +181,11 @@ export class DynamoDbMessageStore implements MessageStore {
   }
 
   async createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...record, statusRank: STATUS_RANK[record.status], scheduledBucket: scheduleBucket(record.id), dueAt: record.scheduledAt, payload },
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
+    await this.put(record, { scheduledBucket: scheduleBucket(record.id), dueAt: record.scheduledAt, payload });
   }
 
   async due(horizon: Date, limit: number): Promise<DueMessage[]> {
-    const buckets = Array.from({ length: SCHEDULE_BUCKETS }, (_, i) => `due#${i}`);
+    const buckets = allShards('due');
     const pages = await Promise.all(
       buckets.map((bucket) =>
         this.doc.send(
@@ -188,7 +214,7 @@ export class DynamoDbMessageStore implements MessageStore {
           Key: { id: message.id },
           // The `queued` history line is written when the queue has it (enqueued), not per take:
           // a message the queue refuses sweep after sweep does not grow its history.
-          UpdateExpression: 'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at ADD handOffs :one',
+          UpdateExpression: 'SET #status = :queued, statusRank = :rank, statusBucket = :statusBucket, dueAt = :retry, updatedAt = :at ADD handOffs :one',
           // Scheduled, or queued by a sweep that never confirmed the enqueue (and no worker has it).
           ConditionExpression: 'attribute_exists(scheduledBucket) AND dueAt = :seen AND (#status = :scheduled OR (#status = :queued AND attempts = :zero))',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -196,6 +222,7 @@ export class DynamoDbMessageStore implements MessageStore {
             ':queued': 'queued',
             ':scheduled': 'scheduled',
             ':rank': STATUS_RANK.queued,
+            ':statusBucket': statusBucket('queued', message.id),
             ':retry': retryAt.toISOString(),
             ':seen': message.dueAt,
             ':zero': 0,
@@ -249,12 +276,13 @@ export class DynamoDbMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression: `SET #status = :canceled, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events), ${PENDING_SETS} REMOVE scheduledBucket, dueAt, payload, leaseUntil`,
+          UpdateExpression: `SET #status = :canceled, statusRank = :rank, statusBucket = :statusBucket, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events), ${PENDING_SETS} REMOVE scheduledBucket, dueAt, payload, leaseUntil`,
           ConditionExpression: 'attribute_exists(id) AND attempts = :zero AND #status IN (:scheduled, :queued)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':canceled': 'canceled',
             ':rank': STATUS_RANK.canceled,
+            ':statusBucket': statusBucket('canceled', id),
             ':scheduled': 'scheduled',
             ':queued': 'queued',
             ':zero': 0,
@@ -304,7 +332,7 @@ export class DynamoDbMessageStore implements MessageStore {
           Key: { id },
           // The one move backwards in the lifecycle: an operator's redrive after an outage.
           UpdateExpression:
-            'SET #status = :queued, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE failureReason, failureKind, leaseUntil',
+            'SET #status = :queued, statusRank = :rank, statusBucket = :statusBucket, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE failureReason, failureKind, leaseUntil',
           // Records written before failureKind existed are not revived; nothing was deployed then.
           ConditionExpression: '#status = :failed AND failureKind = :exhausted',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -312,6 +340,7 @@ export class DynamoDbMessageStore implements MessageStore {
             ':queued': 'queued',
             ':failed': 'failed',
             ':rank': STATUS_RANK.queued,
+            ':statusBucket': statusBucket('queued', id),
             ':exhausted': 'retries_exhausted' satisfies FailureKind,
             ':at': when,
             ':empty': [],
@@ -337,8 +366,16 @@ export class DynamoDbMessageStore implements MessageStore {
   }
 
   async exists(id: string): Promise<boolean> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ProjectionExpression: 'id', ConsistentRead: true }));
-    return out.Item !== undefined;
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { id },
+        ProjectionExpression: 'id, #status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item !== undefined && isMessage(out.Item);
   }
 
   /**
@@ -366,8 +403,13 @@ export class DynamoDbMessageStore implements MessageStore {
     if (!appended && !(await this.exists(id))) return 'missing';
     const outcome = appended ? 'applied' : 'duplicate';
     if (update.status) {
-      const values: Record<string, unknown> = { ':status': update.status, ':rank': STATUS_RANK[update.status], ':at': at };
-      const sets = ['#status = :status', 'statusRank = :rank', 'updatedAt = :at'];
+      const values: Record<string, unknown> = {
+        ':status': update.status,
+        ':rank': STATUS_RANK[update.status],
+        ':statusBucket': statusBucket(update.status, id),
+        ':at': at,
+      };
+      const sets = ['#status = :status', 'statusRank = :rank', 'statusBucket = :statusBucket', 'updatedAt = :at'];
       setFailure(sets, values, update.failure);
       await ifConditionHolds(
         this.doc.send(
@@ -387,7 +429,7 @@ export class DynamoDbMessageStore implements MessageStore {
 
   // The webhook outbox
   async pendingEmission(before: Date, limit: number): Promise<string[]> {
-    const buckets = Array.from({ length: SCHEDULE_BUCKETS }, (_, i) => `emit#${i}`);
+    const buckets = allShards('emit');
     const pages = await Promise.all(
       buckets.map((bucket) =>
         this.doc.send(
@@ -431,12 +473,25 @@ export class DynamoDbMessageStore implements MessageStore {
       ),
     );
   }
+
+  // The email log and the event feed (dynamodb-email-log.ts)
+  list(query: EmailQuery, page: PageRequest): Promise<Page<MessageRecord>> {
+    return this.log.list(query, page);
+  }
+
+  recordFeed(record: MessageRecord, from: number): Promise<void> {
+    return this.log.recordFeed(record, from);
+  }
+
+  feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>> {
+    return this.log.feed(query, page);
+  }
 }
 
 const PENDING_SETS = 'emitBucket = if_not_exists(emitBucket, :emitBucket), emitPendingSince = if_not_exists(emitPendingSince, :at)';
 
 /** `emit#0` … `emit#7`: the outbox index spread over a few partitions, as the schedule's is. */
-export const emitBucket = (id: string): string => `emit#${shardOf(id)}`;
+export const emitBucket = (id: string): string => shardKey('emit', id);
 
 /**
  * Marks the message as having history lines the webhook queue has not been given yet, when
@@ -481,6 +536,9 @@ function toRecord(item: Record<string, unknown>): MessageRecord {
     payload: _payload,
     emitBucket: _emitBucket,
     emitPendingSince: _emitSince,
+    statusBucket: _statusBucket,
+    logBucket: _logBucket,
+    logKey: _logKey,
     ...rest
   } = item;
   const record = rest as unknown as MessageRecord;

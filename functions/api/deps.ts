@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponse } from './http.js';
 /** What the API's routes use; the composition builds it once per container. */
 export interface ApiDeps {
   accept: AcceptDeps;
-  messages: Pick<MessageStore, 'get' | 'cancel' | 'reschedule'>;
+  messages: Pick<MessageStore, 'get' | 'cancel' | 'reschedule' | 'list' | 'feed'>;
   idempotency: IdempotencyGuard;
   suppressions: SuppressionStore;
   feedback: FeedbackStore;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { STATUS_RANK } from '../core/status.js';
 import { WEBHOOK_EVENT_TYPES } from '../core/webhook-events.js';
 import { COMPONENTS } from './schemas.js';
 
@@ -69,6 +70,18 @@ const idempotencyKey = {
   schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
 };
 const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const queryParam = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const since = (what: string) =>
+  queryParam('since', `${what} at or after this time: an ISO 8601 date-time with an offset, or a date (its midnight UTC)`, {
+    type: 'string',
+    format: 'date-time',
+  });
 const paging = [
   { name: 'cursor', in: 'query', required: false, description: 'The `nextCursor` of the previous page', schema: { type: 'string' } },
   { name: 'limit', in: 'query', required: false, description: 'Page size, 1-100 (default 50)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
@@ -98,6 +111,22 @@ export function openApiDocument(version: string): Record<string, unknown> {
     security: [{ apiKey: [] }, { sigv4: [] }],
     paths: {
       '/v1/emails': {
+        get: {
+          operationId: 'listEmails',
+          summary: 'The email log: messages newest first, filtered',
+          description:
+            'Every filter is optional and they combine. `recipient` finds a message by any of its to, cc and bcc addresses. A page holds at most `limit` messages and may hold fewer while more follow (a page that combines filters reads a bounded number of index entries): keep going while `nextCursor` is there.',
+          parameters: [
+            queryParam('status', 'Only messages in this status', { type: 'string', enum: Object.keys(STATUS_RANK) }),
+            queryParam('recipient', 'Only messages to this address (to, cc or bcc)'),
+            queryParam('from', 'Only messages from this address'),
+            queryParam('tag', 'Only messages with this tag, as `name:value`'),
+            since('Created'),
+            queryParam('until', 'Created at or before this time (as `since`)', { type: 'string', format: 'date-time' }),
+            ...paging,
+          ],
+          responses: { '200': jsonBody('EmailList', 'One page'), ...problems(422) },
+        },
         post: {
           operationId: 'sendEmail',
           summary: 'Send one email, now or at `scheduledAt`',
@@ -162,9 +191,28 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/v1/bounces': {
         get: {
           operationId: 'listBounces',
-          summary: 'Bounce and complaint records of a recipient, newest first',
-          parameters: [{ name: 'recipient', in: 'query', required: true, description: 'Email address', schema: { type: 'string' } }, ...paging],
+          summary: 'Bounce and complaint records, newest first: of one recipient, or of everyone',
+          parameters: [
+            queryParam('recipient', "One recipient's records; without it, every recipient's (then `type` and `since` apply)"),
+            queryParam('type', 'Without `recipient`: only bounces or only complaints', { type: 'string', enum: ['bounce', 'complaint'] }),
+            since('Without `recipient`: reported'),
+            ...paging,
+          ],
           responses: { '200': jsonBody('BounceList', 'One page'), ...problems(422) },
+        },
+      },
+      '/v1/events': {
+        get: {
+          operationId: 'listEvents',
+          summary: 'The webhook events, oldest first, for apps that pull',
+          description:
+            'The same events the webhooks POST (body and `webhook-id`), kept as long as their messages. Ordered by when each happened; SES reports some minutes later (bounces, opens, delays) and a write interrupted by a crash is emitted by the next sweep, so an app that polls should ask again from a few minutes before the newest event it has seen and drop ids it already has.',
+          parameters: [
+            since('Events that happened'),
+            queryParam('type', 'Only events of this type', { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] }),
+            ...paging,
+          ],
+          responses: { '200': jsonBody('EventFeed', 'One page'), ...problems(422) },
         },
       },
       '/v1/webhooks': {

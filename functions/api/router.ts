@@ -3,7 +3,8 @@ import type { ApiDeps, RouteHandler } from './deps.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 import { isResendPath, routeResend } from './resend/routes.js';
 import { listBounces } from './routes/bounces.js';
-import { cancel, getEmail, sendBatch, sendEmail } from './routes/emails.js';
+import { cancel, getEmail, listEmails, sendBatch, sendEmail } from './routes/emails.js';
+import { listEvents } from './routes/events.js';
 import { openApi } from './routes/openapi.js';
 import { deleteSuppression, getSuppression, listSuppressions } from './routes/suppressions.js';
 import {
@@ -44,6 +45,8 @@ export const ROUTES: Route[] = [
   { method: 'POST', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/rotate-secret/?$`), run: rotateWebhookSecret },
   { method: 'GET', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/deliveries/?$`), run: listWebhookDeliveries },
   { method: 'POST', pattern: new RegExp(`^/v1/webhooks/${WEBHOOK}/deliveries/([0-9A-Za-z_-]{1,80})/retry/?$`), run: retryWebhookDelivery },
+  { method: 'GET', pattern: /^\/v1\/emails\/?$/, run: listEmails },
+  { method: 'GET', pattern: /^\/v1\/events\/?$/, run: listEvents },
 ];
 
 /** The route for a request: 404 when no path matches, 405 when the path exists under another method. */

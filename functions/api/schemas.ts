@@ -74,6 +74,23 @@ export const emailSchema = z.object({
   events: z.array(eventSchema),
 });
 
+export const emailSummarySchema = z
+  .object({
+    id: z.string(),
+    status: messageStatus,
+    from: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()).optional().describe('Absent when empty'),
+    bcc: z.array(z.string()).optional().describe('Absent when empty'),
+    subject: z.string(),
+    tags: z.array(z.object({ name: z.string(), value: z.string() })),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    scheduledAt: isoTime.optional(),
+    lastEvent: eventSchema.pick({ type: true, at: true }).optional().describe('The newest line of its history'),
+  })
+  .describe('One line of the email log; GET /v1/emails/{id} has the rest');
+
 export const canceledSchema = z.object({ id: z.string(), status: z.literal('canceled') });
 
 export const batchRequestSchema = z.array(sendRequestSchema).min(1).max(MAX_BATCH);
@@ -140,8 +157,8 @@ const sameShape = <A, B>(_proof: SameShape<A, B>): void => undefined;
 sameShape<z.output<typeof bounceSchema>, FeedbackRecord>(true);
 sameShape<z.output<typeof suppressionSchema>, SuppressionRecord>(true);
 sameShape<z.output<typeof acceptedSchema>, AcceptedEmail>(true);
-/** The recipients' settlement, failureKind and the outbox position are bookkeeping, not part of the API. */
-type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind' | 'eventsEmitted'>;
+/** The recipients' settlement, failureKind, the outbox position and the TTL are bookkeeping, not part of the API. */
+type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind' | 'eventsEmitted' | 'expiresAt'>;
 sameShape<Omit<z.output<typeof emailSchema>, 'events'>, Omit<PresentedMessage, 'events'>>(true);
 // An event's `type` is a string in the contract (new types may appear); every stored event must fit it.
 const _eventsFit = (event: MessageEvent): z.output<typeof eventSchema> => event;
@@ -154,10 +171,22 @@ export function present<S extends z.ZodObject>(schema: S, value: z.output<S>): z
   return out as z.output<S>;
 }
 
+/** A record as one line of the email log. */
+export function summarize(record: MessageRecord): EmailSummary {
+  const last = record.events.at(-1);
+  return present(emailSummarySchema, {
+    ...record,
+    cc: record.cc.length ? record.cc : undefined,
+    bcc: record.bcc.length ? record.bcc : undefined,
+    lastEvent: last ? { type: last.type, at: last.at } : undefined,
+  });
+}
+
 const list = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page') });
 
 export const suppressionListSchema = list(suppressionSchema);
+export const emailListSchema = list(emailSummarySchema);
 export const bounceListSchema = list(bounceSchema);
 
 /** Named schemas of the document, by component name. */
@@ -239,6 +268,11 @@ sameShape<z.output<typeof webhookEndpointSchema>, WebhookEndpoint>(true);
 sameShape<z.output<typeof webhookDeliverySchema>, Omit<WebhookDelivery, 'expiresAt'>>(true);
 sameShape<z.output<typeof webhookEventSchema>['data'], WebhookEvent['data']>(true);
 
+export const feedEventSchema = webhookEventSchema
+  .extend({ id: z.string().describe('The event id: the `webhook-id` header its webhook deliveries carry') })
+  .describe('A webhook event as GET /v1/events lists it: the body its deliveries POST, with its id');
+export const eventFeedSchema = list(feedEventSchema);
+
 export const webhookEndpointListSchema = list(webhookEndpointSchema);
 export const webhookDeliveryListSchema = list(webhookDeliverySchema);
 
@@ -249,6 +283,8 @@ export const COMPONENTS = {
   Accepted: acceptedSchema,
   Email: emailSchema,
   EmailEvent: eventSchema,
+  EmailSummary: emailSummarySchema,
+  EmailList: emailListSchema,
   Canceled: canceledSchema,
   BatchResult: batchResultSchema,
   Problem: problemSchema,
@@ -263,10 +299,13 @@ export const COMPONENTS = {
   WebhookDelivery: webhookDeliverySchema,
   WebhookDeliveryList: webhookDeliveryListSchema,
   WebhookEvent: webhookEventSchema,
+  FeedEvent: feedEventSchema,
+  EventFeed: eventFeedSchema,
 } as const;
 
 export type Accepted = z.infer<typeof acceptedSchema>;
 export type Email = z.infer<typeof emailSchema>;
+export type EmailSummary = z.infer<typeof emailSummarySchema>;
 export type Canceled = z.infer<typeof canceledSchema>;
 export type BatchResult = z.infer<typeof batchResultSchema>;
 export type ProblemDocument = z.infer<typeof problemSchema>;

@@ -25,7 +25,12 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
   const dynamo = dynamoClient(aws);
   const apiLog = log ?? silentLog;
   // A cancel appends `canceled`: the outbox tells the webhook queue.
-  const messages = emittingMessages(new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE), aws, settings.WEBHOOK_QUEUE_URL, apiLog);
+  const messages = emittingMessages(
+    new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE, { retentionDays: settings.MESSAGE_RETENTION_DAYS }),
+    aws,
+    settings.WEBHOOK_QUEUE_URL,
+    apiLog,
+  );
   const webhooks = webhookStores(dynamo, settings);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   return {

@@ -23,6 +23,7 @@ export const VARIABLES = {
   SES_EVENTS_TOPIC_ARN: requiredText('the SNS topic SES publishes its notifications to: records from any other topic are logged and dropped'),
   DLQ_URL: requiredText('the send dead-letter queue'),
   PAYLOAD_BUCKET: optionalText('the claim-check bucket for large queue bodies and scheduled requests; without it they travel inline'),
+  MESSAGE_RETENTION_DAYS: integer('days a message, its history and its email-log index items are kept before DynamoDB TTL removes them', 90, 1, 3650),
   // Sending.
   ALLOWED_SENDER_DOMAINS: optionalText('comma-separated domains `from` may use (a domain allows its subdomains)', 'any sender'),
   TRANSPORT: oneOf('how deliver sends: `ses` (SES SendRawEmail) or `smtp` (a relay; locally `ses` is the SES stand-in)', ['smtp', 'ses'] as const, 'smtp'),
@@ -130,6 +131,7 @@ export const FUNCTION_ENVIRONMENTS = {
       'PAYLOAD_BUCKET',
       'ALLOWED_SENDER_DOMAINS',
       'WEBHOOK_ALLOW_LOOPBACK',
+      'MESSAGE_RETENTION_DAYS',
     ),
   ),
   deliver: lambda({

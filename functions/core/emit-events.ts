@@ -8,7 +8,8 @@
  * (`emitPending`). A writer that died in between leaves the mark; the scheduler's sweep
  * (`sweepEmissions`, every minute) finds it through a sparse index and emits what was left.
  * Event ids come from the message id and the line's position, so a line emitted twice
- * reaches receivers twice with the same `webhook-id`, never as two different events.
+ * reaches receivers twice with the same `webhook-id`, never as two different events. The
+ * same events go into the pull feed (`GET /v1/events`) on the way.
  */
 import { describeError, type Log } from './log.js';
 import type { Clock, MessageStore } from './ports.js';
@@ -17,7 +18,7 @@ import { webhookEventsSince, webhookTypeOf } from './webhook-events.js';
 import type { WebhookQueue } from './webhook-ports.js';
 
 export interface EmitDeps {
-  messages: Pick<MessageStore, 'get' | 'markEmitted' | 'pendingEmission'>;
+  messages: Pick<MessageStore, 'get' | 'markEmitted' | 'pendingEmission' | 'recordFeed'>;
   queue: Pick<WebhookQueue, 'publishEvents'>;
   clock: Clock;
   log: Log;
@@ -34,7 +35,11 @@ export async function emitPending(deps: EmitDeps, id: string): Promise<number> {
   const count = record.events.length;
   if (count <= from) return 0;
   const events = webhookEventsSince(record, record.events, from);
-  if (events.length > 0) await deps.queue.publishEvents(events);
+  if (events.length > 0) {
+    // The pull feed (GET /v1/events) first: under the same mark, it gets every event the webhooks get.
+    await deps.messages.recordFeed(record, from);
+    await deps.queue.publishEvents(events);
+  }
   await deps.messages.markEmitted(id, count);
   return events.length;
 }

@@ -7,9 +7,11 @@
  */
 
 import type { TransportFailure } from './delivery-outcome.js';
+import type { EmailQuery, EventQuery } from './email-log.js';
 import type { BuiltMessage } from './mime.js';
 import type { ApiKeyRecord, FailureKind, FeedbackRecord, MessageEvent, MessageRecord, StashedPayload, Suppression } from './records.js';
 import type { MessageStatus } from './status.js';
+import type { WebhookEvent } from './webhook-events.js';
 
 // ─── Paging (every table listing) ──────────────────────────────────────────────────────
 
@@ -148,6 +150,18 @@ export interface MessageStore {
   /** The first `count` history lines are on the webhook queue; the mark goes once nothing is left. */
   markEmitted(id: string, count: number): Promise<void>;
 
+  // The email log and the event feed
+  /**
+   * One page of messages matching `query`, newest first (by creation time, then id). A page
+   * may hold fewer than `limit` even when more follow (a store may bound what one page
+   * reads): keep going while `next` is there.
+   */
+  list(query: EmailQuery, page: PageRequest): Promise<Page<MessageRecord>>;
+  /** Puts the webhook events of the history lines from position `from` on into the pull feed (idempotent). */
+  recordFeed(record: MessageRecord, from: number): Promise<void>;
+  /** One page of the pull feed, oldest first (by when each event happened, then its id). */
+  feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>>;
+
   // Backward moves
   /** Cancels a message no worker has claimed yet (scheduled, or queued with no attempt). */
   cancel(id: string, at: Date): Promise<CancelResult>;
@@ -178,6 +192,8 @@ export interface FeedbackStore {
   has(recipient: string, feedbackKey: string): Promise<boolean>;
   /** A recipient's records, newest first. */
   listByRecipient(recipient: string, page: PageRequest): Promise<Page<FeedbackRecord>>;
+  /** Every recipient's records, newest first (by report time), of one type or both, reported at or after `since`. */
+  listRecent(query: { type?: FeedbackRecord['type']; since?: string }, page: PageRequest): Promise<Page<FeedbackRecord>>;
 }
 
 // ─── Suppressions table (DynamoDB) ─────────────────────────────────────────────────────

@@ -92,6 +92,11 @@ export interface MessageRecord {
    * lines past it are facts no app has been told of yet.
    */
   eventsEmitted?: number;
+  /**
+   * When DynamoDB's TTL removes the record and its index items (epoch seconds): the
+   * operator's retention (`messageRetentionDays`) after it was created or was due.
+   */
+  expiresAt?: number;
 }
 
 /** What travels through the queue: our id and the validated request. */

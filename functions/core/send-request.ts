@@ -46,7 +46,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const wellFormed = (value: string) => !LONE_SURROGATE.test(value);
 const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
 const HEADER_NAME = /^[\u0021-\u0039\u003b-\u007e]{1,76}$/; // RFC 5322 ftext
-const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/; // SES message tag charset
+export const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/; // SES message tag charset
 const CONTENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 const CONTENT_ID = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]{1,250}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -18,6 +18,7 @@ beforeAll(() => {
     alarmEmail: 'ops@mail-example.com',
     configurationSetName: 'custom-set',
     logRetentionDays: 90,
+    messageRetentionDays: 400,
   });
 });
 
@@ -53,6 +54,12 @@ describe('context values', () => {
   it('configurationSetName names the configuration set and reaches deliver', () => {
     s.data.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'custom-set' });
     expect(resource(s.service, 'AWS::Lambda::Function', 'DeliverFunction')[1].Properties!.Environment.Variables.SES_CONFIGURATION_SET).toBeDefined();
+  });
+
+  it('messageRetentionDays reaches the api function, which stamps expiresAt on what it writes', () => {
+    expect(resource(s.service, 'AWS::Lambda::Function', 'ApiFunction')[1].Properties!.Environment.Variables.MESSAGE_RETENTION_DAYS).toBe('400');
+    expect(resource(synth().service, 'AWS::Lambda::Function', 'ApiFunction')[1].Properties!.Environment.Variables.MESSAGE_RETENTION_DAYS).toBe('90');
+    expect(() => readConfig((key) => ({ domain: 'example.com', messageRetentionDays: 0 })[key])).toThrow(/messageRetentionDays/);
   });
 
   it('logRetentionDays sets every function log group', () => {

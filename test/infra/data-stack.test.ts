@@ -57,6 +57,10 @@ describe('tables', () => {
     expect(tableOf('idempotency').TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
   });
 
+  it('messages and their email-log index items expire through TTL on `expiresAt`', () => {
+    expect(tableOf('messages').TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
   it('only tables with a TTL attribute in tables.ts have TTL on', () => {
     for (const name of tableNames) if (!TTL_ATTRIBUTE[name]) expect(tableOf(name).TimeToLiveSpecification, name).toBeUndefined();
   });

@@ -109,15 +109,18 @@ describe('dispatcher event source', () => {
 });
 
 describe('least privilege', () => {
-  it('api: reads and writes messages, idempotency, suppressions; reads feedback; enqueues; stores payloads — nothing else', () => {
+  it('api: reads and writes messages, queries the email log, idempotency, suppressions; reads feedback; enqueues; stores payloads — nothing else', () => {
     expect(grantsOf(s.service, 'ApiFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      'table:messages': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'table:messages': ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'index:messages/byLog': ['dynamodb:Query'],
+      'index:messages/byStatus': ['dynamodb:Query'],
       'table:idempotency': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'index:feedback/byMessage': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'index:feedback/byTime': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
       'queue:WebhookQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:PutObject'],

@@ -6,7 +6,9 @@ import type { ApiDeps, RouteHandler } from '../deps.js';
 import { json, readJsonBody } from '../http.js';
 import { withIdempotency } from '../idempotency-key.js';
 import { keptBatch } from '../kept-batch.js';
-import { emailSchema, present } from '../schemas.js';
+import { readEmailQuery } from '../log-query.js';
+import { listResponse, readPage } from '../paging.js';
+import { emailSchema, present, summarize } from '../schemas.js';
 
 const logTo = (deps: ApiDeps) => (deps.accept.log ? { log: deps.accept.log } : {});
 
@@ -30,6 +32,13 @@ export const sendBatch: RouteHandler = async (req, _params, deps) => {
     ...logTo(deps),
   });
   return json(result.failed === 0 ? 202 : 207, result, headers);
+};
+
+/** GET /v1/emails: the email log, newest first, filtered by status, recipient, sender, tag and time. */
+export const listEmails: RouteHandler = async (req, _params, deps) => {
+  const query = readEmailQuery(req);
+  const page = await deps.messages.list(query, readPage(req, ['before']));
+  return listResponse({ ...page, items: page.items.map(summarize) });
 };
 
 /** GET /v1/emails/{id}: status and history. */
