@@ -35,6 +35,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // every other top-level path, so Resend's other resources get Resend's 404 from the function.
   { method: 'POST', path: '/emails', jsonBody: true },
   { method: 'POST', path: '/emails/batch', jsonBody: true },
+  { method: 'GET', path: '/emails' },
   { method: 'GET', path: '/emails/{id}' },
   { method: 'PATCH', path: '/emails/{id}', jsonBody: true },
   { method: 'POST', path: '/emails/{id}/cancel' },

@@ -207,6 +207,21 @@ describe('the resend SDK, pointed at npm start with RESEND_BASE_URL', () => {
     await lastEvent(soon.data!.id, 'sent');
   });
 
+  it('lists emails newest first, page by page with after', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3])
+      ids.push((await resend.emails.send({ from: 'app@acme.test', to: `list${n}@example.org`, subject: `list ${n}`, text: 'x' })).data!.id);
+    const first = await resend.emails.list({ limit: 2 });
+    expect(first.error).toBeNull();
+    expect(first.data).toMatchObject({ object: 'list', has_more: true });
+    expect(first.data!.data.map((e) => e.id)).toEqual([ids[2], ids[1]]);
+    expect(first.data!.data[0]).toMatchObject({ to: ['list3@example.org'], subject: 'list 3', from: 'app@acme.test', last_event: expect.any(String) });
+    expect(first.data!.data[0]).not.toHaveProperty('html');
+    const next = await resend.emails.list({ limit: 2, after: ids[1]! });
+    expect(next.data!.data[0]!.id).toBe(ids[0]);
+    expect((await resend.emails.list({ before: ids[0]! })).error).toMatchObject({ name: 'validation_error', message: expect.stringContaining('`before`') });
+  });
+
   it("returns Resend's errors as {error}: a bad address, a missing field, an unknown id, a private attachment URL, an unknown resource", async () => {
     const bad = await resend.emails.send({ from: 'app@acme.test', to: 'not an address', subject: 's', text: 'x' });
     expect(bad).toMatchObject({ data: null, error: { name: 'validation_error', statusCode: 422, message: expect.stringContaining('`to`') } });

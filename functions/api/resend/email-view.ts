@@ -70,6 +70,14 @@ export interface ResendEmail {
 /** The Message-ID our MIME builder writes (core/mime.ts): `<id@sender's domain>`. */
 const messageIdOf = (record: MessageRecord): string => `<${record.id}@${record.from.split('@').pop()}>`;
 
+/** A message as Resend's `GET /emails` lists it: the same, without bodies and tags. */
+export type ResendListedEmail = Omit<ResendEmail, 'object' | 'html' | 'text' | 'tags'>;
+
+export function resendListedEmail(record: MessageRecord): ResendListedEmail {
+  const { object: _object, html: _html, text: _text, tags: _tags, ...listed } = resendEmailView(record);
+  return listed;
+}
+
 export function resendEmailView(record: MessageRecord): ResendEmail {
   const handedOver = record.attempts > 0 || record.providerMessageId !== undefined;
   return {

@@ -7,13 +7,14 @@
 import { asItemError, readBatch } from '../../core/accept-batch.js';
 import { acceptEmail, acceptItems, readSendItem, type SendItem } from '../../core/accept-email.js';
 import { cancelEmail } from '../../core/cancel-email.js';
+import { logPosition } from '../../core/email-log.js';
 import { invalid, PosthasteError } from '../../core/errors.js';
 import { describeError } from '../../core/log.js';
 import { rescheduleEmail } from '../../core/reschedule-email.js';
 import type { ApiDeps, RouteHandler } from '../deps.js';
 import { type HttpRequest, type HttpResponse, header, json, readJsonBody } from '../http.js';
 import { withIdempotency } from '../idempotency-key.js';
-import { resendEmailView } from './email-view.js';
+import { resendEmailView, resendListedEmail } from './email-view.js';
 import { ResendError, resendErrorResponse, toResendError } from './errors.js';
 import { readResendScheduledAt } from './scheduled-at.js';
 import { readResendEmail } from './send-request.js';
@@ -125,6 +126,29 @@ const getEmail: RouteHandler = async (_req, [id], deps) => {
   return json(200, resendEmailView(record));
 };
 
+/** Resend's page size: 1-100, 20 unless asked. */
+function readLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 20;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'must be an integer from 1 to 100');
+  return limit;
+}
+
+/**
+ * GET /emails: the email log, newest first, `{object: "list", has_more, data}`. `after` is
+ * the id of the last email of the previous page, as Resend pages; `before` (paging towards
+ * newer emails) is not served, since the log is read newest first.
+ */
+const listEmails: RouteHandler = async (req, _params, deps) => {
+  const limit = readLimit(req.query.limit);
+  if (req.query.before) throw invalid('before', 'is not supported here: page with `after`, the id of the last email of the previous page');
+  const afterId = req.query.after;
+  const cursor = afterId ? await deps.messages.get(afterId) : undefined;
+  if (afterId && !cursor) throw invalid('after', 'is not the id of an email');
+  const page = await deps.messages.list({}, { limit, ...(cursor ? { after: { before: logPosition(cursor) } } : {}) });
+  return json(200, { object: 'list', has_more: page.next !== undefined, data: page.items.map(resendListedEmail) });
+};
+
 /** PATCH /emails/{id} `{scheduled_at}`: moves a scheduled email. */
 const updateEmail: RouteHandler = async (req, [id], deps) => {
   const body = readJsonBody(req) as { scheduled_at?: unknown } | null;
@@ -149,6 +173,7 @@ const ID = '([0-9A-Za-z-]{1,64})';
 export const RESEND_ROUTES: { method: string; pattern: RegExp; run: RouteHandler }[] = [
   { method: 'POST', pattern: /^\/emails\/?$/, run: resendRoute(sendEmail) },
   { method: 'POST', pattern: /^\/emails\/batch\/?$/, run: resendRoute(sendBatch) },
+  { method: 'GET', pattern: /^\/emails\/?$/, run: resendRoute(listEmails) },
   { method: 'GET', pattern: new RegExp(`^/emails/${ID}/?$`), run: resendRoute(getEmail) },
   { method: 'PATCH', pattern: new RegExp(`^/emails/${ID}/?$`), run: resendRoute(updateEmail) },
   { method: 'POST', pattern: new RegExp(`^/emails/${ID}/cancel/?$`), run: resendRoute(cancel) },
