@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Posthaste against well-known baselines on the same work, as ratios.
  *   --json          print one JSON object (progress goes to stderr)
- *   --only=a,b      run some sections: deliver, mime, accept, bundles
+ *   --only=a,b      run some sections: deliver, mime, webhooks, accept, bundles
  * Rewrites bench/RESULTS.md unless --only is given. Never part of `npm test`.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { startChild } from './lib/child.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
 import { type BenchResults, closingNotes, resultsMarkdown, summaryRows, textTable } from './report.js';
+import { benchWebhooks } from './webhooks.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -72,6 +73,18 @@ if (runs('deliver')) {
     results.deliver_memory_store = await benchDeliver({ ...base, smtpUrl: plain, memoryStore: true, rounds: 5 });
   } finally {
     await smtp.stop();
+    await dynamo.stop();
+  }
+}
+
+if (runs('webhooks')) {
+  const receiver = await startChild<{ url: string }>('webhook-receiver.ts');
+  const dynamo = await startChild<{ endpoint: string }>('dynamodb.ts');
+  try {
+    progress('webhook dispatch…');
+    results.webhook_dispatch = await benchWebhooks({ receiverUrl: receiver.info.url, dynamoEndpoint: dynamo.info.endpoint, events: 1000, rounds: 3 });
+  } finally {
+    await receiver.stop();
     await dynamo.stop();
   }
 }
