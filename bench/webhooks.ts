@@ -63,7 +63,11 @@ function memoryStores(): { endpoints: WebhookEndpointStore; deliveries: WebhookD
       remove: async (id) => endpoints.delete(id),
     },
     deliveries: {
-      createIfAbsent: async (d) => (deliveries.has(key(d)) ? false : (deliveries.set(key(d), structuredClone(d)), true)),
+      createIfAbsent: async (d) => {
+        if (deliveries.has(key(d))) return false;
+        deliveries.set(key(d), structuredClone(d));
+        return true;
+      },
       get: async (ref) => deliveries.get(key(ref)),
       recordAttempt: async (ref, attempt, status, at) => {
         const d = deliveries.get(key(ref))!;
