@@ -90,7 +90,8 @@ export function gatewayProblemDocument(type: GatewayProblemType, status: number,
     code: problem.code,
     detail: problem.detail ?? message,
     instance: requestId,
-    ...((problem.status ?? status) ? { statusCode: problem.status ?? status } : {}),
+    // As the deployed template: the DEFAULT_* types have no fixed status, so no statusCode.
+    ...(problem.status ? { statusCode: problem.status } : {}),
     name: problem.resendName,
     message: problem.detail ?? message,
   };
