@@ -55,6 +55,8 @@ export type SendBatchRequest = SendEmailRequest[];
 
 export type WebhookEndpointRequest = {
   url: string;
+  /** `posthaste`: this payload, Standard Webhooks `webhook-*` headers. `resend`: Resend's payload, the same signature under `svix-*` headers */
+  format?: 'posthaste' | 'resend' | undefined;
   events?:
     | Array<
         | 'email.sent'
@@ -263,6 +265,7 @@ export type Problem = {
     | 'not_found'
     | 'not_cancelable'
     | 'template_exists'
+    | 'not_reschedulable'
     | 'method_not_allowed'
     | 'service_unavailable'
     | 'internal_error';
@@ -338,6 +341,8 @@ export type WebhookEndpoint = {
   id: string;
   /** https URL the events are POSTed to */
   url: string;
+  /** `posthaste` (absent on older endpoints) or `resend` */
+  format?: 'posthaste' | 'resend' | undefined;
   /** Types delivered to it; empty means every type */
   events: Array<
     | 'email.sent'
@@ -371,6 +376,8 @@ export type WebhookEndpointCreated = {
   id: string;
   /** https URL the events are POSTed to */
   url: string;
+  /** `posthaste` (absent on older endpoints) or `resend` */
+  format?: 'posthaste' | 'resend' | undefined;
   /** Types delivered to it; empty means every type */
   events: Array<
     | 'email.sent'

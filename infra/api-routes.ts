@@ -3,7 +3,9 @@
  * built from this list, and test/infra checks each of them against it.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** `ANY`: every method, for paths the function answers itself (the Resend surface's 404s). */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+  /** `{name}` is one segment; `{proxy+}` is the rest of the path. */
   path: string;
   /** The body must be a JSON object or array (checked by API Gateway before the function runs). */
   jsonBody?: boolean;
@@ -36,6 +38,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/v1/templates/{alias}', jsonBody: true },
   { method: 'DELETE', path: '/v1/templates/{alias}' },
   { method: 'POST', path: '/v1/templates/{alias}/render', jsonBody: true },
+  // The Resend-compatible surface (functions/api/resend/routes.ts): Resend's email routes, and
+  // every other top-level path, so Resend's other resources get Resend's 404 from the function.
+  { method: 'POST', path: '/emails', jsonBody: true },
+  { method: 'POST', path: '/emails/batch', jsonBody: true },
+  { method: 'GET', path: '/emails' },
+  { method: 'GET', path: '/emails/{id}' },
+  { method: 'PATCH', path: '/emails/{id}', jsonBody: true },
+  { method: 'POST', path: '/emails/{id}/cancel' },
+  { method: 'ANY', path: '/{resource}' },
+  { method: 'ANY', path: '/{resource}/{proxy+}' },
 ];
 
 /** Path parameters of a route, e.g. `['id']` for `/v1/emails/{id}`. */

@@ -12,6 +12,7 @@ import type {
   NotificationUpdate,
   Page,
   PageRequest,
+  RescheduleResult,
   TakenMessage,
 } from '../core/ports.js';
 import type { FailureKind, MessageEvent, MessageRecord, StashedPayload } from '../core/records.js';
@@ -287,6 +288,27 @@ export class DynamoDbMessageStore implements MessageStore {
     if (!out.Item) return { outcome: 'missing' };
     const record = toRecord(out.Item);
     return record.status === 'canceled' ? { outcome: 'already_canceled', record } : { outcome: 'too_late', record };
+  }
+
+  async reschedule(id: string, scheduledAt: Date, event: MessageEvent): Promise<RescheduleResult> {
+    const due = scheduledAt.toISOString();
+    const moved = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          // Still in the schedule and not taken by a sweep (a take moves the status to queued).
+          UpdateExpression: 'SET scheduledAt = :due, dueAt = :due, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events)',
+          ConditionExpression: '#status = :scheduled AND attribute_exists(scheduledBucket)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':due': due, ':at': event.at, ':empty': [], ':events': [event], ':scheduled': 'scheduled' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (moved) return { outcome: 'rescheduled', record: toRecord(moved.Attributes!) };
+    const record = await this.get(id);
+    return record ? { outcome: 'not_scheduled', record } : { outcome: 'missing' };
   }
 
   async requeueExhausted(id: string, at: Date): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { PosthasteError } from '../core/errors.js';
 import type { ApiDeps, RouteHandler } from './deps.js';
 import type { HttpRequest, HttpResponse } from './http.js';
+import { isResendPath, routeResend } from './resend/routes.js';
 import { listBounces } from './routes/bounces.js';
 import { cancel, getEmail, getEmailContent, listEmails, sendBatch, sendEmail } from './routes/emails.js';
 import { listEvents } from './routes/events.js';
@@ -60,6 +61,8 @@ export const ROUTES: Route[] = [
 
 /** The route for a request: 404 when no path matches, 405 when the path exists under another method. */
 export async function route(req: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {
+  // Outside /v1 is the Resend-compatible surface, which answers in Resend's shapes.
+  if (isResendPath(req.path)) return routeResend(req, deps);
   const matches = ROUTES.map((r) => ({ r, m: r.pattern.exec(req.path) })).filter((x) => x.m !== null);
   if (matches.length === 0) throw new PosthasteError('not_found', `no route for ${req.path}`);
   const hit = matches.find((x) => x.r.method === req.method);

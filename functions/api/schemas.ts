@@ -16,7 +16,7 @@ import type { SentContent } from '../core/sent-content.js';
 import { type MessageStatus, STATUS_RANK } from '../core/status.js';
 import { createTemplateSchema, renderTemplateSchema, templateContentSchema } from '../core/template-request.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../core/webhook-events.js';
-import type { WebhookDelivery, WebhookEndpoint } from '../core/webhook-records.js';
+import { WEBHOOK_FORMATS, type WebhookDelivery, type WebhookEndpoint } from '../core/webhook-records.js';
 
 /**
  * The shapes the API answers with, as zod schemas: the OpenAPI document is generated from
@@ -223,10 +223,14 @@ export const bounceListSchema = list(bounceSchema);
 // ─── Webhooks ───────────────────────────────────────────────────────────────────────────
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES);
+const webhookFormat = z
+  .enum(WEBHOOK_FORMATS)
+  .describe("`posthaste`: this payload, Standard Webhooks `webhook-*` headers. `resend`: Resend's payload, the same signature under `svix-*` headers");
 
 export const webhookEndpointSchema = z.object({
   id: z.string(),
   url: z.string().describe('https URL the events are POSTed to'),
+  format: webhookFormat.optional().describe('`posthaste` (absent on older endpoints) or `resend`'),
   events: z.array(eventType).describe('Types delivered to it; empty means every type'),
   description: z.string().optional(),
   enabled: z.boolean(),
@@ -244,6 +248,7 @@ export const webhookEndpointCreatedSchema = webhookEndpointSchema.extend({
 
 export const webhookEndpointRequestSchema = z.object({
   url: z.string().max(2048),
+  format: webhookFormat.optional(),
   events: z.array(eventType).optional(),
   description: z.string().max(500).optional(),
   enabled: z.boolean().optional(),

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
 import { DynamoDbTemplateStore } from '../adapters/dynamodb-template-store.js';
+import { HttpRemoteFiles } from '../adapters/http-remote-files.js';
 import { powertoolsIdempotency } from '../adapters/powertools-idempotency.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import { createApiHandler } from '../api/api-gateway-adapter.js';
@@ -18,7 +19,10 @@ import type { Telemetry } from './observability.js';
 import { feedbackStores, payloadStore } from './stores.js';
 import { emittingMessages, endpointAdmin, webhookPolicy, webhookQueueAt, webhookStores } from './webhooks.js';
 
-/** Builds the API's dependencies from settings; the Lambda handler and the local runner share it. */
+/**
+ * Builds the API's dependencies from settings; the Lambda handler and the local runner share
+ * it. Attachments given by URL are fetched under the rules of webhook URLs (webhookPolicy).
+ */
 export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
   const dynamo = dynamoClient(aws);
@@ -52,6 +56,7 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
     ...(payloads ? { keptContent: payloads } : {}),
     idempotency: powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE),
     ...feedbackStores(settings, dynamo),
+    remoteFiles: new HttpRemoteFiles({ policy: webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK) }),
     webhooks: {
       endpoints: endpointAdmin(webhooks.endpoints, webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK)),
       dispatch: { deliveries: webhooks.deliveries, queue: webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL).events, clock: systemClock },

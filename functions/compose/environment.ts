@@ -53,7 +53,9 @@ export const VARIABLES = {
     ),
   ),
   WEBHOOK_ALLOW_LOOPBACK: localOnly(
-    flag('`1` lets webhook endpoints be plain http on loopback (npm start); the deployed stack only posts to public https addresses'),
+    flag(
+      '`1` lets webhook endpoints (and attachments given by URL) be plain http on loopback (npm start); the deployed stack only calls public https addresses',
+    ),
   ),
   // Scheduled sends.
   SCHEDULE_LOOKAHEAD_SECONDS: integer('messages due within this many seconds leave now with an SQS delay; covers the time between two sweeps', 90, 0, 900),

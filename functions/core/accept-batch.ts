@@ -30,12 +30,15 @@ function itemError(deps: Pick<AcceptDeps, 'log'>, index: number, error: unknown)
   return { index, error: itemProblem(index, known) };
 }
 
-/** `error` as the problem of batch item `index`: its fields prefixed with `[index]`. */
-export function itemProblem(index: number, error: PosthasteError): Problem {
+/** `error` as batch item `index`'s own: its fields prefixed with `[index]`. */
+export function asItemError(index: number, error: PosthasteError): PosthasteError {
   const issues = error.issues.map((issue) => ({ ...issue, field: itemField(index, issue.field) }));
   const detail = issues.length > 0 ? describeIssues(issues) : `[${index}]: ${error.message}`;
-  return toProblem(new PosthasteError(error.code, detail, issues));
+  return new PosthasteError(error.code, detail, issues, { cause: error });
 }
+
+/** `error` as the problem of batch item `index`: its fields prefixed with `[index]`. */
+export const itemProblem = (index: number, error: PosthasteError): Problem => toProblem(asItemError(index, error));
 
 /** The batch as a whole: a JSON array of 1-100 send requests. Anything else is one 422. */
 export function readBatch(body: unknown): unknown[] {

@@ -11,9 +11,10 @@
 import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { Clock } from './ports.js';
+import { resendWebhookPayload } from './resend-webhook-events.js';
 import { endpointWants, type WebhookEvent } from './webhook-events.js';
 import type { WebhookDeliveryStore, WebhookEndpointStore, WebhookQueue, WebhookSender } from './webhook-ports.js';
-import { type DeliveryRef, deliveryIdFor, type StoredEndpoint, signingSecrets, type WebhookDelivery } from './webhook-records.js';
+import { type DeliveryRef, deliveryIdFor, type StoredEndpoint, signingSecrets, type WebhookDelivery, type WebhookFormat } from './webhook-records.js';
 import { afterAttempt, DEPLOYED_SCHEDULE_SECONDS, nextAttemptDelay, shouldDisable } from './webhook-retry.js';
 
 /** Deliveries and their attempts are kept 30 days (the deliveries table's TTL). */
@@ -37,6 +38,13 @@ export interface DispatchDeps {
 /** The body an endpoint receives: `{type, createdAt, data}`; the id travels in `webhook-id`. */
 export const webhookBody = (event: WebhookEvent): string => JSON.stringify({ type: event.type, createdAt: event.createdAt, data: event.data });
 
+/** The body an endpoint of `format` receives for `event`; undefined when that format has no such event. */
+export function deliveryBody(format: WebhookFormat | undefined, event: WebhookEvent): string | undefined {
+  if (format !== 'resend') return webhookBody(event);
+  const payload = resendWebhookPayload(event);
+  return payload && JSON.stringify(payload);
+}
+
 /** Stores a delivery per wanting endpoint and queues the new ones. Returns how many were queued. */
 export async function fanOut(deps: DispatchDeps, events: WebhookEvent[], endpoints?: StoredEndpoint[]): Promise<number> {
   if (events.length === 0) return 0;
@@ -47,13 +55,15 @@ export async function fanOut(deps: DispatchDeps, events: WebhookEvent[], endpoin
   for (const event of events) {
     for (const endpoint of targets) {
       if (!endpointWants(endpoint.events, event.type)) continue;
+      const payload = deliveryBody(endpoint.format, event);
+      if (payload === undefined) continue;
       const delivery: WebhookDelivery = {
         endpointId: endpoint.id,
         deliveryId: deliveryIdFor(event.id, event.createdAt),
         eventId: event.id,
         eventType: event.type,
         messageId: event.data.id,
-        payload: webhookBody(event),
+        payload,
         status: 'pending',
         attempts: [],
         createdAt: at,
@@ -110,7 +120,14 @@ export async function attemptDelivery(deps: DispatchDeps, ref: DeliveryRef): Pro
     return { result: 'done', status: 'failed', reason };
   }
 
-  const attempt = await deps.sender.post({ url: endpoint.url, id: delivery.eventId, body: delivery.payload, secrets: signingSecrets(endpoint, now), at: now });
+  const attempt = await deps.sender.post({
+    url: endpoint.url,
+    id: delivery.eventId,
+    body: delivery.payload,
+    secrets: signingSecrets(endpoint, now),
+    at: now,
+    headerNames: endpoint.format === 'resend' ? 'svix' : 'webhook',
+  });
   const { ok, ...recorded } = attempt;
   const made = delivery.attempts.length + 1;
   const delay = ok ? undefined : nextAttemptDelay(made, deps.schedule ?? DEPLOYED_SCHEDULE_SECONDS);

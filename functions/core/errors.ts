@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'not_found'
   | 'not_cancelable'
   | 'template_exists'
+  | 'not_reschedulable'
   | 'method_not_allowed'
   | 'service_unavailable'
   | 'internal_error';
@@ -36,6 +37,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   not_cancelable: 409,
   template_exists: 409,
+  not_reschedulable: 409,
   method_not_allowed: 405,
   service_unavailable: 503,
   internal_error: 500,
@@ -56,6 +58,7 @@ const TITLE: Record<ErrorCode, string> = {
   not_found: 'Not found',
   not_cancelable: 'The message can no longer be canceled',
   template_exists: 'A template with this alias exists; PUT makes a new version of it',
+  not_reschedulable: 'The message is no longer waiting for its scheduled time',
   method_not_allowed: 'Method not allowed',
   service_unavailable: 'The service is temporarily unavailable',
   internal_error: 'Internal error',

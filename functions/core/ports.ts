@@ -99,6 +99,12 @@ export type CancelResult =
   | { outcome: 'too_late'; record: MessageRecord }
   | { outcome: 'missing' };
 
+export type RescheduleResult =
+  | { outcome: 'rescheduled'; record: MessageRecord }
+  /** Not waiting in the schedule (sent now, already handed to the queue, canceled, finished). */
+  | { outcome: 'not_scheduled'; record: MessageRecord }
+  | { outcome: 'missing' };
+
 /**
  * The messages table: one record per message, and every move of its lifecycle. Status
  * moves are conditional writes, so concurrent workers, sweeps, cancels and notifications
@@ -141,6 +147,13 @@ export interface MessageStore {
    * `queued` history line), or it was closed as failed.
    */
   enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void>;
+
+  /**
+   * Moves a message still waiting in the schedule to a new due time (`event` is its history
+   * line), on the condition that no sweep has taken it: a reschedule racing the scheduler
+   * has one winner, as a cancel does.
+   */
+  reschedule(id: string, scheduledAt: Date, event: MessageEvent): Promise<RescheduleResult>;
 
   // The webhook outbox
   /** Messages with history lines not yet handed to the webhook queue, marked before `before`. */
@@ -330,6 +343,23 @@ export interface OutgoingMessage extends BuiltMessage {
 export interface Transport {
   readonly name: string;
   send(message: OutgoingMessage): Promise<TransportResult>;
+}
+
+// ─── Files at URLs callers give (HTTPS) ────────────────────────────────────────────────
+
+/** A file fetched from a caller's URL, with the content type its server named. */
+export interface RemoteFile {
+  content: Buffer;
+  contentType?: string;
+}
+
+/**
+ * Fetches files callers point at (attachments given by `path`), under the rules for every
+ * URL a caller gives us. Throws an error whose message says what was wrong (not https, a
+ * private address, a 404, too large, too slow).
+ */
+export interface RemoteFiles {
+  fetch(url: string, limits: { maxBytes: number; timeoutMs: number }): Promise<RemoteFile>;
 }
 
 // ─── Clock ─────────────────────────────────────────────────────────────────────────────

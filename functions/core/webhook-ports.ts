@@ -16,6 +16,8 @@ export interface EndpointChanges {
   description?: string;
   enabled?: boolean;
   disabledReason?: string | null;
+  /** Deliveries fanned out from now on are written in it; those already stored keep theirs. */
+  format?: WebhookEndpoint['format'];
 }
 
 export interface WebhookEndpointStore {
@@ -68,6 +70,8 @@ export interface SignedPost {
   /** Newest first; every one of them signs (rotation). */
   secrets: string[];
   at: Date;
+  /** The signature headers' names: `webhook-*` (Standard Webhooks, the default) or `svix-*` (Resend-format endpoints). */
+  headerNames?: 'webhook' | 'svix';
 }
 
 export interface WebhookSender {

@@ -12,9 +12,19 @@ export interface EndpointSecret {
   expiresAt?: string;
 }
 
+/**
+ * How an endpoint's deliveries are written: `posthaste` (our payload, Standard Webhooks
+ * `webhook-*` headers) or `resend` (Resend's payload, the same signature under `svix-*`
+ * headers), so a receiver written for Resend keeps working unchanged.
+ */
+export const WEBHOOK_FORMATS = ['posthaste', 'resend'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
 export interface WebhookEndpoint {
   id: string;
   url: string;
+  /** Absent on endpoints created before formats existed: `posthaste`. */
+  format?: WebhookFormat;
   /** Types delivered to it; empty means every type. */
   events: WebhookEventType[];
   description?: string;

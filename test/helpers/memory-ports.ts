@@ -14,6 +14,7 @@ import type {
   PageRequest,
   PayloadStore,
   QueueMessage,
+  RescheduleResult,
   TakenMessage,
 } from '../../functions/core/ports.js';
 import type { MessageEvent, MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
@@ -180,6 +181,18 @@ export class MemoryMessageStore implements MessageStore {
       return { outcome: 'canceled', record: copy(r) };
     }
     return r.status === 'canceled' ? { outcome: 'already_canceled', record: copy(r) } : { outcome: 'too_late', record: copy(r) };
+  }
+
+  async reschedule(id: string, scheduledAt: Date, event: MessageEvent): Promise<RescheduleResult> {
+    const stored = this.items.get(id);
+    if (!stored) return { outcome: 'missing' };
+    const r = stored.record;
+    if (r.status !== 'scheduled' || stored.dueAt === undefined) return { outcome: 'not_scheduled', record: copy(r) };
+    r.scheduledAt = scheduledAt.toISOString();
+    stored.dueAt = r.scheduledAt;
+    r.updatedAt = event.at;
+    r.events.push(structuredClone(event));
+    return { outcome: 'rescheduled', record: copy(r) };
   }
 
   async requeueExhausted(id: string, at: Date): Promise<boolean> {

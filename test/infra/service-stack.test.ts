@@ -302,6 +302,26 @@ describe('API', () => {
     }
   });
 
+  it("serves Resend's email routes, and a catch-all for Resend's other resources, behind the same key authorizer", () => {
+    const [authorizerId] = resource(s.service, 'AWS::ApiGateway::Authorizer', 'KeyApi');
+    const resendRoutes = [
+      'POST /emails',
+      'POST /emails/batch',
+      'GET /emails/{id}',
+      'PATCH /emails/{id}',
+      'POST /emails/{id}/cancel',
+      'ANY /{resource}',
+      'ANY /{resource}/{proxy+}',
+    ];
+    const methods = methodsOf(keyApi()).map(([, m]) => ({ route: `${m.Properties!.HttpMethod} ${pathOf(m.Properties!.ResourceId.Ref)}`, m }));
+    for (const route of resendRoutes) {
+      const found = methods.find((x) => x.route === route);
+      expect(found, route).toBeDefined();
+      expect(found!.m.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId }, ApiKeyRequired: true });
+    }
+    expect(routesOf(iamApi())).toEqual(expect.arrayContaining(resendRoutes));
+  });
+
   it('every method of the IAM API requires SigV4', () => {
     for (const [id, m] of methodsOf(iamApi())) expect(m.Properties!.AuthorizationType, id).toBe('AWS_IAM');
   });

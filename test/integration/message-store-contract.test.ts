@@ -200,6 +200,24 @@ describe.each(implementations)('%s', (_name, make) => {
     expect((await store.cancel('no-such-id', t0)).outcome).toBe('missing');
   });
 
+  it('reschedules a message still waiting in the schedule, and refuses one a sweep has taken', async () => {
+    const entry = await scheduled(60);
+    const event = { type: 'scheduled' as const, at: t0.toISOString(), detail: 'rescheduled' };
+    const result = await store.reschedule(entry.id, later(7200), event);
+    expect(result).toMatchObject({ outcome: 'rescheduled', record: { status: 'scheduled', scheduledAt: later(7200).toISOString() } });
+    expect((await store.get(entry.id))!.events.at(-1)).toEqual(event);
+    // The schedule follows: not due at the old time, due at the new one, and the old entry cannot be taken.
+    expect((await store.due(later(3600), 1000)).map((d) => d.id)).not.toContain(entry.id);
+    expect(await store.due(later(7200), 1000)).toContainEqual({ id: entry.id, dueAt: later(7200).toISOString() });
+    expect(await store.take(entry, t0, later(9000))).toBeUndefined();
+    expect(await store.take({ id: entry.id, dueAt: later(7200).toISOString() }, later(7200), later(9000))).toMatchObject({ id: entry.id });
+    expect(await store.reschedule(entry.id, later(8000), event)).toMatchObject({ outcome: 'not_scheduled', record: { status: 'queued' } });
+
+    const now = await queued();
+    expect(await store.reschedule(now, later(60), event)).toMatchObject({ outcome: 'not_scheduled', record: { status: 'queued' } });
+    expect((await store.reschedule('no-such-id', later(60), event)).outcome).toBe('missing');
+  });
+
   it('requeues only a message whose retries ran out, clearing its failure', async () => {
     const exhausted = await failedWith('retries_exhausted');
     const permanent = await failedWith('permanent');
