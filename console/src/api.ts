@@ -11,8 +11,13 @@ import type {
   EmailList,
   EmailSummary,
   Problem,
+  RenderedTemplate,
+  RenderTemplateRequest,
   Suppression,
   SuppressionList,
+  Template,
+  TemplateList,
+  TemplateSummary,
   WebhookDeliveryList,
   WebhookEndpoint,
   WebhookEndpointCreated,
@@ -86,10 +91,14 @@ export const api = {
   deleteWebhook: (endpointId: string) => call<void>('DELETE', `/v1/webhooks/${id(endpointId)}`),
   rotateSecret: (endpointId: string) => call<WebhookEndpointCreated>('POST', `/v1/webhooks/${id(endpointId)}/rotate-secret`),
   deliveries: (endpointId: string, query: Query) => call<WebhookDeliveryList>('GET', pathWith(`/v1/webhooks/${id(endpointId)}/deliveries`, query)),
+  templates: (query: Query) => call<TemplateList>('GET', pathWith('/v1/templates', query)),
+  template: (alias: string, version?: number) => call<Template>('GET', pathWith(`/v1/templates/${id(alias)}`, { version })),
+  renderTemplate: (alias: string, version: number, request: RenderTemplateRequest) =>
+    call<RenderedTemplate>('POST', pathWith(`/v1/templates/${id(alias)}/render`, { version }), request),
   resend: (endpointId: string, deliveryId: string) => call<unknown>('POST', `/v1/webhooks/${id(endpointId)}/deliveries/${id(deliveryId)}/retry`),
 };
 
-export type { Bounce, Email, EmailContent, EmailSummary, Suppression, WebhookEndpoint, WebhookEndpointCreated };
+export type { Bounce, Email, EmailContent, EmailSummary, RenderedTemplate, Suppression, Template, TemplateSummary, WebhookEndpoint, WebhookEndpointCreated };
 
 /** Every status a message can have, in lifecycle order (the filter's choices). */
 export const STATUSES: Email['status'][] = ['scheduled', 'queued', 'sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed', 'canceled'];

@@ -10,6 +10,8 @@ import { bouncesView } from './views/bounces.js';
 import { emailView } from './views/email.js';
 import { emailLogView } from './views/email-log.js';
 import { suppressionsView } from './views/suppressions.js';
+import { templateView } from './views/template.js';
+import { templatesView } from './views/templates.js';
 import { webhookView } from './views/webhook.js';
 import { webhooksView } from './views/webhooks.js';
 
@@ -18,6 +20,8 @@ const ROUTES: { pattern: RegExp; view: View; section: string }[] = [
   { pattern: /^\/emails\/([^/]+)$/, view: emailView, section: 'emails' },
   { pattern: /^\/bounces\/?$/, view: bouncesView, section: 'bounces' },
   { pattern: /^\/suppressions\/?$/, view: suppressionsView, section: 'suppressions' },
+  { pattern: /^\/templates\/?$/, view: templatesView, section: 'templates' },
+  { pattern: /^\/templates\/([^/]+)$/, view: templateView, section: 'templates' },
   { pattern: /^\/webhooks\/?$/, view: webhooksView, section: 'webhooks' },
   { pattern: /^\/webhooks\/([^/]+)$/, view: webhookView, section: 'webhooks' },
 ];

@@ -5,17 +5,10 @@
  */
 import { ApiError, api, type Email, type EmailContent, emailContent, SETTLED } from '../api.js';
 import { badge, details, h, link, replace, table, time } from '../dom.js';
+import { htmlFrame } from '../html-frame.js';
 import { confirmButton, errorBox, pageHeading, type View, type ViewContext } from '../view.js';
 
 const LIVE_MS = 2000;
-
-/**
- * The frame's own policy, on top of the sandbox (no scripts, no forms, an opaque origin) and
- * of the console's policy, which it inherits: inline styles and inline (data:) images only,
- * so opening a message neither runs its code nor fetches its remote images (no tracking pixel fires).
- */
-const FRAME_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
-export const framed = (html: string): string => `<!doctype html><meta http-equiv="Content-Security-Policy" content="${FRAME_POLICY}">${html}`;
 
 function timeline(email: Email): HTMLElement {
   return h(
@@ -123,15 +116,7 @@ function contentParts(content: EmailContent | undefined, email: Email): (HTMLEle
   }
   return [
     h('h3', {}, 'HTML part'),
-    content.html
-      ? h('iframe', {
-          class: 'html-part',
-          sandbox: '',
-          referrerpolicy: 'no-referrer',
-          title: 'HTML part of the message (no scripts, no remote content)',
-          srcdoc: framed(content.html),
-        })
-      : h('p', { class: 'empty' }, 'No HTML part.'),
+    content.html ? htmlFrame(content.html, 'HTML part of the message (no scripts, no remote content)') : h('p', { class: 'empty' }, 'No HTML part.'),
     h('h3', {}, 'Text part'),
     content.text !== undefined ? h('pre', { class: 'text-part' }, content.text) : h('p', { class: 'empty' }, 'No text part.'),
     content.truncated ? h('p', { class: 'hint' }, 'A part was longer than a million characters: only its start was kept.') : null,
