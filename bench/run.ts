@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Posthaste against well-known baselines on the same work, as ratios.
  *   --json          print one JSON object (progress goes to stderr)
- *   --only=a,b      run some sections: deliver, mime, webhooks, accept, bundles
+ *   --only=a,b      run some sections: deliver, mime, webhooks, accept, templates, bundles, email-log
  * Rewrites bench/RESULTS.md unless --only is given. Never part of `npm test`.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,10 +10,12 @@ import { selfSignedCertificate } from '../test/helpers/certificate.js';
 import { benchAccept } from './accept.js';
 import { benchBundles } from './bundles.js';
 import { benchDeliver, benchDeliverIrreducible, type DeliverSetup } from './deliver.js';
+import { benchEmailLog } from './email-log.js';
 import { startChild } from './lib/child.js';
 import { round } from './lib/stats.js';
 import { benchMime, MIME_MESSAGES } from './mime.js';
 import { type BenchResults, closingNotes, resultsMarkdown, summaryRows, textTable } from './report.js';
+import { benchTemplates } from './templates.js';
 import { benchWebhooks } from './webhooks.js';
 
 const args = process.argv.slice(2);
@@ -100,6 +102,11 @@ if (runs('accept')) {
   results.accept = await benchAccept({ seconds: 10, connections: 10 });
 }
 
+if (runs('templates')) {
+  progress('templates…');
+  results.templates = await benchTemplates({ rounds: 9, roundMs: 600 });
+}
+
 if (runs('bundles')) {
   progress('bundles…');
   const bundles = await benchBundles({ imports: 20 });
@@ -107,6 +114,11 @@ if (runs('bundles')) {
   results.bundles_skipped = bundles.skipped;
   results.empty_import_ms = bundles.empty_import_ms;
   results.empty_init_ms = bundles.empty_init_ms;
+}
+
+if (runs('email-log')) {
+  progress('email-log listing (100,000 messages)…');
+  results.email_log = await benchEmailLog({ messages: 100_000, rounds: 7 });
 }
 
 results.machine.load_after = round(loadavg()[0]!, 2);

@@ -69,9 +69,16 @@ function memoryStores(): { endpoints: WebhookEndpointStore; deliveries: WebhookD
         return true;
       },
       get: async (ref) => deliveries.get(key(ref)),
+      claim: async (ref, now, until) => {
+        const d = deliveries.get(key(ref));
+        if (d?.status !== 'pending' || (d.attemptingUntil && d.attemptingUntil >= now)) return undefined;
+        d.attemptingUntil = until;
+        return d;
+      },
       recordAttempt: async (ref, attempt, status, at) => {
         const d = deliveries.get(key(ref))!;
         d.attempts.push(attempt);
+        d.attemptingUntil = undefined;
         Object.assign(d, { status, updatedAt: at });
       },
       reopen: async () => false,

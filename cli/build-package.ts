@@ -8,14 +8,18 @@
  *   them. Chunks keep those heavy commands out of the start-up path. The SigV4 libraries stay
  *   external: they are the package's dependencies, shared with the client.
  *
+ * - dist/console/: the operator console built (`posthaste console` serves it; the package
+ *   has neither its source nor esbuild).
+ *
  * dist/cli.mjs sits one level below package.json, as cli/program.ts does, so reading the
- * version from `../package.json` works in both.
+ * version from `../package.json` and the console from `../dist/console/` works in both.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../infra/bundling.js';
+import { buildConsole, writeConsole } from '../local/console-assets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
@@ -36,6 +40,8 @@ await build({
   minify: true,
   legalComments: 'none',
   banner: { js: ESM_REQUIRE_BANNER },
-  external: Object.keys(manifest.dependencies),
+  // esbuild builds the console from source in a clone only; the package reads dist/console/.
+  external: [...Object.keys(manifest.dependencies), 'esbuild'],
   logLevel: 'warning',
 });
+writeConsole(await buildConsole(), new URL('../dist/console/', import.meta.url));

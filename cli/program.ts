@@ -1,10 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { type BatchResult, type Email, Posthaste, PosthasteApiError, type SendEmailInput } from '../client/index.js';
+import {
+  type BatchResult,
+  type Email,
+  type EmailFilters,
+  type EventFilters,
+  type PageOptions,
+  Posthaste,
+  PosthasteApiError,
+  type SendEmailInput,
+} from '../client/index.js';
 import { ConfigError, type Env } from '../functions/compose/env.js';
 import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
 import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
+import { addTemplateCommands } from './templates.js';
+import { addWebhookCommands } from './webhooks.js';
 
 interface GlobalOptions {
   url?: string;
@@ -89,7 +100,11 @@ Examples:
   posthaste send welcome.eml
   posthaste send batch.json          # a JSON array: sent in batches of 100, with a progress bar
   posthaste status 0190a1b2-…
-  posthaste suppressions list --json`,
+  posthaste emails list --status bounced --since 2030-01-31
+  posthaste emails list --recipient you@example.org
+  posthaste suppressions list --json
+  posthaste console --url https://abc.execute-api.eu-west-1.amazonaws.com/prod --api-key ph_…
+  posthaste templates push templates/   # one folder per alias; see docs/templates.md`,
   );
 
   const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
@@ -117,7 +132,8 @@ Examples:
     .action(async (file: string | undefined, flags: SendFlags & { idempotencyKey?: string }, command: Command) => {
       const client = clientFor(globals(command), env);
       const overrides = fromFlags(flags);
-      let input: SendEmailInput | SendEmailInput[] | Partial<SendEmailInput> = overrides;
+      // Flags win over the file; the API checks what the two make together.
+      let input: object | object[] = overrides;
       if (file) {
         if (/\.eml$/i.test(file)) input = { ...(await fromEml(file)), ...overrides };
         else if (/\.json$/i.test(file)) {
@@ -177,34 +193,74 @@ Examples:
       print(command, canceled, () => `${canceled.id} ${canceled.status}`);
     });
 
-  program
-    .command('bounces')
-    .description('bounce and complaint records of a recipient, newest first')
-    .requiredOption('--recipient <address>', 'the recipient')
-    .option('--limit <n>', 'page size (1-100)', (v) => Number(v))
-    .option('--cursor <cursor>', 'continue from a previous page')
-    .action(async (opts: { recipient: string; limit?: number; cursor?: string }, command: Command) => {
-      const page = await clientFor(globals(command), env).bounces.list({
-        recipient: opts.recipient,
-        ...(opts.limit ? { limit: opts.limit } : {}),
-        ...(opts.cursor ? { cursor: opts.cursor } : {}),
-      });
-      print(command, page, () =>
-        [
-          table(
-            ['when', 'type', 'bounce', 'message', 'diagnostic'],
-            page.data.map((b) => [
-              b.timestamp,
-              b.type,
-              [b.bounceType, b.bounceSubType].filter(Boolean).join('/'),
-              b.messageId,
-              b.diagnosticCode ?? b.complaintFeedbackType,
-            ]),
-          ),
-          ...(page.nextCursor ? [`\nmore: --cursor ${page.nextCursor}`] : []),
-        ].join('\n'),
-      );
-    });
+  /** One page as a table (or JSON), and how to ask for the next. */
+  const printPage = <T>(command: Command, page: { data: T[]; nextCursor?: string }, headings: string[], row: (item: T) => unknown[]) =>
+    print(command, page, () =>
+      [table(headings, page.data.map(row) as string[][]), ...(page.nextCursor ? [`\nmore: --cursor ${page.nextCursor}`] : [])].join('\n'),
+    );
+  const paging = (command: Command) =>
+    command.option('--limit <n>', 'page size (1-100)', (v) => Number(v)).option('--cursor <cursor>', 'continue from a previous page');
+  /** The options given, without the ones left unset. */
+  const given = <T extends object>(opts: T): T => Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined && v !== '')) as T;
+
+  paging(
+    program
+      .command('bounces')
+      .description("bounce and complaint records, newest first: a recipient's, or everyone's")
+      .option('--recipient <address>', "only this recipient's")
+      .option('--type <type>', 'without --recipient: bounce or complaint')
+      .option('--since <time>', 'without --recipient: reported at or after (ISO 8601 or a date)'),
+  ).action(async (opts: { recipient?: string; type?: 'bounce' | 'complaint'; since?: string; limit?: number; cursor?: string }, command: Command) => {
+    const page = await clientFor(globals(command), env).bounces.list(given(opts));
+    printPage(command, page, ['when', 'recipient', 'type', 'bounce', 'message', 'diagnostic'], (b) => [
+      b.timestamp,
+      b.recipient,
+      b.type,
+      [b.bounceType, b.bounceSubType].filter(Boolean).join('/'),
+      b.messageId,
+      b.diagnosticCode ?? b.complaintFeedbackType,
+    ]);
+  });
+
+  const emails = program.command('emails').description('the email log');
+  paging(
+    emails
+      .command('list')
+      .description('messages, newest first; the filters combine')
+      .option('--status <status>', 'queued, sent, delivered, bounced, complained, failed, suppressed, scheduled or canceled')
+      .option('--recipient <address>', 'sent to this address (to, cc or bcc)')
+      .option('--from <address>', 'sent from this address')
+      .option('--tag <name:value>', 'with this tag')
+      .option('--since <time>', 'created at or after (ISO 8601 or a date)')
+      .option('--until <time>', 'created at or before'),
+  ).action(async (opts: EmailFilters & PageOptions, command: Command) => {
+    const page = await clientFor(globals(command), env).emails.list(given(opts));
+    printPage(command, page, ['created', 'status', 'id', 'to', 'subject', 'last event'], (m) => [
+      m.createdAt,
+      m.status,
+      m.id,
+      [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].join(', '),
+      m.subject,
+      m.lastEvent?.type ?? '',
+    ]);
+  });
+
+  paging(
+    program
+      .command('events')
+      .description('the webhook events, oldest first (what the webhooks POST)')
+      .option('--since <time>', 'happened at or after (ISO 8601 or a date)')
+      .option('--type <type>', 'only this type, e.g. email.bounced'),
+  ).action(async (opts: EventFilters & PageOptions, command: Command) => {
+    const page = await clientFor(globals(command), env).events.list(given(opts));
+    printPage(command, page, ['at', 'type', 'email', 'recipients', 'detail'], (e) => [
+      e.createdAt,
+      e.type,
+      e.data.id,
+      (e.data.recipients ?? e.data.to).join(', '),
+      e.data.detail ?? e.data.response ?? '',
+    ]);
+  });
 
   const suppressions = program.command('suppressions').description('addresses Posthaste no longer sends to');
   suppressions
@@ -217,15 +273,7 @@ Examples:
         ...(opts.limit ? { limit: opts.limit } : {}),
         ...(opts.cursor ? { cursor: opts.cursor } : {}),
       });
-      print(command, page, () =>
-        [
-          table(
-            ['address', 'reason', 'since', 'detail'],
-            page.data.map((s) => [s.address, s.reason, s.createdAt, s.diagnosticCode ?? s.bounceType]),
-          ),
-          ...(page.nextCursor ? [`\nmore: --cursor ${page.nextCursor}`] : []),
-        ].join('\n'),
-      );
+      printPage(command, page, ['address', 'reason', 'since', 'detail'], (s) => [s.address, s.reason, s.createdAt, s.diagnosticCode ?? s.bounceType]);
     });
   suppressions
     .command('get')
@@ -242,6 +290,58 @@ Examples:
     .action(async (address: string, _opts, command: Command) => {
       await clientFor(globals(command), env).suppressions.remove(address);
       print(command, { address, removed: true }, () => `${address} removed from the suppression list`);
+    });
+
+  addTemplateCommands(program, { client: (command) => clientFor(globals(command), env), print });
+
+  addWebhookCommands(program, {
+    client: (command) => clientFor(globals(command), env),
+    print,
+    io,
+    argv,
+    exit: (code) => {
+      exitCode = code;
+    },
+  });
+
+  program
+    .command('console')
+    .description('serve the operator console on this machine; its API calls go to --url with your key, which stays here')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', (v) => Number(v), 3100)
+    .action(async (opts: { port: number }, command: Command) => {
+      const { url, apiKey, sigv4, region } = globals(command);
+      const target = url ?? env.POSTHASTE_URL;
+      if (!target)
+        throw new ConfigError(
+          'no API URL: pass --url or set POSTHASTE_URL (the deployed stage URL, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod)',
+        );
+      if (!/^https?:\/\/[^/]/.test(target)) throw new UsageError(`--url ${target}: expected an http(s) URL`);
+      if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new UsageError('--port: expected a port number from 0 to 65535');
+      const key = apiKey ?? env.POSTHASTE_API_KEY;
+      // Loaded here: only this command serves pages.
+      const [{ startConsoleForwarder }, { loadConsole }] = await Promise.all([import('./console.js'), import('../local/console-assets.js')]);
+      const files = await loadConsole(new URL('../dist/console/', import.meta.url));
+      const forwarder = await startConsoleForwarder({
+        target,
+        files,
+        port: opts.port,
+        ...(key && !sigv4 ? { apiKey: key } : {}),
+        ...(sigv4 ? { sigv4: region ? { region } : true } : {}),
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is in use: pick another with --port (0 picks a free one)`);
+        throw error;
+      });
+      const auth = sigv4
+        ? 'signed with SigV4'
+        : key
+          ? 'with your API key (it stays in this process)'
+          : 'without a key (the page asks for one if the API wants it)';
+      io.out(`Posthaste console  ${forwarder.consoleUrl}\n  API calls go to ${target} ${auth}\n  Ctrl-C stops it.`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await forwarder.stop();
     });
 
   program

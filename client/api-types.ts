@@ -17,9 +17,22 @@ export type SendEmailRequest = {
   bcc?: Mailbox | Mailbox[] | undefined;
   /** One address or a list of them */
   replyTo?: Mailbox | Mailbox[] | undefined;
-  subject: string;
+  /** Required unless `template` is given */
+  subject?: string | undefined;
   text?: string | undefined;
   html?: string | undefined;
+  /** Render subject, html and text from a stored template instead of giving them */
+  template?:
+    | {
+        alias: string;
+        /** A version number; the latest when absent */
+        version?: number | undefined;
+        /** The values the template names; every one it names must be here (null or false for "none") */
+        variables?: Record<string, unknown> | undefined;
+      }
+    | undefined;
+  /** When html has no text beside it, a text part is made from the html (true unless set to false) */
+  autoText?: boolean | undefined;
   attachments?:
     | Array<{
         filename: string;
@@ -42,6 +55,8 @@ export type SendBatchRequest = SendEmailRequest[];
 
 export type WebhookEndpointRequest = {
   url: string;
+  /** `posthaste`: this payload, Standard Webhooks `webhook-*` headers. `resend`: Resend's payload, the same signature under `svix-*` headers */
+  format?: 'posthaste' | 'resend' | undefined;
   events?:
     | Array<
         | 'email.sent'
@@ -58,6 +73,38 @@ export type WebhookEndpointRequest = {
     | undefined;
   description?: string | undefined;
   enabled?: boolean | undefined;
+};
+
+export type CreateTemplateRequest = {
+  alias: string;
+  /** Handlebars source of the subject; rendered without HTML escaping */
+  subject: string;
+  /** Handlebars source of the html part; variables are HTML-escaped */
+  html?: string | undefined;
+  /** Handlebars source of the text part; without it, a text part is made from the rendered html */
+  text?: string | undefined;
+  description?: string | undefined;
+  /** Partials by name, called as `{{> name}}` (a layout as `{{#> layout}}…{{/layout}}`); stored with the version */
+  partials?: Record<string, string> | undefined;
+};
+
+export type TemplateVersionRequest = {
+  /** Handlebars source of the subject; rendered without HTML escaping */
+  subject: string;
+  /** Handlebars source of the html part; variables are HTML-escaped */
+  html?: string | undefined;
+  /** Handlebars source of the text part; without it, a text part is made from the rendered html */
+  text?: string | undefined;
+  description?: string | undefined;
+  /** Partials by name, called as `{{> name}}` (a layout as `{{#> layout}}…{{/layout}}`); stored with the version */
+  partials?: Record<string, string> | undefined;
+};
+
+export type RenderTemplateRequest = {
+  /** The values the template names; every one it names must be here (null or false for "none") */
+  variables?: Record<string, unknown> | undefined;
+  /** Make a text part from the html when the template has none (true unless set to false) */
+  autoText?: boolean | undefined;
 };
 
 export type Accepted = {
@@ -89,6 +136,13 @@ export type Email = {
   failureReason?: string | undefined;
   /** ISO 8601 date-time (UTC) */
   scheduledAt?: string | undefined;
+  /** The stored template and version the content was rendered from, when it was */
+  template?:
+    | {
+        alias: string;
+        version: number;
+      }
+    | undefined;
   events: EmailEvent[];
 };
 
@@ -105,6 +159,66 @@ export type EmailEvent = {
   link?: string | undefined;
   /** Opens and clicks: the reader's user agent */
   userAgent?: string | undefined;
+};
+
+/** What a message sent, kept for contentRetentionDays (CDK context) from the first attempt that reaches SES or the relay */
+export type EmailContent = {
+  id: string;
+  /** The MIME header block as sent, unfolded and in order */
+  headers: {
+    name: string;
+    value: string;
+  }[];
+  text?: string | undefined;
+  /** Show it sandboxed: it is what the sender wrote, scripts and remote images included */
+  html?: string | undefined;
+  attachments: Array<{
+    filename: string;
+    contentType: string;
+    bytes: number;
+    /** Inline parts: the cid: the HTML refers to */
+    contentId?: string | undefined;
+  }>;
+  /** A part was longer than 1,048,576 characters: only its start is kept */
+  truncated?: boolean | undefined;
+};
+
+/** One line of the email log; GET /v1/emails/{id} has the rest */
+export type EmailSummary = {
+  id: string;
+  status: 'scheduled' | 'queued' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'failed' | 'suppressed' | 'canceled';
+  from: string;
+  to: string[];
+  /** Absent when empty */
+  cc?: string[] | undefined;
+  /** Absent when empty */
+  bcc?: string[] | undefined;
+  subject: string;
+  tags: {
+    name: string;
+    value: string;
+  }[];
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  /** ISO 8601 date-time (UTC) */
+  updatedAt: string;
+  /** ISO 8601 date-time (UTC) */
+  scheduledAt?: string | undefined;
+  /** The newest line of its history */
+  lastEvent?:
+    | {
+        /** scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, … */
+        type: string;
+        /** ISO 8601 date-time (UTC) */
+        at: string;
+      }
+    | undefined;
+};
+
+export type EmailList = {
+  data: EmailSummary[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
 };
 
 export type Canceled = {
@@ -150,6 +264,8 @@ export type Problem = {
     | 'idempotency_key_in_use'
     | 'not_found'
     | 'not_cancelable'
+    | 'template_exists'
+    | 'not_reschedulable'
     | 'method_not_allowed'
     | 'service_unavailable'
     | 'internal_error';
@@ -225,6 +341,8 @@ export type WebhookEndpoint = {
   id: string;
   /** https URL the events are POSTed to */
   url: string;
+  /** `posthaste` (absent on older endpoints) or `resend` */
+  format?: 'posthaste' | 'resend' | undefined;
   /** Types delivered to it; empty means every type */
   events: Array<
     | 'email.sent'
@@ -258,6 +376,8 @@ export type WebhookEndpointCreated = {
   id: string;
   /** https URL the events are POSTed to */
   url: string;
+  /** `posthaste` (absent on older endpoints) or `resend` */
+  format?: 'posthaste' | 'resend' | undefined;
   /** Types delivered to it; empty means every type */
   events: Array<
     | 'email.sent'
@@ -325,6 +445,8 @@ export type WebhookDelivery = {
     reply?: string | undefined;
     error?: string | undefined;
   }>;
+  /** While the delivery is pending after a failed attempt: when the next one is due */
+  nextAttemptAt?: string | undefined;
   /** ISO 8601 date-time (UTC) */
   createdAt: string;
   /** ISO 8601 date-time (UTC) */
@@ -374,6 +496,98 @@ export type WebhookEvent = {
     /** email.opened, email.clicked: the reader's user agent */
     userAgent?: string | undefined;
   };
+};
+
+/** A webhook event as GET /v1/events lists it: the body its deliveries POST, with its id */
+export type FeedEvent = {
+  type:
+    | 'email.sent'
+    | 'email.delivered'
+    | 'email.delivery_delayed'
+    | 'email.bounced'
+    | 'email.complained'
+    | 'email.failed'
+    | 'email.suppressed'
+    | 'email.opened'
+    | 'email.clicked'
+    | 'email.canceled';
+  /** ISO 8601 date-time (UTC) */
+  createdAt: string;
+  data: {
+    /** Our message id, as POST /v1/emails returned it */
+    id: string;
+    from: string;
+    to: string[];
+    cc: string[];
+    bcc: string[];
+    subject: string;
+    tags: {
+      name: string;
+      value: string;
+    }[];
+    /** The recipients this fact concerns */
+    recipients?: string[] | undefined;
+    /** The relay's or SES's own words */
+    response?: string | undefined;
+    /** Bounce type/subtype, complaint type, failure reason */
+    detail?: string | undefined;
+    /** email.clicked: the link followed */
+    link?: string | undefined;
+    /** email.opened, email.clicked: the reader's user agent */
+    userAgent?: string | undefined;
+  };
+  /** The event id: the `webhook-id` header its webhook deliveries carry */
+  id: string;
+};
+
+export type EventFeed = {
+  data: FeedEvent[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+export type Template = {
+  alias: string;
+  version: number;
+  subject: string;
+  html?: string | undefined;
+  text?: string | undefined;
+  description?: string | undefined;
+  partials?: Record<string, string> | undefined;
+  /** When this version was made */
+  createdAt: string;
+};
+
+export type TemplateVersion = {
+  alias: string;
+  /** 1, 2, 3, …; never reused for this alias */
+  version: number;
+};
+
+export type TemplateSummary = {
+  alias: string;
+  /** The latest version */
+  version: number;
+  subject: string;
+  description?: string | undefined;
+  /** When the latest version was made */
+  createdAt: string;
+};
+
+export type TemplateList = {
+  data: TemplateSummary[];
+  /** Pass as `cursor` for the next page; absent on the last page */
+  nextCursor?: string | undefined;
+};
+
+/** What a send with these variables would carry; nothing was sent */
+export type RenderedTemplate = {
+  alias: string;
+  version: number;
+  subject: string;
+  html?: string | undefined;
+  /** The template's text, or the one made from its html */
+  text?: string | undefined;
 };
 
 export type GatewayError = {

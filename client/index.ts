@@ -16,12 +16,25 @@ import type {
   Bounce,
   BounceList,
   Canceled,
+  CreateTemplateRequest,
   Email,
+  EmailContent,
+  EmailList,
+  EmailSummary,
+  EventFeed,
+  FeedEvent,
   Mailbox,
   Problem,
+  RenderedTemplate,
+  RenderTemplateRequest,
   SendEmailRequest,
   Suppression,
   SuppressionList,
+  Template,
+  TemplateList,
+  TemplateSummary,
+  TemplateVersion,
+  TemplateVersionRequest,
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEndpoint,
@@ -39,12 +52,25 @@ export type {
   Bounce,
   BounceList,
   Canceled,
+  CreateTemplateRequest,
   Email,
+  EmailContent,
+  EmailList,
+  EmailSummary,
+  EventFeed,
+  FeedEvent,
   Mailbox,
+  RenderedTemplate,
+  RenderTemplateRequest,
   SigV4Credentials,
   SigV4Options,
   Suppression,
   SuppressionList,
+  Template,
+  TemplateList,
+  TemplateSummary,
+  TemplateVersion,
+  TemplateVersionRequest,
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEndpoint,
@@ -55,8 +81,14 @@ export type {
 };
 export type ProblemDocument = Problem;
 export type BatchItemResult = BatchResult['results'][number];
-/** The body of `POST /v1/emails`, as the API accepts it. */
-export type SendEmailInput = SendEmailRequest;
+type SendEnvelope = Omit<SendEmailRequest, 'subject' | 'text' | 'html' | 'template'>;
+/**
+ * The body of `POST /v1/emails`, as the API accepts it: its content given (`subject` with
+ * `text` and/or `html`), or a stored `template` to render it from — never both.
+ */
+export type SendEmailInput =
+  | (SendEnvelope & Pick<SendEmailRequest, 'text' | 'html'> & { subject: string; template?: undefined })
+  | (SendEnvelope & { template: NonNullable<SendEmailRequest['template']>; subject?: undefined; text?: undefined; html?: undefined });
 
 export interface PosthasteOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod` or `http://127.0.0.1:3000`. */
@@ -77,6 +109,30 @@ export interface SendOptions {
 export interface PageOptions {
   cursor?: string;
   limit?: number;
+}
+
+/** Filters of the email log; they combine. `since` and `until` are ISO 8601 (with an offset) or dates. */
+export interface EmailFilters {
+  status?: Email['status'];
+  /** Any of to, cc, bcc. */
+  recipient?: string;
+  from?: string;
+  /** `name:value`. */
+  tag?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface EventFilters {
+  since?: string;
+  type?: FeedEvent['type'];
+}
+
+export interface BounceFilters {
+  /** One recipient's records; without it, every recipient's, filtered by `type` and `since`. */
+  recipient?: string;
+  type?: Bounce['type'];
+  since?: string;
 }
 
 /** A response other than 2xx. `problem` is the RFC 9457 document (or what the gateway said). */
@@ -129,6 +185,11 @@ export class Posthaste {
     return this.request('GET', `/v1/emails/${encodeURIComponent(id)}`);
   }
 
+  /** What an email sent (MIME headers, text and HTML parts, attachment names), while the stack keeps it; a 404 before it was sent or after. */
+  content(id: string): Promise<EmailContent> {
+    return this.request('GET', `/v1/emails/${encodeURIComponent(id)}/content`);
+  }
+
   /** Cancels an email not yet handed to delivery; a 409 `not_cancelable` when it was. */
   cancel(id: string): Promise<Canceled> {
     return this.request('DELETE', `/v1/emails/${encodeURIComponent(id)}`);
@@ -144,10 +205,27 @@ export class Posthaste {
     all: (limit = 100): AsyncGenerator<Suppression> => paginate((cursor) => this.suppressions.list({ limit, ...(cursor ? { cursor } : {}) })),
   };
 
+  /** The email log: newest first. A page may hold fewer than `limit` while more follow; `all` keeps going. */
+  readonly emails = {
+    list: (options: PageOptions & EmailFilters = {}): Promise<EmailList> => this.request('GET', `/v1/emails${query(options)}`),
+    all: (filters: EmailFilters = {}, limit = 100): AsyncGenerator<EmailSummary> =>
+      paginate((cursor) => this.emails.list({ ...filters, limit, ...(cursor ? { cursor } : {}) })),
+  };
+
   readonly bounces = {
-    list: (options: PageOptions & { recipient: string }): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
-    all: (recipient: string, limit = 100): AsyncGenerator<Bounce> =>
-      paginate((cursor) => this.bounces.list({ recipient, limit, ...(cursor ? { cursor } : {}) })),
+    list: (options: PageOptions & BounceFilters = {}): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
+    /** A recipient's records (a string), or every recipient's matching the filters. */
+    all: (filters: string | BounceFilters = {}, limit = 100): AsyncGenerator<Bounce> => {
+      const given = typeof filters === 'string' ? { recipient: filters } : filters;
+      return paginate((cursor) => this.bounces.list({ ...given, limit, ...(cursor ? { cursor } : {}) }));
+    },
+  };
+
+  /** The webhook events, oldest first, for apps that pull: ask again from a little before the newest you saw and drop ids you have. */
+  readonly events = {
+    list: (options: PageOptions & EventFilters = {}): Promise<EventFeed> => this.request('GET', `/v1/events${query(options)}`),
+    all: (filters: EventFilters = {}, limit = 100): AsyncGenerator<FeedEvent> =>
+      paginate((cursor) => this.events.list({ ...filters, limit, ...(cursor ? { cursor } : {}) })),
   };
 
   /** Webhook endpoints: where Posthaste POSTs signed events, and what became of each delivery. */
@@ -168,6 +246,28 @@ export class Posthaste {
     /** Sends one delivery again now, with the same webhook-id. */
     retryDelivery: (id: string, deliveryId: string): Promise<{ endpointId: string; deliveryId: string; status: 'pending' }> =>
       this.request('POST', `/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
+  };
+
+  /** Stored templates: versioned Handlebars sources that sends render with `template: {alias, variables}`. */
+  readonly templates = {
+    /** Version 1 of a new alias; a 409 `template_exists` when the alias is taken. */
+    create: (template: CreateTemplateRequest): Promise<TemplateVersion> => this.request('POST', '/v1/templates', template),
+    /** A new version; the older ones stay readable. */
+    update: (alias: string, content: TemplateVersionRequest): Promise<TemplateVersion> =>
+      this.request('PUT', `/v1/templates/${encodeURIComponent(alias)}`, content),
+    /** The latest version, or `version`. */
+    get: (alias: string, options: { version?: number } = {}): Promise<Template> =>
+      this.request('GET', `/v1/templates/${encodeURIComponent(alias)}${query(options)}`),
+    list: (page: PageOptions = {}): Promise<TemplateList> => this.request('GET', `/v1/templates${query(page)}`),
+    /** Every template, page after page (each as its latest version, without the sources). */
+    all: (limit = 100): AsyncGenerator<TemplateSummary> => paginate((cursor) => this.templates.list({ limit, ...(cursor ? { cursor } : {}) })),
+    /** Deletes the template and every version. */
+    remove: async (alias: string): Promise<void> => {
+      await this.request('DELETE', `/v1/templates/${encodeURIComponent(alias)}`);
+    },
+    /** What a send with these variables would carry; nothing is sent. */
+    render: (alias: string, request: RenderTemplateRequest = {}, options: { version?: number } = {}): Promise<RenderedTemplate> =>
+      this.request('POST', `/v1/templates/${encodeURIComponent(alias)}/render${query(options)}`, request),
   };
 
   /** The OpenAPI document the server runs with. */

@@ -31,7 +31,19 @@ interface Schema {
 }
 
 /** Keywords that only constrain values (checked by the server), not the shape. */
-const VALUE_ONLY = new Set(['description', 'maxLength', 'minLength', 'maxItems', 'minItems', 'pattern', 'format', 'default', 'propertyNames']);
+const VALUE_ONLY = new Set([
+  'description',
+  'maxLength',
+  'minLength',
+  'maxItems',
+  'minItems',
+  'minimum',
+  'maximum',
+  'pattern',
+  'format',
+  'default',
+  'propertyNames',
+]);
 const SHAPE = new Set(['$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'anyOf', 'oneOf', 'enum', 'const']);
 
 const doc = (text: string | undefined) => (text ? `/** ${text.replaceAll('*/', '*\\/')} */\n` : '');

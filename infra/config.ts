@@ -29,6 +29,8 @@ export interface PosthasteConfig {
   /** Tables, queues and the bucket are kept when the stack is deleted, unless this says `destroy` (test stacks only). */
   removalPolicy: 'retain' | 'destroy';
   logRetentionDays: number;
+  /** Days the payload bucket keeps what each message sent (headers, text and HTML parts) for operators; 0 keeps nothing. */
+  contentRetentionDays: number;
   /** Stage-wide API throttle (requests per second and burst). */
   apiRateLimit: number;
   apiBurstLimit: number;
@@ -46,6 +48,8 @@ export interface PosthasteConfig {
   engagementTracking: boolean;
   /** Your own domain for tracked links and the pixel (a CNAME to SES's tracking host, served over HTTPS). */
   trackingRedirectDomain?: string;
+  /** Days messages (status, history, the email log's index items, the event feed) are kept: DynamoDB TTL on the messages table. */
+  messageRetentionDays: number;
   stackPrefix: string;
 }
 
@@ -139,6 +143,7 @@ export function readConfig(get: Lookup): PosthasteConfig {
     dmarcPolicy: choice(get, 'dmarcPolicy', ['none', 'quarantine', 'reject'] as const, 'quarantine'),
     removalPolicy: choice(get, 'removalPolicy', ['retain', 'destroy'] as const, 'retain'),
     logRetentionDays: int(get, 'logRetentionDays', 30, 1, 3653),
+    contentRetentionDays: int(get, 'contentRetentionDays', 30, 0, 3650),
     apiRateLimit: int(get, 'apiRateLimit', 100, 1, 10_000),
     apiBurstLimit: int(get, 'apiBurstLimit', 200, 1, 5_000),
     keyRateLimit: int(get, 'keyRateLimit', 20, 1, 10_000),
@@ -146,6 +151,7 @@ export function readConfig(get: Lookup): PosthasteConfig {
     authorizerCacheSeconds: int(get, 'authorizerCacheSeconds', 30, 0, 3600),
     requireTls: bool(get, 'requireTls', true),
     engagementTracking,
+    messageRetentionDays: int(get, 'messageRetentionDays', 90, 1, 3650),
     stackPrefix,
   };
   if (smtpSecretArn) config.smtpSecretArn = smtpSecretArn;

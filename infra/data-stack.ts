@@ -114,6 +114,8 @@ export class DataStack extends Stack {
       lifecycleRules: [
         { id: 'expire-payloads', prefix: 'payloads/', expiration: PAYLOAD_EXPIRY, abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'expire-scheduled', prefix: 'scheduled/', expiration: SCHEDULED_EXPIRY, abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // What sent messages sent (sent-content.ts); with contentRetentionDays 0 nothing is written there.
+        ...(config.contentRetentionDays > 0 ? [{ id: 'expire-content', prefix: 'content/', expiration: Duration.days(config.contentRetentionDays) }] : []),
       ],
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,

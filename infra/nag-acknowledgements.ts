@@ -49,6 +49,13 @@ export function acknowledgeNagFindings(data: DataStack, service: ServiceStack): 
       'Payload objects are named by message ids created at run time; api may only put them, deliver may only get and delete them, the scheduler reads, hands on and removes scheduled requests — only in the payload bucket.',
     );
   }
+  for (const fn of [service.functions.api, service.functions.deliver]) {
+    ack(
+      fn.role,
+      wildcardFinding(fn.role, service.sentContentObjects),
+      'What each message sent is one object named by its message id, created at run time; deliver may only put it, api may only get it — only under content/ in the payload bucket, which expires it.',
+    );
+  }
   const config = service.config;
   if (config.transport === 'ses' && config.allowedSenderDomains.length === 0) {
     const anyIdentity = Stack.of(service).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { FEEDBACK_TIME_INDEX, LOG_INDEX, STATUS_INDEX, TEMPLATE_LIST_INDEX } from '../functions/adapters/tables.js';
 import { FUNCTION_ENVIRONMENTS, stackEnvironment } from '../functions/compose/environment.js';
 import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
@@ -34,6 +35,8 @@ export class ServiceStack extends Stack {
   readonly monitoring: Monitoring;
   readonly invokePolicy: iam.ManagedPolicy;
   readonly payloadObjects: string;
+  /** What sent messages sent (content/ in the payload bucket): deliver writes it, api reads it. */
+  readonly sentContentObjects: string;
   readonly config: PosthasteConfig;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -47,6 +50,7 @@ export class ServiceStack extends Stack {
     const bucketName = payloadBucketName(config.stackPrefix);
     /** Payload objects: their keys are message ids made at run time, hence the wildcard. */
     this.payloadObjects = `arn:${Aws.PARTITION}:s3:::${bucketName}/*`;
+    this.sentContentObjects = `arn:${Aws.PARTITION}:s3:::${bucketName}/content/*`;
 
     // api: accepts, queues and reports on messages; never sends mail.
     const api = new PosthasteFunction(this, 'ApiFunction', {
@@ -60,24 +64,37 @@ export class ServiceStack extends Stack {
         IDEMPOTENCY_TABLE: tables.idempotency.tableName,
         SUPPRESSIONS_TABLE: tables.suppressions.tableName,
         FEEDBACK_TABLE: tables.feedback.tableName,
+        TEMPLATES_TABLE: tables.templates.tableName,
         WEBHOOKS_TABLE: tables.webhooks.tableName,
         WEBHOOK_DELIVERIES_TABLE: tables.webhookDeliveries.tableName,
         QUEUE_URL: data.sendQueue.queueUrl,
         WEBHOOK_QUEUE_URL: data.webhookQueue.queueUrl,
         PAYLOAD_BUCKET: bucketName,
         ALLOWED_SENDER_DOMAINS: config.allowedSenderDomains.join(','),
+        MESSAGE_RETENTION_DAYS: config.messageRetentionDays,
       }),
     });
-    api.allow([...READ, ...WRITE], [tables.messages.tableArn]);
+    api.allow([...READ, ...WRITE, 'dynamodb:BatchWriteItem'], [tables.messages.tableArn]);
+    // The email log and the event feed.
+    api.allow(['dynamodb:Query'], [index(tables.messages.tableArn, LOG_INDEX), index(tables.messages.tableArn, STATUS_INDEX)]);
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem'], [tables.idempotency.tableArn]);
     api.allow([...READ, 'dynamodb:Scan', 'dynamodb:DeleteItem'], [tables.suppressions.tableArn]);
-    api.allow([...READ, 'dynamodb:Query'], [tables.feedback.tableArn, index(tables.feedback.tableArn, 'byMessage')]);
+    api.allow(
+      [...READ, 'dynamodb:Query'],
+      [tables.feedback.tableArn, index(tables.feedback.tableArn, 'byMessage'), index(tables.feedback.tableArn, FEEDBACK_TIME_INDEX)],
+    );
+    // Templates: versions are put and read by key, deleted in batches, listed through the sparse index.
+    api.allow([...READ, 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], [tables.templates.tableArn]);
+    api.allow(['dynamodb:Query'], [index(tables.templates.tableArn, TEMPLATE_LIST_INDEX)]);
     api.allow(['sqs:SendMessage'], [data.sendQueue.queueArn, data.webhookQueue.queueArn]);
     // Webhook endpoints: managed through the API; Scan lists them (an account has a handful).
     api.allow([...READ, ...WRITE, 'dynamodb:DeleteItem', 'dynamodb:Scan'], [tables.webhooks.tableArn]);
     // Deliveries: listed per endpoint, one resent by hand.
     api.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [tables.webhookDeliveries.tableArn]);
     api.allow(['s3:PutObject'], [this.payloadObjects]);
+    // What sent messages sent (GET /v1/emails/{id}/content); ListBucket makes a missing one NoSuchKey, a 404.
+    api.allow(['s3:GetObject'], [this.sentContentObjects]);
+    api.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
 
     // deliver: SQS → MIME → SES or SMTP.
     const deliver = new PosthasteFunction(this, 'DeliverFunction', {
@@ -102,6 +119,7 @@ export class ServiceStack extends Stack {
         RETRY_MAX_SECONDS: 900,
         // A delivery lease outlives the invocation holding it, so a slow relay is never sent the same message twice at once.
         DELIVERY_LEASE_SECONDS: DELIVER_TIMEOUT.toSeconds() * 2,
+        SENT_CONTENT_DAYS: config.contentRetentionDays,
         SMTP_SECRET_ARN: config.smtpSecretArn,
       }),
     });
@@ -112,6 +130,7 @@ export class ServiceStack extends Stack {
     // A delivered message's payload is removed; ListBucket makes a missing (expired) payload NoSuchKey instead of AccessDenied.
     deliver.allow(['s3:GetObject', 's3:DeleteObject'], [this.payloadObjects]);
     deliver.allow(['s3:ListBucket'], [`arn:${Aws.PARTITION}:s3:::${bucketName}`]);
+    if (config.contentRetentionDays > 0) deliver.allow(['s3:PutObject'], [this.sentContentObjects]);
     deliver.fn.addEventSource(
       new SqsEventSource(data.sendQueue, {
         batchSize: 10,

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type GatewayProblemType, gatewayProblemDocument } from '../functions/api/gateway-problems.js';
+import { foreignRequest } from './foreign-request.js';
 import { lambdaContext } from './sqs-poller.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -71,28 +72,6 @@ export function toProxyEvent(
   };
 }
 
-const LOCAL_HOST_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Why a request does not come from this machine's own pages or tools; undefined when it does. */
-export function foreignRequest(req: IncomingMessage, server: Server, allowedOrigins: string[]): string | undefined {
-  const port = (server.address() as { port: number } | null)?.port;
-  const host = req.headers.host;
-  if (host !== undefined) {
-    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host.toLowerCase());
-    if (!match || !LOCAL_HOST_NAMES.has(match[1]!) || (match[2] !== undefined && Number(match[2]) !== port)) return `Host ${host} is not this machine`;
-  }
-  const origin = req.headers.origin;
-  if (origin === undefined) return undefined;
-  if (allowedOrigins.includes(origin)) return undefined;
-  try {
-    const url = new URL(origin);
-    if (url.protocol === 'http:' && LOCAL_HOST_NAMES.has(url.hostname) && Number(url.port) === port) return undefined;
-  } catch {
-    // An Origin that is not a URL (`null` from a sandboxed page or a file) is foreign.
-  }
-  return `Origin ${origin} may not call this API (set POSTHASTE_ALLOWED_ORIGINS to allow it)`;
-}
-
 export interface GatewayOptions {
   handler: ProxyHandler;
   port?: number;
@@ -108,6 +87,8 @@ export interface GatewayOptions {
    * to let the request through, or a status (401/403) to refuse it.
    */
   authorize?: (headers: Record<string, string | string[] | undefined>) => Promise<{ principalId: string } | { status: 401 | 403; message: string }>;
+  /** Pages served beside the API (the console): answers and returns true for its own paths, before any key is asked for. */
+  pages?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** Turns HTTP requests into API Gateway (REST, proxy integration) events for the API function. */
@@ -122,6 +103,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       const foreign = foreignRequest(req, server, options.allowedOrigins ?? []);
       if (foreign) return refuse('ACCESS_DENIED', 403, foreign);
+      if (options.pages?.(req, res)) return;
       const body = await readBody(req);
       if (body === 'too_large') return refuse('REQUEST_TOO_LARGE', 413, 'Request Too Long', { connection: 'close' });
       let principalId = 'local';

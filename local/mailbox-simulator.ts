@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import type { Log } from '../functions/core/log.js';
 import type { OutgoingMessage, Transport, TransportResult } from '../functions/core/ports.js';
+import { headerList } from '../functions/core/sent-content.js';
 import { snsEvent } from './sns-event.js';
 
 export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
@@ -48,19 +49,6 @@ export interface NotificationShape {
 
 const ACCOUNT = '000000000000';
 const feedbackId = () => `0100${Date.now().toString(16)}-${randomUUID()}-000000`;
-
-/** The header block as SES reports it: unfolded, in order, without the body. */
-export function headerList(raw: string): { name: string; value: string }[] {
-  const end = raw.indexOf('\r\n\r\n');
-  const block = (end < 0 ? raw : raw.slice(0, end)).replace(/\r\n[ \t]+/g, ' ');
-  return block
-    .split('\r\n')
-    .map((line) => {
-      const colon = line.indexOf(':');
-      return { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() };
-    })
-    .filter((h) => h.name !== '');
-}
 
 function mailObject(mail: SimulatedMail, shape: NotificationShape) {
   const headers = headerList(mail.raw);

@@ -10,6 +10,7 @@ import { SmtpTransport } from '../functions/adapters/smtp-transport.js';
 import { SqsEmailQueue } from '../functions/adapters/sqs-email-queue.js';
 import type { TableName } from '../functions/adapters/tables.js';
 import { createApiHandler } from '../functions/api/api-gateway-adapter.js';
+import type { ApiDeps } from '../functions/api/deps.js';
 import { createAuthorizerHandler } from '../functions/authorizer/token-authorizer.js';
 import { apiDeps } from '../functions/compose/api.js';
 import { apiKeyStore } from '../functions/compose/authorizer.js';
@@ -29,6 +30,8 @@ import type { SweepReport } from '../functions/core/sweep-scheduled.js';
 import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { createDispatcherHandler } from '../functions/dispatcher/sqs-batch.js';
 import { createEventsHandler } from '../functions/events/sns-notifications.js';
+import type { SchedulerReport } from '../functions/scheduler/sweep-timer.js';
+import { buildConsole, CONSOLE_PATH, serveConsole } from './console-assets.js';
 import { type Gateway, type GatewayOptions, startGateway } from './http-gateway.js';
 import { createMailboxSimulator, isSimulatorAddress, type MailboxSimulator } from './mailbox-simulator.js';
 import { type SesStandIn, startSesStandIn } from './ses-stand-in.js';
@@ -78,7 +81,15 @@ export interface PipelineOptions {
   webhookSchedule?: 'local' | 'deployed';
   /** How often the scheduler sweeps for due messages (EventBridge runs it every minute in AWS); 0 turns it off. */
   scheduleSweepMs?: number;
+  /** The dispatcher's POST timeout (default 10 s, as deployed); the chaos run shortens it. */
+  webhookTimeoutMs?: number;
+  /** How old an outbox mark must be before the sweep emits it (default 60 s, as deployed); the chaos run shortens it. */
+  emissionGraceMs?: number;
+  /** Told every timer sweep's report (the chaos run counts the events the outbox sweep emitted). */
+  onSweep?: (report: SchedulerReport) => void;
   log?: (component: string) => Log;
+  /** Serve the operator console under /console/ beside the API (npm start does). */
+  console?: boolean;
 }
 
 export interface Pipeline {
@@ -95,9 +106,13 @@ export interface Pipeline {
   aws: AwsSettings;
   /** What the functions read here: the stand-ins' endpoints, table names, queue URLs, settings. */
   env: EnvironmentValues;
+  /** The API function's dependencies (its stores, its compiled-template cache). */
+  apiDeps: ApiDeps;
   fauxqs: FauxqsServer;
   poller?: Poller;
   gateway: Gateway;
+  /** The operator console's address, when it is served. */
+  consoleUrl?: string;
   queueArn: string;
   smtpUrl: string;
   /** Every message body a queue holds (ready, delayed and in flight). */
@@ -182,7 +197,12 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ...(ses ? { POSTHASTE_SES_ENDPOINT: ses.url } : {}),
   };
   const aws = awsSettingsFromEnv(endpoints);
-  await ensureTables(dynamoClient(aws));
+  const missingIndexes = await ensureTables(dynamoClient(aws));
+  if (missingIndexes.length)
+    log('warn', 'the data folder was made by an older version: what reads these indexes fails until it is removed (the email log, the event feed)', {
+      indexes: missingIndexes,
+      folder: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
+    });
 
   const maxReceives = options.maxReceives ?? 5;
   const dlq = fauxqs.createQueue(DLQ);
@@ -248,6 +268,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     RETRY_BASE_SECONDS: String(options.retryBaseSeconds ?? 2),
     RETRY_MAX_SECONDS: String(options.retryMaxSeconds ?? 60),
     DELIVERY_LEASE_SECONDS: String(options.leaseSeconds ?? 20),
+    // The console shows what each message sent; the stand-in's S3 keeps it until the pipeline stops.
+    SENT_CONTENT_DAYS: '30',
   };
 
   let sink: SmtpSink | undefined;
@@ -276,7 +298,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     closeTransport = () => smtpTransport.close();
   }
 
-  const api = createApiHandler(apiDeps(env, aws, noMetrics, makeLog('api')), makeLog('api'));
+  const builtApiDeps = apiDeps(env, aws, noMetrics, makeLog('api'));
+  const api = createApiHandler(builtApiDeps, makeLog('api'));
   const events = createEventsHandler(eventsDeps(env, aws, makeLog('events')), { topicArn: LOCAL_TOPIC_ARN });
   // SES publishes event-publishing records through the configuration set; with SMTP the
   // simulator speaks the older identity-notification format, so both shapes run locally.
@@ -290,8 +313,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const deliver = createDeliverHandler(deliverDeps(env, aws, simulator.wrap(transport), makeLog('deliver')));
 
   const authorize = options.authorize ?? (options.requireApiKeys ? localAuthorizer(env, aws, makeLog('authorizer')) : undefined);
+  const consoleFiles = options.console ? await buildConsole() : undefined;
   const gateway = await startGateway({
     handler: api,
+    ...(consoleFiles ? { pages: (req, res) => serveConsole(req, res, consoleFiles) } : {}),
     ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
     ...(authorize ? { authorize } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
@@ -312,13 +337,17 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     client: sqs,
     queueUrl: webhookQueue.queueUrl,
     queueArn: webhookQueue.queueArn,
-    handler: createDispatcherHandler(dispatcherDeps(env, aws, makeLog('dispatcher'))),
+    handler: createDispatcherHandler(
+      dispatcherDeps(env, aws, makeLog('dispatcher'), noMetrics, options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
+    ),
     concurrency: 2,
     log: makeLog('dispatcher'),
   });
 
   const sweepMs = options.scheduleSweepMs ?? 1000;
-  const sweeper = startSweeper(schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler')), sweepMs);
+  const scheduler = schedulerDeps({ ...env, SCHEDULE_LOOKAHEAD_SECONDS: String(Math.ceil(sweepMs / 1000)) }, aws, makeLog('scheduler'));
+  if (options.emissionGraceMs !== undefined) scheduler.emissions.graceMs = options.emissionGraceMs;
+  const sweeper = startSweeper(scheduler, sweepMs, options.onSweep);
 
   return {
     apiUrl: gateway.url,
@@ -332,9 +361,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     webhookQueueUrl: webhookQueue.queueUrl,
     aws,
     env,
+    apiDeps: builtApiDeps,
     fauxqs,
     ...(poller ? { poller } : {}),
     gateway,
+    ...(consoleFiles ? { consoleUrl: `${gateway.url}${CONSOLE_PATH}` } : {}),
     queueArn: queue.queueArn,
     smtpUrl,
     queueBodies: (which) => queueBodies(fauxqs, QUEUE_NAMES[which]),

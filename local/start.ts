@@ -58,6 +58,7 @@ try {
     allowedOrigins: settings.POSTHASTE_ALLOWED_ORIGINS,
     ...(settings.SMTP_URL ? { smtpUrl: settings.SMTP_URL } : {}),
     ...(settings.SMTP_PORT !== undefined ? { smtpPort: settings.SMTP_PORT } : {}),
+    console: true,
   });
   pipelineStarted = pipeline;
   keptIn = dataDir;
@@ -93,6 +94,7 @@ console.log(`
 Posthaste is running locally (started in ${Date.now() - started} ms)
 
   API       ${pipeline.apiUrl}/v1/emails
+  console   ${pipeline.consoleUrl} (the email log, bounces, suppressions, webhooks)
   delivery  ${
     pipeline.ses
       ? `SES API of the local stand-in ${pipeline.ses.url} (open it to see what it received)`

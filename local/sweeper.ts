@@ -11,13 +11,14 @@ export interface Sweeper {
  * never overlaps the previous one from the same timer (in AWS two may overlap, which the
  * store's conditional writes make safe; the tests run that case on purpose).
  */
-export function startSweeper(deps: SchedulerDeps, intervalMs: number): Sweeper {
+export function startSweeper(deps: SchedulerDeps, intervalMs: number, onReport?: (report: SchedulerReport) => void): Sweeper {
   let running: Promise<unknown> | undefined;
   let stopped = false;
   const sweep = () => runScheduler(deps);
   const tick = () => {
     if (stopped || running) return; // the previous sweep is still going: skip this tick
     running = sweep()
+      .then((report) => onReport?.(report))
       .catch((error) => deps.log('warn', 'sweep failed', { error: String(error) }))
       .finally(() => (running = undefined));
   };

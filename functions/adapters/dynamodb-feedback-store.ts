@@ -3,6 +3,8 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { FeedbackStore, Page, PageRequest } from '../core/ports.js';
 import type { FeedbackRecord } from '../core/records.js';
 import { documentClient, putIfAbsent } from './dynamodb-document.js';
+import { allShards, PAGE_READ_BUDGET, ShardedListing, shardKey } from './dynamodb-sharded-index.js';
+import { FEEDBACK_TIME_INDEX } from './tables.js';
 
 /**
  * Feedback table: one item per bounced or complaining recipient and report, keyed by
@@ -19,8 +21,10 @@ export class DynamoDbFeedbackStore implements FeedbackStore {
     this.doc = documentClient(client);
   }
 
+  /** With its place among every recipient's records (byTime): time first, the recipient to tell apart one report's recipients. */
   async record(item: FeedbackRecord): Promise<boolean> {
-    return putIfAbsent(this.doc, this.tableName, { ...item }, 'feedbackKey');
+    const listed = { feedbackBucket: shardKey(item.type, item.recipient), feedbackOrder: `${item.feedbackKey}#${item.recipient}` };
+    return putIfAbsent(this.doc, this.tableName, { ...item, ...listed }, 'feedbackKey');
   }
 
   async has(recipient: string, feedbackKey: string): Promise<boolean> {
@@ -41,7 +45,26 @@ export class DynamoDbFeedbackStore implements FeedbackStore {
         ...(page.after ? { ExclusiveStartKey: page.after } : {}),
       }),
     );
-    return { items: (out.Items ?? []) as FeedbackRecord[], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Record<string, string> } : {}) };
+    return { items: (out.Items ?? []).map(toFeedback), ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Record<string, string> } : {}) };
+  }
+
+  async listRecent(query: { type?: FeedbackRecord['type']; since?: string }, page: PageRequest): Promise<Page<FeedbackRecord>> {
+    const types = query.type ? [query.type] : FEEDBACK_TYPES;
+    const listing = new ShardedListing({
+      doc: this.doc,
+      tableName: this.tableName,
+      indexName: FEEDBACK_TIME_INDEX,
+      partitionKey: 'feedbackBucket',
+      partitions: types.flatMap((type) => allShards(type)),
+      sortKey: 'feedbackOrder',
+      ascending: false,
+      ...(query.since !== undefined ? { lowest: query.since } : {}),
+      ...(page.after?.before !== undefined ? { after: page.after.before } : {}),
+      readBudget: PAGE_READ_BUDGET,
+    });
+    const items = (await listing.take(page.limit)).map(toFeedback);
+    const resume = listing.resume;
+    return { items, ...(resume !== undefined ? { next: { before: resume } } : {}) };
   }
 
   /** A message's reports, oldest first. */
@@ -54,6 +77,14 @@ export class DynamoDbFeedbackStore implements FeedbackStore {
         ExpressionAttributeValues: { ':m': messageId },
       }),
     );
-    return (out.Items ?? []) as FeedbackRecord[];
+    return (out.Items ?? []).map(toFeedback);
   }
+}
+
+const FEEDBACK_TYPES: FeedbackRecord['type'][] = ['bounce', 'complaint'];
+
+/** The record without its index attributes. */
+function toFeedback(item: Record<string, unknown>): FeedbackRecord {
+  const { feedbackBucket: _bucket, feedbackOrder: _order, ...record } = item;
+  return record as unknown as FeedbackRecord;
 }

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type EmailQuery, type EventQuery, retentionExpiry } from '../core/email-log.js';
 import type {
   AttemptUpdate,
   CancelResult,
@@ -10,23 +11,29 @@ import type {
   FinishUpdate,
   MessageStore,
   NotificationUpdate,
+  Page,
+  PageRequest,
+  RescheduleResult,
   TakenMessage,
 } from '../core/ports.js';
 import type { FailureKind, MessageEvent, MessageRecord, StashedPayload } from '../core/records.js';
-import { DONE_DELIVERING, STATUS_RANK } from '../core/status.js';
-import { webhookTypeOf } from '../core/webhook-events.js';
+import { DONE_DELIVERING, type MessageStatus, STATUS_RANK } from '../core/status.js';
+import { type WebhookEvent, webhookTypeOf } from '../core/webhook-events.js';
 import { documentClient, ifConditionHolds } from './dynamodb-document.js';
-import { EMISSION_INDEX, SCHEDULE_BUCKETS, SCHEDULE_INDEX } from './tables.js';
+import { EmailLogIndex, isMessage, messageIndexItems, searchItems } from './dynamodb-email-log.js';
+import { allShards, shardKey } from './dynamodb-sharded-index.js';
+import { EMISSION_INDEX, SCHEDULE_INDEX } from './tables.js';
 
 /** The partition of the schedule index a message lives in: a stable hash of its id. */
-/** A message's shard of a sparse index: the same id always lands in the same one of SCHEDULE_BUCKETS. */
-function shardOf(id: string): number {
-  let hash = 0;
-  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return hash % SCHEDULE_BUCKETS;
-}
+export const scheduleBucket = (id: string): string => shardKey('due', id);
 
-export const scheduleBucket = (id: string): string => `due#${shardOf(id)}`;
+/** The message's entry in the byStatus index: it moves with every status write. */
+const statusBucket = (status: MessageStatus, id: string): string => shardKey(status, id);
+
+export interface MessageStoreOptions {
+  /** Days a message and its index items are kept (DynamoDB TTL); without it they are kept for ever. */
+  retentionDays?: number;
+}
 
 /**
  * The messages table: one item per message, keyed by `id`, with plain attribute names so
@@ -38,27 +45,34 @@ export const scheduleBucket = (id: string): string => `due#${shardOf(id)}`;
  */
 export class DynamoDbMessageStore implements MessageStore {
   private readonly doc: DynamoDBDocumentClient;
+  private readonly log: EmailLogIndex;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly options: MessageStoreOptions = {},
   ) {
     this.doc = documentClient(client);
+    this.log = new EmailLogIndex(this.doc, tableName, (item) => toRecord(item));
   }
 
+  /**
+   * The search items go first: a message is never in the table without them. One left
+   * behind by a write that failed after them points at nothing, and listings skip it.
+   */
   async create(record: MessageRecord): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...record, statusRank: STATUS_RANK[record.status] },
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
+    await this.put(record, {});
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
-    return out.Item ? toRecord(out.Item) : undefined;
+    return out.Item && isMessage(out.Item) ? toRecord(out.Item) : undefined;
+  }
+
+  private async put(record: MessageRecord, extra: Record<string, unknown>): Promise<void> {
+    const { message, search } = newMessageItems(record, this.options);
+    await this.log.write(search);
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...message, ...extra }, ConditionExpression: 'attribute_not_exists(id)' }));
   }
 
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
@@ -108,8 +122,15 @@ export class DynamoDbMessageStore implements MessageStore {
       ':at': new Date().toISOString(),
       ':status': update.status,
       ':rank': STATUS_RANK[update.status],
+      ':statusBucket': statusBucket(update.status, id),
     };
-    const sets = ['events = list_append(if_not_exists(events, :empty), :events)', 'updatedAt = :at', '#status = :status', 'statusRank = :rank'];
+    const sets = [
+      'events = list_append(if_not_exists(events, :empty), :events)',
+      'updatedAt = :at',
+      '#status = :status',
+      'statusRank = :rank',
+      'statusBucket = :statusBucket',
+    ];
     appendRecipients(sets, values, update);
     markPending(sets, values, id, update.events);
     for (const key of ['relayResponse', 'providerMessageId'] as const) {
@@ -135,8 +156,8 @@ export class DynamoDbMessageStore implements MessageStore {
     if (moved) return { moved: true, record: toRecord(moved.Attributes!) };
     // The status is already past this one (a notification overtook the deliver worker's
     // write): keep the history, the recipients and the SES MessageId anyway.
-    const keptSets = sets.filter((set) => !/^(#status|statusRank|failureReason|failureKind) =/.test(set));
-    for (const key of [':status', ':rank', ':failureReason', ':failureKind']) delete values[key];
+    const keptSets = sets.filter((set) => !/^(#status|statusRank|statusBucket|failureReason|failureKind) =/.test(set));
+    for (const key of [':status', ':rank', ':statusBucket', ':failureReason', ':failureKind']) delete values[key];
     const kept = await ifConditionHolds(
       this.doc.send(
         new UpdateCommand({
@@ -153,17 +174,11 @@ export class DynamoDbMessageStore implements MessageStore {
   }
 
   async createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...record, statusRank: STATUS_RANK[record.status], scheduledBucket: scheduleBucket(record.id), dueAt: record.scheduledAt, payload },
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
+    await this.put(record, { scheduledBucket: scheduleBucket(record.id), dueAt: record.scheduledAt, payload });
   }
 
   async due(horizon: Date, limit: number): Promise<DueMessage[]> {
-    const buckets = Array.from({ length: SCHEDULE_BUCKETS }, (_, i) => `due#${i}`);
+    const buckets = allShards('due');
     const pages = await Promise.all(
       buckets.map((bucket) =>
         this.doc.send(
@@ -192,7 +207,7 @@ export class DynamoDbMessageStore implements MessageStore {
           Key: { id: message.id },
           // The `queued` history line is written when the queue has it (enqueued), not per take:
           // a message the queue refuses sweep after sweep does not grow its history.
-          UpdateExpression: 'SET #status = :queued, statusRank = :rank, dueAt = :retry, updatedAt = :at ADD handOffs :one',
+          UpdateExpression: 'SET #status = :queued, statusRank = :rank, statusBucket = :statusBucket, dueAt = :retry, updatedAt = :at ADD handOffs :one',
           // Scheduled, or queued by a sweep that never confirmed the enqueue (and no worker has it).
           ConditionExpression: 'attribute_exists(scheduledBucket) AND dueAt = :seen AND (#status = :scheduled OR (#status = :queued AND attempts = :zero))',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -200,6 +215,7 @@ export class DynamoDbMessageStore implements MessageStore {
             ':queued': 'queued',
             ':scheduled': 'scheduled',
             ':rank': STATUS_RANK.queued,
+            ':statusBucket': statusBucket('queued', message.id),
             ':retry': retryAt.toISOString(),
             ':seen': message.dueAt,
             ':zero': 0,
@@ -253,12 +269,13 @@ export class DynamoDbMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
-          UpdateExpression: `SET #status = :canceled, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events), ${PENDING_SETS} REMOVE scheduledBucket, dueAt, payload, leaseUntil`,
+          UpdateExpression: `SET #status = :canceled, statusRank = :rank, statusBucket = :statusBucket, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events), ${PENDING_SETS} REMOVE scheduledBucket, dueAt, payload, leaseUntil`,
           ConditionExpression: 'attribute_exists(id) AND attempts = :zero AND #status IN (:scheduled, :queued)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':canceled': 'canceled',
             ':rank': STATUS_RANK.canceled,
+            ':statusBucket': statusBucket('canceled', id),
             ':scheduled': 'scheduled',
             ':queued': 'queued',
             ':zero': 0,
@@ -278,6 +295,27 @@ export class DynamoDbMessageStore implements MessageStore {
     return record.status === 'canceled' ? { outcome: 'already_canceled', record } : { outcome: 'too_late', record };
   }
 
+  async reschedule(id: string, scheduledAt: Date, event: MessageEvent): Promise<RescheduleResult> {
+    const due = scheduledAt.toISOString();
+    const moved = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          // Still in the schedule and not taken by a sweep (a take moves the status to queued).
+          UpdateExpression: 'SET scheduledAt = :due, dueAt = :due, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events)',
+          ConditionExpression: '#status = :scheduled AND attribute_exists(scheduledBucket)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':due': due, ':at': event.at, ':empty': [], ':events': [event], ':scheduled': 'scheduled' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (moved) return { outcome: 'rescheduled', record: toRecord(moved.Attributes!) };
+    const record = await this.get(id);
+    return record ? { outcome: 'not_scheduled', record } : { outcome: 'missing' };
+  }
+
   async requeueExhausted(id: string, at: Date): Promise<boolean> {
     const when = at.toISOString();
     const requeued = await ifConditionHolds(
@@ -287,7 +325,7 @@ export class DynamoDbMessageStore implements MessageStore {
           Key: { id },
           // The one move backwards in the lifecycle: an operator's redrive after an outage.
           UpdateExpression:
-            'SET #status = :queued, statusRank = :rank, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE failureReason, failureKind, leaseUntil',
+            'SET #status = :queued, statusRank = :rank, statusBucket = :statusBucket, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :events) REMOVE failureReason, failureKind, leaseUntil',
           // Records written before failureKind existed are not revived; nothing was deployed then.
           ConditionExpression: '#status = :failed AND failureKind = :exhausted',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -295,6 +333,7 @@ export class DynamoDbMessageStore implements MessageStore {
             ':queued': 'queued',
             ':failed': 'failed',
             ':rank': STATUS_RANK.queued,
+            ':statusBucket': statusBucket('queued', id),
             ':exhausted': 'retries_exhausted' satisfies FailureKind,
             ':at': when,
             ':empty': [],
@@ -320,8 +359,16 @@ export class DynamoDbMessageStore implements MessageStore {
   }
 
   async exists(id: string): Promise<boolean> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ProjectionExpression: 'id', ConsistentRead: true }));
-    return out.Item !== undefined;
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { id },
+        ProjectionExpression: 'id, #status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item !== undefined && isMessage(out.Item);
   }
 
   /**
@@ -349,8 +396,13 @@ export class DynamoDbMessageStore implements MessageStore {
     if (!appended && !(await this.exists(id))) return 'missing';
     const outcome = appended ? 'applied' : 'duplicate';
     if (update.status) {
-      const values: Record<string, unknown> = { ':status': update.status, ':rank': STATUS_RANK[update.status], ':at': at };
-      const sets = ['#status = :status', 'statusRank = :rank', 'updatedAt = :at'];
+      const values: Record<string, unknown> = {
+        ':status': update.status,
+        ':rank': STATUS_RANK[update.status],
+        ':statusBucket': statusBucket(update.status, id),
+        ':at': at,
+      };
+      const sets = ['#status = :status', 'statusRank = :rank', 'statusBucket = :statusBucket', 'updatedAt = :at'];
       setFailure(sets, values, update.failure);
       await ifConditionHolds(
         this.doc.send(
@@ -370,7 +422,7 @@ export class DynamoDbMessageStore implements MessageStore {
 
   // The webhook outbox
   async pendingEmission(before: Date, limit: number): Promise<string[]> {
-    const buckets = Array.from({ length: SCHEDULE_BUCKETS }, (_, i) => `emit#${i}`);
+    const buckets = allShards('emit');
     const pages = await Promise.all(
       buckets.map((bucket) =>
         this.doc.send(
@@ -414,12 +466,37 @@ export class DynamoDbMessageStore implements MessageStore {
       ),
     );
   }
+
+  // The email log and the event feed (dynamodb-email-log.ts)
+  list(query: EmailQuery, page: PageRequest): Promise<Page<MessageRecord>> {
+    return this.log.list(query, page);
+  }
+
+  recordFeed(record: MessageRecord, from: number): Promise<void> {
+    return this.log.recordFeed(record, from);
+  }
+
+  feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>> {
+    return this.log.feed(query, page);
+  }
+}
+
+/** What a new message writes: its item (with the bookkeeping and index attributes) and its search items. */
+export function newMessageItems(
+  record: MessageRecord,
+  options: MessageStoreOptions = {},
+): { message: Record<string, unknown>; search: Record<string, unknown>[] } {
+  const stored = options.retentionDays === undefined ? record : { ...record, expiresAt: retentionExpiry(record, options.retentionDays) };
+  return {
+    message: { ...stored, statusRank: STATUS_RANK[record.status], statusBucket: statusBucket(record.status, record.id), ...messageIndexItems(stored) },
+    search: searchItems(stored),
+  };
 }
 
 const PENDING_SETS = 'emitBucket = if_not_exists(emitBucket, :emitBucket), emitPendingSince = if_not_exists(emitPendingSince, :at)';
 
 /** `emit#0` … `emit#7`: the outbox index spread over a few partitions, as the schedule's is. */
-export const emitBucket = (id: string): string => `emit#${shardOf(id)}`;
+export const emitBucket = (id: string): string => shardKey('emit', id);
 
 /**
  * Marks the message as having history lines the webhook queue has not been given yet, when
@@ -464,6 +541,9 @@ function toRecord(item: Record<string, unknown>): MessageRecord {
     payload: _payload,
     emitBucket: _emitBucket,
     emitPendingSince: _emitSince,
+    statusBucket: _statusBucket,
+    logBucket: _logBucket,
+    logKey: _logKey,
     ...rest
   } = item;
   const record = rest as unknown as MessageRecord;

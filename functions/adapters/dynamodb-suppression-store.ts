@@ -1,11 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest, SuppressionStore } from '../core/ports.js';
 import type { Suppression } from '../core/records.js';
-import { documentClient, putIfAbsent } from './dynamodb-document.js';
-
-/** BatchGetItem reads at most 100 keys per request. */
-const BATCH = 100;
+import { batchGet, documentClient, putIfAbsent } from './dynamodb-document.js';
 
 /** Suppressions table: one item per address (lower case), plain attributes for the console. */
 export class DynamoDbSuppressionStore implements SuppressionStore {
@@ -41,20 +38,8 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
   }
 
   async suppressedAmong(addresses: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const unique = [...new Set(addresses)];
-    for (let i = 0; i < unique.length; i += BATCH) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH).map((address) => ({ address }));
-      // Unprocessed keys (throttling) are asked for again until none are left.
-      for (let round = 0; keys?.length; round++) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'address', ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) found.add(item.address as string);
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+    const keys = [...new Set(addresses)].map((address) => ({ address }));
+    const items = await batchGet(this.doc, this.tableName, keys, { projection: 'address', consistent: true });
+    return new Set(items.map((item) => item.address as string));
   }
 }

@@ -156,15 +156,33 @@ export class DynamoDbWebhookDeliveryStore implements WebhookDeliveryStore {
     return out.Item as WebhookDelivery | undefined;
   }
 
-  async recordAttempt(ref: DeliveryRef, attempt: WebhookAttempt, status: DeliveryStatus, at: string): Promise<void> {
+  async claim(ref: DeliveryRef, now: string, until: string): Promise<WebhookDelivery | undefined> {
+    const out = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(ref),
+          UpdateExpression: 'SET attemptingUntil = :until',
+          ConditionExpression:
+            '#status = :pending AND (attribute_not_exists(attemptingUntil) OR attemptingUntil < :now) AND (attribute_not_exists(nextAttemptAt) OR nextAttemptAt <= :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':until': until },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return out?.Attributes as WebhookDelivery | undefined;
+  }
+
+  async recordAttempt(ref: DeliveryRef, attempt: WebhookAttempt, status: DeliveryStatus, at: string, nextAttemptAt?: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keyOf(ref),
-        UpdateExpression: 'SET attempts = list_append(attempts, :attempt), #status = :status, updatedAt = :at',
+        UpdateExpression: `SET attempts = list_append(attempts, :attempt), #status = :status, updatedAt = :at${nextAttemptAt ? ', nextAttemptAt = :next' : ''} REMOVE attemptingUntil${nextAttemptAt ? '' : ', nextAttemptAt'}`,
         ConditionExpression: 'attribute_exists(deliveryId)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':attempt': [attempt], ':status': status, ':at': at },
+        ExpressionAttributeValues: { ':attempt': [attempt], ':status': status, ':at': at, ...(nextAttemptAt ? { ':next': nextAttemptAt } : {}) },
       }),
     );
   }
@@ -175,7 +193,8 @@ export class DynamoDbWebhookDeliveryStore implements WebhookDeliveryStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(ref),
-          UpdateExpression: 'SET #status = :pending, updatedAt = :at',
+          // A resend by hand is due now, whatever the schedule said.
+          UpdateExpression: 'SET #status = :pending, updatedAt = :at REMOVE nextAttemptAt, attemptingUntil',
           ConditionExpression: 'attribute_exists(deliveryId) AND #status <> :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'pending', ':at': at },

@@ -35,7 +35,7 @@ export class HttpWebhookSender implements WebhookSender {
           headers: {
             'content-type': 'application/json',
             'user-agent': 'Posthaste-Webhooks/1',
-            ...signedHeaders(request.id, request.at, request.body, request.secrets, this.options.headerNames),
+            ...signedHeaders(request.id, request.at, request.body, request.secrets, request.headerNames ?? this.options.headerNames),
           },
           body: request.body,
           timeoutMs: this.options.timeoutMs ?? WEBHOOK_TIMEOUT_MS,

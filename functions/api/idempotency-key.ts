@@ -39,14 +39,15 @@ export async function withIdempotency<T extends object, K extends object = T>(
   guard: IdempotencyGuard,
   fingerprint: unknown,
   work: () => Promise<T>,
-  options: { kept?: KeptResponse<T, K>; log?: Log } = {},
+  /** `scope` keeps another surface's keys apart (the Resend routes), so one key never replays another shape. */
+  options: { kept?: KeptResponse<T, K>; log?: Log; scope?: string } = {},
 ): Promise<{ result: T; headers: Record<string, string> }> {
   const key = idempotencyKey(req);
   if (key === undefined) return { result: await work(), headers: {} };
   const kept = options.kept ?? (asIs<T>() as unknown as KeptResponse<T, K>);
   let first: T | undefined;
   const stored = await guard.run(
-    `${req.principal}:${key}`,
+    `${req.principal}:${options.scope ? `${options.scope}:` : ''}${key}`,
     fingerprint,
     async () => {
       first = await work();

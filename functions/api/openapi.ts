@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { STATUS_RANK } from '../core/status.js';
 import { WEBHOOK_EVENT_TYPES } from '../core/webhook-events.js';
 import { COMPONENTS } from './schemas.js';
 
@@ -8,7 +9,15 @@ import { COMPONENTS } from './schemas.js';
  * the API serves that file, and a test keeps the two equal.
  */
 
-const REQUEST_COMPONENTS = ['Mailbox', 'SendEmailRequest', 'SendBatchRequest', 'WebhookEndpointRequest'] as const;
+const REQUEST_COMPONENTS = [
+  'Mailbox',
+  'SendEmailRequest',
+  'SendBatchRequest',
+  'WebhookEndpointRequest',
+  'CreateTemplateRequest',
+  'TemplateVersionRequest',
+  'RenderTemplateRequest',
+] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -69,6 +78,16 @@ const idempotencyKey = {
   schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
 };
 const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const queryParam = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const since = (what: string) => queryParam('since', `${what} at or after this time: an ISO 8601 date-time with an offset, or a date (its midnight UTC)`);
+const versionQuery = (description: string) => ({ name: 'version', in: 'query', required: false, description, schema: { type: 'integer', minimum: 1 } });
+const aliasParam = pathParam('alias', 'The template alias, e.g. `password-reset`');
 const paging = [
   { name: 'cursor', in: 'query', required: false, description: 'The `nextCursor` of the previous page', schema: { type: 'string' } },
   { name: 'limit', in: 'query', required: false, description: 'Page size, 1-100 (default 50)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
@@ -98,6 +117,22 @@ export function openApiDocument(version: string): Record<string, unknown> {
     security: [{ apiKey: [] }, { sigv4: [] }],
     paths: {
       '/v1/emails': {
+        get: {
+          operationId: 'listEmails',
+          summary: 'The email log: messages newest first, filtered',
+          description:
+            'Every filter is optional and they combine. `recipient` finds a message by any of its to, cc and bcc addresses. A page holds at most `limit` messages and may hold fewer while more follow (a page that combines filters reads a bounded number of index entries): keep going while `nextCursor` is there.',
+          parameters: [
+            queryParam('status', 'Only messages in this status', { type: 'string', enum: Object.keys(STATUS_RANK) }),
+            queryParam('recipient', 'Only messages to this address (to, cc or bcc)'),
+            queryParam('from', 'Only messages from this address'),
+            queryParam('tag', 'Only messages with this tag, as `name:value`'),
+            since('Created'),
+            queryParam('until', 'Created at or before this time (as `since`)'),
+            ...paging,
+          ],
+          responses: { '200': jsonBody('EmailList', 'One page'), ...problems(422) },
+        },
         post: {
           operationId: 'sendEmail',
           summary: 'Send one email, now or at `scheduledAt`',
@@ -137,6 +172,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': jsonBody('Canceled', 'Canceled'), ...problems(404, 409, 503) },
         },
       },
+      '/v1/emails/{id}/content': {
+        get: {
+          operationId: 'getEmailContent',
+          summary: 'What an email sent: its MIME headers, text and HTML parts, attachment names',
+          description:
+            "Kept by the deliver function when an attempt reaches SES or the relay, for `contentRetentionDays` (CDK context; 0 keeps nothing). 404 before that, after it, or when nothing is kept. The HTML is the sender's own: show it sandboxed.",
+          parameters: [pathParam('id', 'The id returned when the email was sent')],
+          responses: { '200': jsonBody('EmailContent', 'What was sent'), ...problems(404) },
+        },
+      },
       '/v1/suppressions': {
         get: {
           operationId: 'listSuppressions',
@@ -162,9 +207,28 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/v1/bounces': {
         get: {
           operationId: 'listBounces',
-          summary: 'Bounce and complaint records of a recipient, newest first',
-          parameters: [{ name: 'recipient', in: 'query', required: true, description: 'Email address', schema: { type: 'string' } }, ...paging],
+          summary: 'Bounce and complaint records, newest first: of one recipient, or of everyone',
+          parameters: [
+            queryParam('recipient', "One recipient's records; without it, every recipient's (then `type` and `since` apply)"),
+            queryParam('type', 'Without `recipient`: only bounces or only complaints', { type: 'string', enum: ['bounce', 'complaint'] }),
+            since('Without `recipient`: reported'),
+            ...paging,
+          ],
           responses: { '200': jsonBody('BounceList', 'One page'), ...problems(422) },
+        },
+      },
+      '/v1/events': {
+        get: {
+          operationId: 'listEvents',
+          summary: 'The webhook events, oldest first, for apps that pull',
+          description:
+            'The same events the webhooks POST (body and `webhook-id`), kept as long as their messages. Ordered by when each happened; SES reports some minutes later (bounces, opens, delays) and a write interrupted by a crash is emitted by the next sweep, so an app that polls should ask again from a few minutes before the newest event it has seen and drop ids it already has.',
+          parameters: [
+            since('Events that happened'),
+            queryParam('type', 'Only events of this type', { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] }),
+            ...paging,
+          ],
+          responses: { '200': jsonBody('EventFeed', 'One page'), ...problems(422) },
         },
       },
       '/v1/webhooks': {
@@ -238,6 +302,52 @@ export function openApiDocument(version: string): Record<string, unknown> {
             },
             ...problems(404, 503),
           },
+        },
+      },
+      '/v1/templates': {
+        post: {
+          operationId: 'createTemplate',
+          summary: 'Store a template (its version 1)',
+          description:
+            'Handlebars sources of the subject, html and text, and the partials they call. A source that does not compile is 422 naming the part (`html`, `partials.layout`, …) with the line and column.',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateTemplateRequest') } } },
+          responses: { '201': jsonBody('TemplateVersion', 'Stored'), ...problems(400, 409, 415, 422, 503) },
+        },
+        get: {
+          operationId: 'listTemplates',
+          summary: 'Templates in alias order, each as its latest version (without the sources)',
+          parameters: paging,
+          responses: { '200': jsonBody('TemplateList', 'One page'), ...problems(422) },
+        },
+      },
+      '/v1/templates/{alias}': {
+        get: {
+          operationId: 'getTemplate',
+          summary: 'A template: its latest version, or the one named by `version`',
+          parameters: [aliasParam, versionQuery('A version number; the latest when absent')],
+          responses: { '200': jsonBody('Template', 'The version'), ...problems(404, 422) },
+        },
+        put: {
+          operationId: 'updateTemplate',
+          summary: 'A new version of a template; older versions stay readable',
+          parameters: [aliasParam],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('TemplateVersionRequest') } } },
+          responses: { '200': jsonBody('TemplateVersion', 'The new version'), ...problems(400, 404, 415, 422, 503) },
+        },
+        delete: {
+          operationId: 'deleteTemplate',
+          summary: 'Delete a template and every version; messages already accepted keep their content',
+          parameters: [aliasParam],
+          responses: { '204': { description: 'Deleted' }, ...problems(404, 503) },
+        },
+      },
+      '/v1/templates/{alias}/render': {
+        post: {
+          operationId: 'renderTemplate',
+          summary: 'Render a template with variables, as a send would; nothing is sent',
+          parameters: [aliasParam, versionQuery('A version number; the latest when absent')],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('RenderTemplateRequest') } } },
+          responses: { '200': jsonBody('RenderedTemplate', 'The rendering'), ...problems(400, 404, 415, 422, 503) },
         },
       },
       '/v1/openapi.json': {

@@ -2,11 +2,21 @@ import * as z from 'zod';
 import { MAX_BATCH } from '../core/accept-batch.js';
 import type { AcceptedEmail } from '../core/accept-email.js';
 import { ERROR_CODES } from '../core/errors.js';
-import type { FeedbackRecord, MessageEvent, MessageRecord, Suppression as SuppressionRecord } from '../core/records.js';
+import type {
+  FeedbackRecord,
+  MessageEvent,
+  MessageRecord,
+  Suppression as SuppressionRecord,
+  TemplateRecord,
+  TemplateSummary as TemplateSummaryRecord,
+  TemplateUsed,
+} from '../core/records.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
+import type { SentContent } from '../core/sent-content.js';
 import { type MessageStatus, STATUS_RANK } from '../core/status.js';
+import { createTemplateSchema, renderTemplateSchema, templateContentSchema } from '../core/template-request.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../core/webhook-events.js';
-import type { WebhookDelivery, WebhookEndpoint } from '../core/webhook-records.js';
+import { WEBHOOK_FORMATS, type WebhookDelivery, type WebhookEndpoint } from '../core/webhook-records.js';
 
 /**
  * The shapes the API answers with, as zod schemas: the OpenAPI document is generated from
@@ -71,8 +81,44 @@ export const emailSchema = z.object({
   providerMessageId: z.string().optional(),
   failureReason: z.string().optional(),
   scheduledAt: isoTime.optional(),
+  template: z.object({ alias: z.string(), version: z.int() }).optional().describe('The stored template and version the content was rendered from, when it was'),
   events: z.array(eventSchema),
 });
+
+export const emailContentSchema = z
+  .object({
+    id: z.string(),
+    headers: z.array(z.object({ name: z.string(), value: z.string() })).describe('The MIME header block as sent, unfolded and in order'),
+    text: z.string().optional(),
+    html: z.string().optional().describe('Show it sandboxed: it is what the sender wrote, scripts and remote images included'),
+    attachments: z.array(
+      z.object({
+        filename: z.string(),
+        contentType: z.string(),
+        bytes: z.int(),
+        contentId: z.string().optional().describe('Inline parts: the cid: the HTML refers to'),
+      }),
+    ),
+    truncated: z.boolean().optional().describe('A part was longer than 1,048,576 characters: only its start is kept'),
+  })
+  .describe('What a message sent, kept for contentRetentionDays (CDK context) from the first attempt that reaches SES or the relay');
+
+export const emailSummarySchema = z
+  .object({
+    id: z.string(),
+    status: messageStatus,
+    from: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()).optional().describe('Absent when empty'),
+    bcc: z.array(z.string()).optional().describe('Absent when empty'),
+    subject: z.string(),
+    tags: z.array(z.object({ name: z.string(), value: z.string() })),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    scheduledAt: isoTime.optional(),
+    lastEvent: eventSchema.pick({ type: true, at: true }).optional().describe('The newest line of its history'),
+  })
+  .describe('One line of the email log; GET /v1/emails/{id} has the rest');
 
 export const canceledSchema = z.object({ id: z.string(), status: z.literal('canceled') });
 
@@ -140,8 +186,9 @@ const sameShape = <A, B>(_proof: SameShape<A, B>): void => undefined;
 sameShape<z.output<typeof bounceSchema>, FeedbackRecord>(true);
 sameShape<z.output<typeof suppressionSchema>, SuppressionRecord>(true);
 sameShape<z.output<typeof acceptedSchema>, AcceptedEmail>(true);
-/** The recipients' settlement, failureKind and the outbox position are bookkeeping, not part of the API. */
-type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind' | 'eventsEmitted'>;
+sameShape<Omit<z.output<typeof emailContentSchema>, 'id'>, SentContent>(true);
+/** The recipients' settlement, failureKind, the outbox position and the TTL are bookkeeping, not part of the API. */
+type PresentedMessage = Omit<MessageRecord, 'acceptedRecipients' | 'rejectedRecipients' | 'failureKind' | 'eventsEmitted' | 'expiresAt'>;
 sameShape<Omit<z.output<typeof emailSchema>, 'events'>, Omit<PresentedMessage, 'events'>>(true);
 // An event's `type` is a string in the contract (new types may appear); every stored event must fit it.
 const _eventsFit = (event: MessageEvent): z.output<typeof eventSchema> => event;
@@ -154,20 +201,36 @@ export function present<S extends z.ZodObject>(schema: S, value: z.output<S>): z
   return out as z.output<S>;
 }
 
+/** A record as one line of the email log. */
+export function summarize(record: MessageRecord): EmailSummary {
+  const last = record.events.at(-1);
+  return present(emailSummarySchema, {
+    ...record,
+    cc: record.cc.length ? record.cc : undefined,
+    bcc: record.bcc.length ? record.bcc : undefined,
+    lastEvent: last ? { type: last.type, at: last.at } : undefined,
+  });
+}
+
 const list = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page') });
 
 export const suppressionListSchema = list(suppressionSchema);
+export const emailListSchema = list(emailSummarySchema);
 export const bounceListSchema = list(bounceSchema);
 
 /** Named schemas of the document, by component name. */
 // ─── Webhooks ───────────────────────────────────────────────────────────────────────────
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES);
+const webhookFormat = z
+  .enum(WEBHOOK_FORMATS)
+  .describe("`posthaste`: this payload, Standard Webhooks `webhook-*` headers. `resend`: Resend's payload, the same signature under `svix-*` headers");
 
 export const webhookEndpointSchema = z.object({
   id: z.string(),
   url: z.string().describe('https URL the events are POSTed to'),
+  format: webhookFormat.optional().describe('`posthaste` (absent on older endpoints) or `resend`'),
   events: z.array(eventType).describe('Types delivered to it; empty means every type'),
   description: z.string().optional(),
   enabled: z.boolean(),
@@ -185,6 +248,7 @@ export const webhookEndpointCreatedSchema = webhookEndpointSchema.extend({
 
 export const webhookEndpointRequestSchema = z.object({
   url: z.string().max(2048),
+  format: webhookFormat.optional(),
   events: z.array(eventType).optional(),
   description: z.string().max(500).optional(),
   enabled: z.boolean().optional(),
@@ -207,6 +271,7 @@ export const webhookDeliverySchema = z.object({
   payload: z.string().describe('The exact body every attempt sends'),
   status: z.enum(['pending', 'succeeded', 'failed']),
   attempts: z.array(webhookAttemptSchema),
+  nextAttemptAt: isoTime.optional().describe('While the delivery is pending after a failed attempt: when the next one is due'),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -231,11 +296,55 @@ export const webhookEventSchema = z.object({
 });
 
 sameShape<z.output<typeof webhookEndpointSchema>, WebhookEndpoint>(true);
-sameShape<z.output<typeof webhookDeliverySchema>, Omit<WebhookDelivery, 'expiresAt'>>(true);
+sameShape<z.output<typeof webhookDeliverySchema>, Omit<WebhookDelivery, 'expiresAt' | 'attemptingUntil'>>(true);
 sameShape<z.output<typeof webhookEventSchema>['data'], WebhookEvent['data']>(true);
+
+export const feedEventSchema = webhookEventSchema
+  .extend({ id: z.string().describe('The event id: the `webhook-id` header its webhook deliveries carry') })
+  .describe('A webhook event as GET /v1/events lists it: the body its deliveries POST, with its id');
+export const eventFeedSchema = list(feedEventSchema);
 
 export const webhookEndpointListSchema = list(webhookEndpointSchema);
 export const webhookDeliveryListSchema = list(webhookDeliverySchema);
+
+// ─── Templates ──────────────────────────────────────────────────────────────────────────
+
+export const templateVersionSchema = z.object({ alias: z.string(), version: z.int().describe('1, 2, 3, …; never reused for this alias') });
+
+export const templateSchema = z.object({
+  alias: z.string(),
+  version: z.int(),
+  subject: z.string(),
+  html: z.string().optional(),
+  text: z.string().optional(),
+  description: z.string().optional(),
+  partials: z.record(z.string(), z.string()).optional(),
+  createdAt: isoTime.describe('When this version was made'),
+});
+
+export const templateSummarySchema = z.object({
+  alias: z.string(),
+  version: z.int().describe('The latest version'),
+  subject: z.string(),
+  description: z.string().optional(),
+  createdAt: isoTime.describe('When the latest version was made'),
+});
+
+export const renderedTemplateSchema = z
+  .object({
+    alias: z.string(),
+    version: z.int(),
+    subject: z.string(),
+    html: z.string().optional(),
+    text: z.string().optional().describe("The template's text, or the one made from its html"),
+  })
+  .describe('What a send with these variables would carry; nothing was sent');
+
+sameShape<z.output<typeof templateSchema>, TemplateRecord>(true);
+sameShape<z.output<typeof templateSummarySchema>, TemplateSummaryRecord>(true);
+sameShape<z.output<typeof templateVersionSchema>, TemplateUsed>(true);
+
+export const templateListSchema = list(templateSummarySchema);
 
 export const COMPONENTS = {
   Mailbox: mailbox,
@@ -244,6 +353,9 @@ export const COMPONENTS = {
   Accepted: acceptedSchema,
   Email: emailSchema,
   EmailEvent: eventSchema,
+  EmailContent: emailContentSchema,
+  EmailSummary: emailSummarySchema,
+  EmailList: emailListSchema,
   Canceled: canceledSchema,
   BatchResult: batchResultSchema,
   Problem: problemSchema,
@@ -258,10 +370,21 @@ export const COMPONENTS = {
   WebhookDelivery: webhookDeliverySchema,
   WebhookDeliveryList: webhookDeliveryListSchema,
   WebhookEvent: webhookEventSchema,
+  FeedEvent: feedEventSchema,
+  EventFeed: eventFeedSchema,
+  CreateTemplateRequest: createTemplateSchema,
+  TemplateVersionRequest: templateContentSchema,
+  RenderTemplateRequest: renderTemplateSchema,
+  Template: templateSchema,
+  TemplateVersion: templateVersionSchema,
+  TemplateSummary: templateSummarySchema,
+  TemplateList: templateListSchema,
+  RenderedTemplate: renderedTemplateSchema,
 } as const;
 
 export type Accepted = z.infer<typeof acceptedSchema>;
 export type Email = z.infer<typeof emailSchema>;
+export type EmailSummary = z.infer<typeof emailSummarySchema>;
 export type Canceled = z.infer<typeof canceledSchema>;
 export type BatchResult = z.infer<typeof batchResultSchema>;
 export type ProblemDocument = z.infer<typeof problemSchema>;
@@ -269,3 +392,6 @@ export type Suppression = z.infer<typeof suppressionSchema>;
 export type SuppressionList = z.infer<typeof suppressionListSchema>;
 export type Bounce = z.infer<typeof bounceSchema>;
 export type BounceList = z.infer<typeof bounceListSchema>;
+export type Template = z.infer<typeof templateSchema>;
+export type TemplateList = z.infer<typeof templateListSchema>;
+export type RenderedTemplate = z.infer<typeof renderedTemplateSchema>;

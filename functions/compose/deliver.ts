@@ -3,7 +3,7 @@ import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import type { Log } from '../core/log.js';
 import { type Metrics, noMetrics } from '../core/metrics.js';
-import { systemClock, type Transport } from '../core/ports.js';
+import { type MessageStore, systemClock, type Transport } from '../core/ports.js';
 import { createDeliverHandler, type DeliverHandlerDeps } from '../deliver/sqs-batch.js';
 import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
 import type { Env } from './env.js';
@@ -13,12 +13,25 @@ import { feedbackStores, payloadStore } from './stores.js';
 import { transportFromEnv } from './transport.js';
 import { emittingMessages } from './webhooks.js';
 
-export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, log: Log, metrics: Metrics = noMetrics): DeliverHandlerDeps {
+export interface DeliverOptions {
+  /** Wraps the message store beneath the outbox: the local worker's chaos fault point (local/kill-after-write.ts). */
+  beneathOutbox?: (store: MessageStore) => MessageStore;
+}
+
+export function deliverDeps(
+  env: Env,
+  aws: AwsSettings,
+  transport: Transport,
+  log: Log,
+  metrics: Metrics = noMetrics,
+  options: DeliverOptions = {},
+): DeliverHandlerDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.deliver, env);
   const dynamo = dynamoClient(aws);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
+  const store = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
   return {
-    messages: emittingMessages(new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE), aws, settings.WEBHOOK_QUEUE_URL, log),
+    messages: emittingMessages(options.beneathOutbox?.(store) ?? store, aws, settings.WEBHOOK_QUEUE_URL, log),
     queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
     transport,
     ...feedbackStores(settings, dynamo),
@@ -31,13 +44,14 @@ export function deliverDeps(env: Env, aws: AwsSettings, transport: Transport, lo
     },
     log,
     ...(payloads ? { payloads } : {}),
+    ...(payloads && settings.SENT_CONTENT_DAYS > 0 ? { keptContent: payloads } : {}),
     metrics,
   };
 }
 
 /** The deliver function as its handler runs it; the transport (SMTP secret, SES client) is set up once, here. */
-export async function composeDeliver(env: Env, telemetry: Telemetry) {
+export async function composeDeliver(env: Env, telemetry: Telemetry, options: DeliverOptions = {}) {
   const aws = awsSettingsFromEnv(env, telemetry.instrument);
   const transport = await transportFromEnv(env, aws, telemetry.log);
-  return createDeliverHandler(deliverDeps(env, aws, transport, telemetry.log, telemetry.metrics));
+  return createDeliverHandler(deliverDeps(env, aws, transport, telemetry.log, telemetry.metrics, options));
 }

@@ -1,5 +1,5 @@
 /** The dispatcher function: the webhook tables, the webhook queue, and the signed HTTP client. */
-import { HttpWebhookSender } from '../adapters/http-webhook-sender.js';
+import { HttpWebhookSender, type HttpWebhookSenderOptions } from '../adapters/http-webhook-sender.js';
 import type { DispatchBatchDeps } from '../core/dispatch-batch.js';
 import type { Log } from '../core/log.js';
 import { type Metrics, noMetrics } from '../core/metrics.js';
@@ -13,14 +13,21 @@ import type { Telemetry } from './observability.js';
 import { webhookPolicy, webhookStores } from './webhook-stores.js';
 import { webhookQueueAt } from './webhooks.js';
 
-export function dispatcherDeps(env: Env, aws: AwsSettings, log: Log, metrics: Metrics = noMetrics): DispatchBatchDeps {
+/** `sender`: the local pipeline's overrides (the chaos run's short timeout); the functions keep the defaults. */
+export function dispatcherDeps(
+  env: Env,
+  aws: AwsSettings,
+  log: Log,
+  metrics: Metrics = noMetrics,
+  sender: Pick<HttpWebhookSenderOptions, 'timeoutMs'> = {},
+): DispatchBatchDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.dispatcher, env);
   const queue = webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL);
   return {
     ...webhookStores(dynamoClient(aws), settings),
     queue: queue.events,
     visibility: queue.raw,
-    sender: new HttpWebhookSender({ policy: webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK) }),
+    sender: new HttpWebhookSender({ ...sender, policy: webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK) }),
     clock: systemClock,
     log,
     metrics,

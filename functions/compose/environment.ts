@@ -18,11 +18,13 @@ export const VARIABLES = {
   API_KEYS_TABLE: requiredText('the API keys (hashes only)'),
   WEBHOOKS_TABLE: requiredText('the webhook endpoints, their signing secrets inside'),
   WEBHOOK_DELIVERIES_TABLE: requiredText('one item per event and webhook endpoint, its attempts inside (30-day TTL)'),
+  TEMPLATES_TABLE: requiredText('stored templates, every version of each'),
   QUEUE_URL: requiredText('the send queue'),
   WEBHOOK_QUEUE_URL: requiredText('the webhook queue: events to fan out to endpoints, and deliveries to attempt'),
   SES_EVENTS_TOPIC_ARN: requiredText('the SNS topic SES publishes its notifications to: records from any other topic are logged and dropped'),
   DLQ_URL: requiredText('the send dead-letter queue'),
   PAYLOAD_BUCKET: optionalText('the claim-check bucket for large queue bodies and scheduled requests; without it they travel inline'),
+  MESSAGE_RETENTION_DAYS: integer('days a message, its history and its email-log index items are kept before DynamoDB TTL removes them', 90, 1, 3650),
   // Sending.
   ALLOWED_SENDER_DOMAINS: optionalText('comma-separated domains `from` may use (a domain allows its subdomains)', 'any sender'),
   TRANSPORT: oneOf('how deliver sends: `ses` (SES SendRawEmail) or `smtp` (a relay; locally `ses` is the SES stand-in)', ['smtp', 'ses'] as const, 'smtp'),
@@ -36,6 +38,12 @@ export const VARIABLES = {
   RETRY_BASE_SECONDS: integer('first retry backoff, doubled per attempt with jitter; 0 waits for the visibility timeout', 30, 0, 43_200),
   RETRY_MAX_SECONDS: integer('retry backoff ceiling', 900, 0, 43_200),
   DELIVERY_LEASE_SECONDS: integer('how long one attempt holds a message; outlives the function timeout', 120, 1, 43_200),
+  SENT_CONTENT_DAYS: integer(
+    'days the payload bucket keeps what each message sent (MIME headers, text and HTML parts) for GET /v1/emails/{id}/content; 0 keeps nothing',
+    0,
+    0,
+    3650,
+  ),
   // Webhooks.
   WEBHOOK_SCHEDULE: localOnly(
     oneOf(
@@ -45,7 +53,9 @@ export const VARIABLES = {
     ),
   ),
   WEBHOOK_ALLOW_LOOPBACK: localOnly(
-    flag('`1` lets webhook endpoints be plain http on loopback (npm start); the deployed stack only posts to public https addresses'),
+    flag(
+      '`1` lets webhook endpoints (and attachments given by URL) be plain http on loopback (npm start); the deployed stack only calls public https addresses',
+    ),
   ),
   // Scheduled sends.
   SCHEDULE_LOOKAHEAD_SECONDS: integer('messages due within this many seconds leave now with an SQS delay; covers the time between two sweeps', 90, 0, 900),
@@ -74,6 +84,10 @@ export const VARIABLES = {
   QUEUE_ARN: localOnly(text('the queue ARN put into the SQS events the worker builds', 'arn:aws:sqs:us-east-1:000000000000:posthaste-send')),
   WORKER_CONCURRENCY: localOnly(integer('parallel pollers of the deliver worker', 2, 1, 64)),
   LOG_LEVEL: localOnly(oneOf('log level of the deliver worker', ['info', 'warn', 'error'] as const, 'warn')),
+  CHAOS_KILL_AFTER_WRITE: localOnly(
+    positiveNumber('the deliver worker kills itself after about this share of its state writes, before it tells the webhook queue (the chaos run)', 'off'),
+  ),
+  CHAOS_SEED: localOnly(integer('seed of the chaos run: which write CHAOS_KILL_AFTER_WRITE picks', 42, 0, 2 ** 31 - 1)),
 } satisfies Record<string, Variable<unknown>>;
 
 type Variables = typeof VARIABLES;
@@ -92,6 +106,7 @@ export const TABLE_VARIABLES = {
   apiKeys: 'API_KEYS_TABLE',
   webhooks: 'WEBHOOKS_TABLE',
   webhookDeliveries: 'WEBHOOK_DELIVERIES_TABLE',
+  templates: 'TEMPLATES_TABLE',
 } as const satisfies Record<TableName, VariableName>;
 
 /** What builds the AWS clients: the region, and the stand-ins' endpoints locally. */
@@ -121,6 +136,7 @@ export const FUNCTION_ENVIRONMENTS = {
       'IDEMPOTENCY_TABLE',
       'SUPPRESSIONS_TABLE',
       'FEEDBACK_TABLE',
+      'TEMPLATES_TABLE',
       'WEBHOOKS_TABLE',
       'WEBHOOK_DELIVERIES_TABLE',
       'QUEUE_URL',
@@ -128,6 +144,7 @@ export const FUNCTION_ENVIRONMENTS = {
       'PAYLOAD_BUCKET',
       'ALLOWED_SENDER_DOMAINS',
       'WEBHOOK_ALLOW_LOOPBACK',
+      'MESSAGE_RETENTION_DAYS',
     ),
   ),
   deliver: lambda({
@@ -142,6 +159,7 @@ export const FUNCTION_ENVIRONMENTS = {
       'RETRY_BASE_SECONDS',
       'RETRY_MAX_SECONDS',
       'DELIVERY_LEASE_SECONDS',
+      'SENT_CONTENT_DAYS',
     ),
     ...DELIVERY_TRANSPORT,
   }),
@@ -167,7 +185,7 @@ export const LOCAL_ENVIRONMENTS = {
     'TRANSPORT',
     'ALLOWED_SENDER_DOMAINS',
   ),
-  worker: { ...FUNCTION_ENVIRONMENTS.deliver, ...pick('QUEUE_ARN', 'WORKER_CONCURRENCY', 'LOG_LEVEL') },
+  worker: { ...FUNCTION_ENVIRONMENTS.deliver, ...pick('QUEUE_ARN', 'WORKER_CONCURRENCY', 'LOG_LEVEL', 'CHAOS_KILL_AFTER_WRITE', 'CHAOS_SEED') },
   // The key tool takes the table from --table too.
   keys: { ...AWS_CLIENTS, ...pick('POSTHASTE_USAGE_PLAN_ID'), API_KEYS_TABLE: optionalText(VARIABLES.API_KEYS_TABLE.description) },
   dlq: { ...AWS_CLIENTS, ...pick('QUEUE_URL', 'DLQ_URL', 'MESSAGES_TABLE') },

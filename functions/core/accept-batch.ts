@@ -1,4 +1,4 @@
-import { type AcceptDeps, type AcceptedEmail, acceptItems, readSendItem, type SendItem } from './accept-email.js';
+import { type AcceptDeps, type AcceptedEmail, acceptItems, completeItems, type ReadItem, readSendItem, type SendItem } from './accept-email.js';
 import { describeIssues, invalid, PosthasteError, type Problem, toProblem } from './errors.js';
 import { describeError } from './log.js';
 
@@ -30,12 +30,15 @@ function itemError(deps: Pick<AcceptDeps, 'log'>, index: number, error: unknown)
   return { index, error: itemProblem(index, known) };
 }
 
-/** `error` as the problem of batch item `index`: its fields prefixed with `[index]`. */
-export function itemProblem(index: number, error: PosthasteError): Problem {
+/** `error` as batch item `index`'s own: its fields prefixed with `[index]`. */
+export function asItemError(index: number, error: PosthasteError): PosthasteError {
   const issues = error.issues.map((issue) => ({ ...issue, field: itemField(index, issue.field) }));
   const detail = issues.length > 0 ? describeIssues(issues) : `[${index}]: ${error.message}`;
-  return toProblem(new PosthasteError(error.code, detail, issues));
+  return new PosthasteError(error.code, detail, issues, { cause: error });
 }
+
+/** `error` as the problem of batch item `index`: its fields prefixed with `[index]`. */
+export const itemProblem = (index: number, error: PosthasteError): Problem => toProblem(asItemError(index, error));
 
 /** The batch as a whole: a JSON array of 1-100 send requests. Anything else is one 422. */
 export function readBatch(body: unknown): unknown[] {
@@ -52,13 +55,18 @@ export function readBatch(body: unknown): unknown[] {
 export async function acceptBatch(deps: AcceptDeps, items: unknown[]): Promise<BatchResult> {
   const now = deps.clock.now();
   const results: BatchItemResult[] = [];
-  const valid: SendItem[] = [];
+  const read: ReadItem[] = [];
   items.forEach((item, index) => {
     try {
-      valid.push({ ...readSendItem(deps, item, now), index });
+      read.push({ ...readSendItem(deps, item, now), index });
     } catch (error) {
       results.push(itemError(deps, index, error));
     }
+  });
+  const valid: SendItem[] = [];
+  (await completeItems(deps, read)).forEach((completed, i) => {
+    if ('item' in completed) valid.push(completed.item);
+    else results.push(itemError(deps, read[i]!.index!, completed.error));
   });
   const outcomes = await acceptItems(deps, valid);
   outcomes.forEach((outcome, i) => {

@@ -3,11 +3,12 @@ import { PosthasteError } from './errors.js';
 import { describeError, type Log } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { AcceptMessages, Clock, EmailQueue, EnqueueFailure, PayloadStore } from './ports.js';
-import type { MessageRecord } from './records.js';
+import type { MessageRecord, TemplateUsed } from './records.js';
 import { readScheduledAt } from './schedule.js';
 import { discardRequest, stashRequest } from './scheduled-payload.js';
-import { type EmailRequest, parseSendRequest } from './send-request.js';
+import { type EmailRequest, readSendInput, type SendInput } from './send-request.js';
 import { checkSender } from './sender-policy.js';
+import { completeContent, type TemplateRendering, templateReader } from './templated-send.js';
 
 export interface AcceptDeps {
   messages: AcceptMessages;
@@ -20,6 +21,8 @@ export interface AcceptDeps {
   log?: Log;
   /** Sender domains `from` may use (ALLOWED_SENDER_DOMAINS); empty or absent allows any (local mode). */
   allowedSenderDomains?: string[];
+  /** Stored templates (`template` in a send); without them a templated send is refused. */
+  templates?: TemplateRendering;
 }
 
 export interface AcceptedEmail {
@@ -29,17 +32,29 @@ export interface AcceptedEmail {
   scheduledAt?: string;
 }
 
-/** One send request that passed every check, ready to be accepted. */
-export interface SendItem {
-  request: EmailRequest;
+/** A send request that passed the schema, the sender policy and its schedule; its content may still have to be rendered. */
+export interface ReadItem {
+  input: SendInput;
   /** Absent for "send now". */
   scheduledAt?: Date;
   /** Its position in a batch (for the logs). */
   index?: number;
 }
 
-export function newRecord(id: string, request: EmailRequest, at: string): MessageRecord {
+/** One send request that passed every check, its content final, ready to be accepted. */
+export interface SendItem {
+  request: EmailRequest;
+  /** The template that rendered the content, when one did. */
+  template?: TemplateUsed;
+  /** Absent for "send now". */
+  scheduledAt?: Date;
+  /** Its position in a batch (for the logs). */
+  index?: number;
+}
+
+export function newRecord(id: string, request: EmailRequest, at: string, template?: TemplateUsed): MessageRecord {
   return {
+    ...(template ? { template } : {}),
     id,
     status: 'queued',
     createdAt: at,
@@ -57,17 +72,42 @@ export function newRecord(id: string, request: EmailRequest, at: string): Messag
   };
 }
 
-export function scheduledRecord(id: string, request: EmailRequest, at: string, scheduledAt: Date): MessageRecord {
+export function scheduledRecord(id: string, request: EmailRequest, at: string, scheduledAt: Date, template?: TemplateUsed): MessageRecord {
   const due = scheduledAt.toISOString();
-  return { ...newRecord(id, request, at), status: 'scheduled', scheduledAt: due, events: [{ type: 'scheduled', at, detail: `due at ${due}` }] };
+  return { ...newRecord(id, request, at, template), status: 'scheduled', scheduledAt: due, events: [{ type: 'scheduled', at, detail: `due at ${due}` }] };
 }
 
-/** A request body as a send item: the schema, the sender policy, then `scheduledAt`. Throws the 4xx that says what is wrong. */
-export function readSendItem(deps: Pick<AcceptDeps, 'allowedSenderDomains'>, body: unknown, now: Date): SendItem {
-  const request = parseSendRequest(body);
-  checkSender(request, deps.allowedSenderDomains ?? []);
+/**
+ * A request body as a send item: the schema, the sender policy, then `scheduledAt`. Throws
+ * the 4xx that says what is wrong. What needs the templates table (rendering) comes next,
+ * in completeItems.
+ */
+export function readSendItem(deps: Pick<AcceptDeps, 'allowedSenderDomains'>, body: unknown, now: Date): ReadItem {
+  const input = readSendInput(body);
+  checkSender(input.kind === 'content' ? input.request : input.envelope, deps.allowedSenderDomains ?? []);
   const scheduledAt = readScheduledAt(body, now);
-  return { request, ...(scheduledAt ? { scheduledAt } : {}) };
+  return { input, ...(scheduledAt ? { scheduledAt } : {}) };
+}
+
+/** What became of one item before it was accepted: its final content, or the error that says why not. */
+export type CompletedItem = { item: SendItem } | { error: unknown };
+
+/**
+ * Each item's final content, one result per item in order: rendered from its template, a
+ * text part made from html alone. Items of one call share their template reads.
+ */
+export async function completeItems(deps: Pick<AcceptDeps, 'templates'>, items: ReadItem[]): Promise<CompletedItem[]> {
+  const read = deps.templates ? templateReader(deps.templates.templates) : undefined;
+  return Promise.all(
+    items.map(async ({ input, ...rest }) => {
+      try {
+        const { request, template } = await completeContent(deps.templates, read, input);
+        return { item: { ...rest, request, ...(template ? { template } : {}) } };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
 }
 
 /** What became of one item: accepted, or the error that says why not (a 503 when nothing was sent). */
@@ -75,7 +115,9 @@ export type ItemOutcome = { accepted: AcceptedEmail } | { error: unknown };
 
 /** POST /v1/emails: one message, the same path a batch item takes. */
 export async function acceptEmail(deps: AcceptDeps, body: unknown): Promise<AcceptedEmail> {
-  const [outcome] = await acceptItems(deps, [readSendItem(deps, body, deps.clock.now())]);
+  const [completed] = await completeItems(deps, [readSendItem(deps, body, deps.clock.now())]);
+  if ('error' in completed!) throw completed.error;
+  const [outcome] = await acceptItems(deps, [completed!.item]);
   if ('error' in outcome!) throw outcome.error;
   return outcome!.accepted;
 }
@@ -111,7 +153,7 @@ export async function acceptItems(deps: AcceptDeps, items: SendItem[]): Promise<
     }
     const id = deps.newId();
     try {
-      await deps.messages.create(newRecord(id, item.request, at));
+      await deps.messages.create(newRecord(id, item.request, at, item.template));
       recorded.push({ slot, id, item });
     } catch (error) {
       results[slot] = { error: unavailable('could not record the message; nothing was queued, try again', error) };
@@ -163,7 +205,7 @@ async function enqueue(deps: AcceptDeps, recorded: { id: string; item: SendItem 
 async function acceptScheduled(deps: AcceptDeps, item: SendItem, scheduledAt: Date, at: string): Promise<AcceptedEmail> {
   const id = deps.newId();
   const payload = await stashRequest(deps.payloads, id, item.request);
-  const record = scheduledRecord(id, item.request, at, scheduledAt);
+  const record = scheduledRecord(id, item.request, at, scheduledAt, item.template);
   try {
     await deps.messages.createScheduled(record, payload);
   } catch (error) {

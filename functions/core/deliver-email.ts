@@ -2,9 +2,10 @@ import { TransportError, type TransportFailure } from './delivery-outcome.js';
 import { smtpBounce, suppressionFor } from './feedback.js';
 import { describeError, type Log } from './log.js';
 import { buildMime } from './mime.js';
-import type { Clock, DeliveryMessages, FeedbackStore, SuppressionStore, Transport, TransportResult } from './ports.js';
+import type { Clock, DeliveryMessages, FeedbackStore, PayloadStore, SuppressionStore, Transport, TransportResult } from './ports.js';
 import type { MessageEvent, MessageRecord, QueuedEmail } from './records.js';
 import { allRecipients } from './send-request.js';
+import { keepContent, sentContent } from './sent-content.js';
 
 export interface DeliverDeps {
   messages: DeliveryMessages;
@@ -15,6 +16,8 @@ export interface DeliverDeps {
   log: Log;
   /** How long one attempt may hold a message; longer than the transport's own timeouts. */
   leaseSeconds: number;
+  /** Where what each message sent is kept for operators (sent-content.ts); absent, nothing is kept. */
+  keptContent?: PayloadStore;
 }
 
 /** Where this delivery stands in the queue's redelivery budget. */
@@ -143,6 +146,13 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
   }
 
   const built = buildMime(queued.request, { id, date: new Date(record.createdAt), envelopeTo: remaining });
+  // Kept on each attempt that reaches the transport (a retry writes the same object again),
+  // beside the send rather than before it; a failure to keep it never stops a delivery.
+  const keeping = deps.keptContent
+    ? keepContent(deps.keptContent, id, sentContent(queued.request, built.raw)).catch((error) =>
+        deps.log('warn', 'could not keep the content of a sent message', { messageId: id, error: describeError(error) }),
+      )
+    : undefined;
   let result: TransportResult;
   try {
     result = await transport.send({ ...built, tags: queued.request.tags });
@@ -177,6 +187,8 @@ async function attemptDelivery(deps: DeliverDeps, queued: QueuedEmail, record: M
       ],
     });
     return { result: 'retry', reason: describe(failure), failure };
+  } finally {
+    await keeping;
   }
 
   const permanent = result.rejected.filter((r) => r.failure.kind === 'permanent');

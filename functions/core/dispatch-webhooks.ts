@@ -11,9 +11,10 @@
 import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { Clock } from './ports.js';
+import { resendWebhookPayload } from './resend-webhook-events.js';
 import { endpointWants, type WebhookEvent } from './webhook-events.js';
 import type { WebhookDeliveryStore, WebhookEndpointStore, WebhookQueue, WebhookSender } from './webhook-ports.js';
-import { type DeliveryRef, deliveryIdFor, type StoredEndpoint, signingSecrets, type WebhookDelivery } from './webhook-records.js';
+import { type DeliveryRef, deliveryIdFor, type StoredEndpoint, signingSecrets, type WebhookDelivery, type WebhookFormat } from './webhook-records.js';
 import { afterAttempt, DEPLOYED_SCHEDULE_SECONDS, nextAttemptDelay, shouldDisable } from './webhook-retry.js';
 
 /** Deliveries and their attempts are kept 30 days (the deliveries table's TTL). */
@@ -37,6 +38,13 @@ export interface DispatchDeps {
 /** The body an endpoint receives: `{type, createdAt, data}`; the id travels in `webhook-id`. */
 export const webhookBody = (event: WebhookEvent): string => JSON.stringify({ type: event.type, createdAt: event.createdAt, data: event.data });
 
+/** The body an endpoint of `format` receives for `event`; undefined when that format has no such event. */
+export function deliveryBody(format: WebhookFormat | undefined, event: WebhookEvent): string | undefined {
+  if (format !== 'resend') return webhookBody(event);
+  const payload = resendWebhookPayload(event);
+  return payload && JSON.stringify(payload);
+}
+
 /** Stores a delivery per wanting endpoint and queues the new ones. Returns how many were queued. */
 export async function fanOut(deps: DispatchDeps, events: WebhookEvent[], endpoints?: StoredEndpoint[]): Promise<number> {
   if (events.length === 0) return 0;
@@ -47,13 +55,15 @@ export async function fanOut(deps: DispatchDeps, events: WebhookEvent[], endpoin
   for (const event of events) {
     for (const endpoint of targets) {
       if (!endpointWants(endpoint.events, event.type)) continue;
+      const payload = deliveryBody(endpoint.format, event);
+      if (payload === undefined) continue;
       const delivery: WebhookDelivery = {
         endpointId: endpoint.id,
         deliveryId: deliveryIdFor(event.id, event.createdAt),
         eventId: event.id,
         eventType: event.type,
         messageId: event.data.id,
-        payload: webhookBody(event),
+        payload,
         status: 'pending',
         attempts: [],
         createdAt: at,
@@ -80,13 +90,29 @@ export type AttemptOutcome =
   /** Try again after this many seconds. */
   | { result: 'retry'; afterSeconds: number };
 
-/** One attempt of one delivery, as the queue hands it over. */
+/** An attempt holds its delivery this long: the sender's 10 s deadline, with room to record the result. */
+const ATTEMPT_HOLD_MS = 30_000;
+
+/**
+ * One attempt of one delivery, as the queue hands it over. The attempt is claimed first
+ * (a conditional write), so a second queue message for the same delivery — an event
+ * fanned out twice before its first attempt — neither posts it alongside the first nor
+ * ahead of its retry schedule; it is dropped, and the first message carries the retries.
+ */
 export async function attemptDelivery(deps: DispatchDeps, ref: DeliveryRef): Promise<AttemptOutcome> {
-  const delivery = await deps.deliveries.get(ref);
-  if (!delivery) return { result: 'done', status: 'skipped', reason: 'no such delivery (expired or never stored)' };
-  if (delivery.status !== 'pending') return { result: 'done', status: 'skipped', reason: `already ${delivery.status}` };
   const now = deps.clock.now();
   const at = now.toISOString();
+  const delivery = await deps.deliveries.claim(ref, at, new Date(now.getTime() + ATTEMPT_HOLD_MS).toISOString());
+  if (!delivery) {
+    const stored = await deps.deliveries.get(ref);
+    if (!stored) return { result: 'done', status: 'skipped', reason: 'no such delivery (expired or never stored)' };
+    if (stored.status !== 'pending') return { result: 'done', status: 'skipped', reason: `already ${stored.status}` };
+    // Early for its retry: wait for it (this may be the message carrying the schedule, let in a little early).
+    const dueIn = stored.nextAttemptAt ? Date.parse(stored.nextAttemptAt) - now.getTime() : 0;
+    if (dueIn > 0) return { result: 'retry', afterSeconds: Math.ceil(dueIn / 1000) };
+    // Held by an attempt in flight: that attempt's own message carries the retries (and comes back if it dies).
+    return { result: 'done', status: 'skipped', reason: 'another attempt of this delivery is in flight' };
+  }
   const endpoint = await deps.endpoints.get(ref.endpointId);
   if (!endpoint?.enabled) {
     const reason = endpoint ? `endpoint disabled: ${endpoint.disabledReason ?? 'by an operator'}` : 'endpoint deleted';
@@ -94,12 +120,20 @@ export async function attemptDelivery(deps: DispatchDeps, ref: DeliveryRef): Pro
     return { result: 'done', status: 'failed', reason };
   }
 
-  const attempt = await deps.sender.post({ url: endpoint.url, id: delivery.eventId, body: delivery.payload, secrets: signingSecrets(endpoint, now), at: now });
+  const attempt = await deps.sender.post({
+    url: endpoint.url,
+    id: delivery.eventId,
+    body: delivery.payload,
+    secrets: signingSecrets(endpoint, now),
+    at: now,
+    headerNames: endpoint.format === 'resend' ? 'svix' : 'webhook',
+  });
   const { ok, ...recorded } = attempt;
   const made = delivery.attempts.length + 1;
   const delay = ok ? undefined : nextAttemptDelay(made, deps.schedule ?? DEPLOYED_SCHEDULE_SECONDS);
   const status = ok ? 'succeeded' : delay === undefined ? 'failed' : 'pending';
-  await deps.deliveries.recordAttempt(ref, recorded, status, at);
+  const nextAttemptAt = delay === undefined ? undefined : new Date(now.getTime() + delay * 1000).toISOString();
+  await deps.deliveries.recordAttempt(ref, recorded, status, at, nextAttemptAt);
 
   const streak = afterAttempt(endpoint, ok, now);
   const disable = !ok && shouldDisable(streak, now);

@@ -8,7 +8,8 @@
  * (`emitPending`). A writer that died in between leaves the mark; the scheduler's sweep
  * (`sweepEmissions`, every minute) finds it through a sparse index and emits what was left.
  * Event ids come from the message id and the line's position, so a line emitted twice
- * reaches receivers twice with the same `webhook-id`, never as two different events.
+ * reaches receivers twice with the same `webhook-id`, never as two different events. The
+ * same events go into the pull feed (`GET /v1/events`) on the way.
  */
 import { describeError, type Log } from './log.js';
 import type { Clock, MessageStore } from './ports.js';
@@ -17,10 +18,12 @@ import { webhookEventsSince, webhookTypeOf } from './webhook-events.js';
 import type { WebhookQueue } from './webhook-ports.js';
 
 export interface EmitDeps {
-  messages: Pick<MessageStore, 'get' | 'markEmitted' | 'pendingEmission'>;
+  messages: Pick<MessageStore, 'get' | 'markEmitted' | 'pendingEmission' | 'recordFeed'>;
   queue: Pick<WebhookQueue, 'publishEvents'>;
   clock: Clock;
   log: Log;
+  /** How old a mark must be before the sweep takes it (EMISSION_GRACE_MS; the chaos run shortens it). */
+  graceMs?: number;
 }
 
 /** A mark older than this is the sweep's: its writer had time to emit and did not. */
@@ -41,7 +44,7 @@ export interface ToTell {
 export async function emitEach(deps: EmitDeps, messages: readonly ToTell[]): Promise<({ events: number } | { error: unknown })[]> {
   const results: ({ events: number } | { error: unknown })[] = messages.map(() => ({ events: 0 }));
   const records = await Promise.allSettled(messages.map(async (m) => m.written ?? (await deps.messages.get(m.id))));
-  const due: { index: number; count: number; events: ReturnType<typeof webhookEventsSince> }[] = [];
+  let due: { index: number; record: MessageRecord; from: number; count: number; events: ReturnType<typeof webhookEventsSince> }[] = [];
   records.forEach((read, index) => {
     if (read.status === 'rejected') {
       results[index] = { error: read.reason };
@@ -51,7 +54,15 @@ export async function emitEach(deps: EmitDeps, messages: readonly ToTell[]): Pro
     if (!record) return;
     const from = record.eventsEmitted ?? 0;
     const count = record.events.length;
-    if (count > from) due.push({ index, count, events: webhookEventsSince(record, record.events, from) });
+    if (count > from) due.push({ index, record, from, count, events: webhookEventsSince(record, record.events, from) });
+  });
+  // The pull feed (GET /v1/events) first: under the same mark, it gets every event the webhooks get.
+  const fed = await Promise.allSettled(due.map((d) => (d.events.length > 0 ? deps.messages.recordFeed(d.record, d.from) : undefined)));
+  due = due.filter((d, i) => {
+    const feed = fed[i]!;
+    if (feed.status === 'fulfilled') return true;
+    results[d.index] = { error: feed.reason };
+    return false;
   });
   // Two writes to one message told together carry some lines twice: each event goes once.
   const seen = new Set<string>();
@@ -120,7 +131,7 @@ function groupedTeller(deps: EmitDeps): (message: ToTell) => Promise<void> {
 
 /** Emits what writers that died after their write left behind. */
 export async function sweepEmissions(deps: EmitDeps, limit = 100): Promise<{ messages: number; events: number }> {
-  const before = new Date(deps.clock.now().getTime() - EMISSION_GRACE_MS);
+  const before = new Date(deps.clock.now().getTime() - (deps.graceMs ?? EMISSION_GRACE_MS));
   const ids = await deps.messages.pendingEmission(before, limit);
   let events = 0;
   for (const id of ids) {

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'idempotency_key_in_use'
   | 'not_found'
   | 'not_cancelable'
+  | 'template_exists'
+  | 'not_reschedulable'
   | 'method_not_allowed'
   | 'service_unavailable'
   | 'internal_error';
@@ -34,6 +36,8 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_key_in_use: 409,
   not_found: 404,
   not_cancelable: 409,
+  template_exists: 409,
+  not_reschedulable: 409,
   method_not_allowed: 405,
   service_unavailable: 503,
   internal_error: 500,
@@ -53,6 +57,8 @@ const TITLE: Record<ErrorCode, string> = {
   idempotency_key_in_use: 'A request with this Idempotency-Key is still being processed',
   not_found: 'Not found',
   not_cancelable: 'The message can no longer be canceled',
+  template_exists: 'A template with this alias exists; PUT makes a new version of it',
+  not_reschedulable: 'The message is no longer waiting for its scheduled time',
   method_not_allowed: 'Method not allowed',
   service_unavailable: 'The service is temporarily unavailable',
   internal_error: 'Internal error',

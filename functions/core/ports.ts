@@ -7,9 +7,22 @@
  */
 
 import type { TransportFailure } from './delivery-outcome.js';
+import type { EmailQuery, EventQuery } from './email-log.js';
 import type { BuiltMessage } from './mime.js';
-import type { ApiKeyRecord, FailureKind, FeedbackRecord, MessageEvent, MessageRecord, StashedPayload, Suppression } from './records.js';
+import type {
+  ApiKeyRecord,
+  FailureKind,
+  FeedbackRecord,
+  MessageEvent,
+  MessageRecord,
+  StashedPayload,
+  Suppression,
+  TemplateContent,
+  TemplateRecord,
+  TemplateSummary,
+} from './records.js';
 import type { MessageStatus } from './status.js';
+import type { WebhookEvent } from './webhook-events.js';
 
 // ─── Paging (every table listing) ──────────────────────────────────────────────────────
 
@@ -91,6 +104,12 @@ export type CancelResult =
   | { outcome: 'too_late'; record: MessageRecord }
   | { outcome: 'missing' };
 
+export type RescheduleResult =
+  | { outcome: 'rescheduled'; record: MessageRecord }
+  /** Not waiting in the schedule (sent now, already handed to the queue, canceled, finished). */
+  | { outcome: 'not_scheduled'; record: MessageRecord }
+  | { outcome: 'missing' };
+
 /**
  * The messages table: one record per message, and every move of its lifecycle. Status
  * moves are conditional writes, so concurrent workers, sweeps, cancels and notifications
@@ -136,11 +155,30 @@ export interface MessageStore {
    */
   enqueued(id: string, retryAt: Date, event?: MessageEvent): Promise<void>;
 
+  /**
+   * Moves a message still waiting in the schedule to a new due time (`event` is its history
+   * line), on the condition that no sweep has taken it: a reschedule racing the scheduler
+   * has one winner, as a cancel does.
+   */
+  reschedule(id: string, scheduledAt: Date, event: MessageEvent): Promise<RescheduleResult>;
+
   // The webhook outbox
   /** Messages with history lines not yet handed to the webhook queue, marked before `before`. */
   pendingEmission(before: Date, limit: number): Promise<string[]>;
   /** The first `count` history lines are on the webhook queue; the mark goes once nothing is left. */
   markEmitted(id: string, count: number): Promise<void>;
+
+  // The email log and the event feed
+  /**
+   * One page of messages matching `query`, newest first (by creation time, then id). A page
+   * may hold fewer than `limit` even when more follow (a store may bound what one page
+   * reads): keep going while `next` is there.
+   */
+  list(query: EmailQuery, page: PageRequest): Promise<Page<MessageRecord>>;
+  /** Puts the webhook events of the history lines from position `from` on into the pull feed (idempotent). */
+  recordFeed(record: MessageRecord, from: number): Promise<void>;
+  /** One page of the pull feed, oldest first (by when each event happened, then its id). */
+  feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>>;
 
   // Backward moves
   /** Cancels a message no worker has claimed yet (scheduled, or queued with no attempt). */
@@ -172,6 +210,8 @@ export interface FeedbackStore {
   has(recipient: string, feedbackKey: string): Promise<boolean>;
   /** A recipient's records, newest first. */
   listByRecipient(recipient: string, page: PageRequest): Promise<Page<FeedbackRecord>>;
+  /** Every recipient's records, newest first (by report time), of one type or both, reported at or after `since`. */
+  listRecent(query: { type?: FeedbackRecord['type']; since?: string }, page: PageRequest): Promise<Page<FeedbackRecord>>;
 }
 
 // ─── Suppressions table (DynamoDB) ─────────────────────────────────────────────────────
@@ -202,6 +242,31 @@ export interface ApiKeyStore {
 export interface UsagePlanRegistry {
   register(keyId: string, name: string): Promise<{ usageKey: string; usageKeyId: string }>;
   disable(usageKeyId: string): Promise<void>;
+}
+
+// ─── Templates table (DynamoDB) ────────────────────────────────────────────────────────
+
+export type AddVersionResult =
+  | { outcome: 'added'; template: TemplateRecord }
+  /** `create` of an alias that has a live template. */
+  | { outcome: 'exists' }
+  /** `update` of an alias that has none (never made, or deleted). */
+  | { outcome: 'missing' };
+
+/**
+ * Templates and every version of each. Versions are numbered by the store, 1, 2, 3, … per
+ * alias, and a number is never given twice, not even after a delete: a message record's
+ * "alias v3" always means one content.
+ */
+export interface TemplateStore {
+  /** Writes the next version of `alias`: the first of a new template (`create`), or a new version of a live one (`update`). */
+  addVersion(alias: string, content: TemplateContent, at: string, mode: 'create' | 'update'): Promise<AddVersionResult>;
+  /** The latest version, or version `version`; undefined when there is none or the template was deleted. */
+  get(alias: string, version?: number): Promise<TemplateRecord | undefined>;
+  /** Live templates by alias, each as its latest version. */
+  list(page: PageRequest): Promise<Page<TemplateSummary>>;
+  /** Deletes the template with every version; false when there was none. */
+  remove(alias: string, at: string): Promise<boolean>;
 }
 
 // ─── Idempotency table (DynamoDB, through Powertools) ──────────────────────────────────
@@ -285,6 +350,23 @@ export interface OutgoingMessage extends BuiltMessage {
 export interface Transport {
   readonly name: string;
   send(message: OutgoingMessage): Promise<TransportResult>;
+}
+
+// ─── Files at URLs callers give (HTTPS) ────────────────────────────────────────────────
+
+/** A file fetched from a caller's URL, with the content type its server named. */
+export interface RemoteFile {
+  content: Buffer;
+  contentType?: string;
+}
+
+/**
+ * Fetches files callers point at (attachments given by `path`), under the rules for every
+ * URL a caller gives us. Throws an error whose message says what was wrong (not https, a
+ * private address, a 404, too large, too slow).
+ */
+export interface RemoteFiles {
+  fetch(url: string, limits: { maxBytes: number; timeoutMs: number }): Promise<RemoteFile>;
 }
 
 // ─── Clock ─────────────────────────────────────────────────────────────────────────────

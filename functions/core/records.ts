@@ -92,6 +92,13 @@ export interface MessageRecord {
    * lines past it are facts no app has been told of yet.
    */
   eventsEmitted?: number;
+  /**
+   * When DynamoDB's TTL removes the record and its index items (epoch seconds): the
+   * operator's retention (`messageRetentionDays`) after it was created or was due.
+   */
+  expiresAt?: number;
+  /** The stored template the content was rendered from, when it was (the queued message holds the rendering). */
+  template?: TemplateUsed;
 }
 
 /** What travels through the queue: our id and the validated request. */
@@ -177,3 +184,36 @@ export interface ApiKeyRecord {
   /** The API Gateway API key id (to disable it on revoke). */
   usageKeyId?: string;
 }
+
+/** Which stored template, and which of its versions, made a message's content. */
+export interface TemplateUsed {
+  alias: string;
+  version: number;
+}
+
+/** What a template version holds: Handlebars sources, and the partials they call, inside it. */
+export interface TemplateContent {
+  /** Rendered without HTML escaping, then checked as a subject (no CR/LF, at most 998 characters). */
+  subject: string;
+  /** Variables are HTML-escaped here (`{{{raw}}}` opts out). */
+  html?: string;
+  /** Rendered without escaping. When absent, a text part is made from the rendered html. */
+  text?: string;
+  description?: string;
+  /**
+   * Partials by name (`{{> footer}}`, a layout as `{{#> layout}}…{{/layout}}`). Each version
+   * carries its own copies, so a version renders the same for as long as it exists.
+   */
+  partials?: Record<string, string>;
+}
+
+/** One version of a template: never changed once written; a change is a new version. */
+export interface TemplateRecord extends TemplateContent {
+  alias: string;
+  /** 1, 2, 3, …: never reused, not even after the template is deleted and made again. */
+  version: number;
+  createdAt: string;
+}
+
+/** A template in a listing: its latest version, without the sources. */
+export type TemplateSummary = Pick<TemplateRecord, 'alias' | 'version' | 'subject' | 'description' | 'createdAt'>;

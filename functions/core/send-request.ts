@@ -1,7 +1,8 @@
 // A namespace import lets esbuild drop the zod it does not use; `import { z }` bundles all of it (~440 KB).
 import * as z from 'zod';
 import { type Mailbox, parseMailbox } from './address.js';
-import { clip, type FieldIssue, PosthasteError, validationFailed } from './errors.js';
+import { clip, type FieldIssue, invalid, PosthasteError, validationFailed } from './errors.js';
+import { ALIAS_MESSAGE, jsonBytes, TEMPLATE_ALIAS, TEMPLATE_LIMITS } from './template-limits.js';
 
 /** Limits a user can rely on; they match what SES and most relays accept. */
 export const LIMITS = {
@@ -46,7 +47,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const wellFormed = (value: string) => !LONE_SURROGATE.test(value);
 const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
 const HEADER_NAME = /^[\u0021-\u0039\u003b-\u007e]{1,76}$/; // RFC 5322 ftext
-const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/; // SES message tag charset
+export const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/; // SES message tag charset
 const CONTENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 const CONTENT_ID = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]{1,250}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -159,7 +160,65 @@ const tag = z.strictObject({
 });
 
 /** A body a reader would see: not absent, not only white space. */
-const hasContent = (body: string | undefined): boolean => body !== undefined && body.trim() !== '';
+// `\S` is what trim() keeps (the same white space and line terminators), without copying the string.
+const hasContent = (body: string | undefined): boolean => body !== undefined && /\S/.test(body);
+
+/** The content of a message: given in the request, or what a template rendered (the same rules for both). */
+const contentFields = {
+  subject: checkedString(LIMITS.subjectChars),
+  text: bodyText.optional(),
+  html: bodyText.optional(),
+};
+
+function checkBodies(content: { text?: string | undefined; html?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (content.text === undefined && content.html === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });
+  else if (!hasContent(content.text) && !hasContent(content.html)) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html must have content' });
+}
+
+/** What a template rendered, checked as a request's own subject, text and html would be. */
+export const renderedContentSchema = z.strictObject(contentFields).superRefine(checkBodies);
+
+/**
+ * Whether renderedContentSchema accepts what a stored template rendered, answered without
+ * parsing the whole object (which costs more than rendering): the subject with its own
+ * schema, and a body with content. The html and text are well-formed Unicode by
+ * construction: rendering joins sources checked when the template was stored with
+ * variables checked when the message was (templateVariablesSchema), and a string only one
+ * of them holds cannot end up half a pair. Only a refusal needs the schema's words.
+ */
+export const renderedContentPasses = (content: { subject: string; text?: string; html?: string }): boolean =>
+  contentFields.subject.safeParse(content.subject).success && (hasContent(content.text) || hasContent(content.html));
+
+/** The values a template names (a send's `template.variables`, a preview's `variables`). */
+/** Every string in `value` (keys too) is well-formed Unicode; JSON nests at most 32 deep (http.ts), so the walk is bounded. */
+function wellFormedDeep(value: unknown): boolean {
+  if (typeof value === 'string') return wellFormed(value);
+  if (Array.isArray(value)) return value.every(wellFormedDeep);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, inner]) => wellFormed(key) && wellFormedDeep(inner));
+  return true;
+}
+
+export const templateVariablesSchema = z
+  .record(z.string(), z.unknown())
+  .refine((v) => (jsonBytes(v) ?? Number.POSITIVE_INFINITY) <= TEMPLATE_LIMITS.variablesBytes, {
+    message: `must be at most ${TEMPLATE_LIMITS.variablesBytes} bytes as JSON`,
+  })
+  // What a template renders is its (checked) sources joined with these: checked here, the rendering needs no scan.
+  .refine(wellFormedDeep, { message: UNICODE_MESSAGE })
+  .describe('The values the template names; every one it names must be here (null or false for "none")');
+
+export const templateAliasSchema = z.string().regex(TEMPLATE_ALIAS, ALIAS_MESSAGE);
+
+/** `template` of a send request: the content comes from this stored template, rendered at accept time. */
+export const templateRefSchema = z
+  .strictObject({
+    alias: templateAliasSchema,
+    version: z.int().min(1).optional().describe('A version number; the latest when absent'),
+    variables: templateVariablesSchema.optional(),
+  })
+  .describe('Render subject, html and text from a stored template instead of giving them');
+
+const BODY_FIELDS = ['subject', 'text', 'html'] as const;
 
 export const sendRequestSchema = z
   .strictObject({
@@ -168,18 +227,29 @@ export const sendRequestSchema = z
     cc: mailboxes.optional(),
     bcc: mailboxes.optional(),
     replyTo: mailboxes.optional(),
-    subject: checkedString(LIMITS.subjectChars),
-    text: bodyText.optional(),
-    html: bodyText.optional(),
+    subject: contentFields.subject.optional().describe('Required unless `template` is given'),
+    text: contentFields.text,
+    html: contentFields.html,
+    template: templateRefSchema.optional(),
+    autoText: z.boolean().optional().describe('When html has no text beside it, a text part is made from the html (true unless set to false)'),
     attachments: z.array(attachment).max(LIMITS.attachments).optional(),
     headers: headers.optional(),
     tags: z.array(tag).max(LIMITS.tags).optional(),
     /** When to send (ISO 8601 with an offset); the range is checked against the clock in schedule.ts. */
     scheduledAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, e.g. 2030-01-31T09:00:00+01:00' }).optional(),
   })
+  // Said with the other fields' problems, as when subject was simply required: `when` runs it on any object.
+  .refine((req) => req.template !== undefined || req.subject !== undefined, {
+    path: ['subject'],
+    message: 'is required',
+    when: ({ value }) => typeof value === 'object' && value !== null,
+  })
   .superRefine((req, ctx) => {
-    if (req.text === undefined && req.html === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });
-    else if (!hasContent(req.text) && !hasContent(req.html)) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html must have content' });
+    if (req.template !== undefined) {
+      for (const field of BODY_FIELDS)
+        if (req[field] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: 'must be left out when template is given (the template renders it)' });
+    } else checkBodies(req, ctx);
     if (req.to.length === 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
     const cids = new Set<string>();
     req.attachments?.forEach((a, i) => {
@@ -214,6 +284,24 @@ export interface EmailRequest {
   tags: { name: string; value: string }[];
 }
 
+/** A request without its content: what a template's rendering completes. */
+export type Envelope = Omit<EmailRequest, 'subject' | 'text' | 'html'>;
+
+/** Which template to render, with what. */
+export interface TemplateRef {
+  alias: string;
+  version?: number;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * A send request as the API received it: its content given, or a template to render it
+ * from. `autoText` says whether a text part may be made from html that has none beside it.
+ */
+export type SendInput =
+  | { kind: 'content'; request: EmailRequest; autoText: boolean }
+  | { kind: 'template'; envelope: Envelope; template: TemplateRef; autoText: boolean };
+
 /** How much of a caller's own key (a header name, an unknown field) a field name repeats. */
 const KEY_CHARS = 64;
 
@@ -239,30 +327,30 @@ export function estimateMessageBytes(req: EmailRequest): number {
   return Math.ceil(bodyBytes * (4 / 3) * (78 / 76) + attachmentBytes + 4096);
 }
 
+/** zod's issues as field issues: `to[2].email` paths, one issue per unknown key. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: formatPath([...issue.path, key]), message: 'is not a known field' }))
+      : [{ field: formatPath(issue.path), message: issue.message }],
+  );
+}
+
 /**
- * Validates a send request: the JSON body the API received, or a queued request the deliver
- * worker reads back (claim-check.ts). One definition for both, and a fixed point: what it
- * returns, parsed again, is accepted and returned unchanged, so nothing accepted is refused
- * later. Throws PosthasteError naming the failing fields.
+ * Validates a send request as the API received it (one message, or one batch item):
+ * the schema, then the limits of the whole message. A templated one is checked again
+ * once rendered (checkLimits). Throws PosthasteError naming the failing fields.
  */
-export function parseSendRequest(body: unknown): EmailRequest {
+export function readSendInput(body: unknown): SendInput {
   const result = sendRequestSchema.safeParse(body, { error: plainWords });
-  if (!result.success) {
-    const issues: FieldIssue[] = result.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ field: formatPath([...issue.path, key]), message: 'is not a known field' }))
-        : [{ field: formatPath(issue.path), message: issue.message }],
-    );
-    throw validationFailed(issues);
-  }
+  if (!result.success) throw validationFailed(fieldIssues(result.error));
   const data = result.data;
-  const request: EmailRequest = {
+  const envelope: Envelope = {
     from: data.from,
     to: data.to,
     cc: data.cc ?? [],
     bcc: data.bcc ?? [],
     replyTo: data.replyTo ?? [],
-    subject: data.subject,
     attachments: (data.attachments ?? []).map((a) => ({
       filename: a.filename,
       content: a.content,
@@ -272,20 +360,48 @@ export function parseSendRequest(body: unknown): EmailRequest {
     headers: data.headers ?? {},
     tags: data.tags ?? [],
   };
+  const autoText = data.autoText !== false;
+  if (data.template !== undefined) {
+    const { alias, version, variables } = data.template;
+    checkRecipients(envelope);
+    return { kind: 'template', envelope, template: { alias, ...(version !== undefined ? { version } : {}), variables: variables ?? {} }, autoText };
+  }
+  const request: EmailRequest = { ...envelope, subject: data.subject! };
   if (data.text !== undefined) request.text = data.text;
   if (data.html !== undefined) request.html = data.html;
+  checkLimits(request);
+  return { kind: 'content', request, autoText };
+}
 
+/**
+ * Validates a send request whose content is given: a queued request the deliver worker
+ * reads back (claim-check.ts), or a test's. One definition with the API's, and a fixed
+ * point: what it returns, parsed again, is accepted and returned unchanged, so nothing
+ * accepted is refused later. A queued request is always concrete (templates are rendered
+ * when the message is accepted), so one that names a template is refused.
+ */
+export function parseSendRequest(body: unknown): EmailRequest {
+  const input = readSendInput(body);
+  if (input.kind === 'template') throw invalid('template', 'a queued request must hold its content; templates are rendered when a message is accepted');
+  return input.request;
+}
+
+function checkRecipients(request: Pick<EmailRequest, 'to' | 'cc' | 'bcc'>): void {
   const recipients = allRecipients(request).length;
   if (recipients > LIMITS.recipients) {
     throw new PosthasteError('too_many_recipients', `to, cc and bcc hold ${recipients} addresses; the limit is ${LIMITS.recipients}`, [
       { field: 'to', message: `at most ${LIMITS.recipients} recipients in to, cc and bcc together` },
     ]);
   }
+}
+
+/** The limits of a whole message: recipients in to, cc and bcc together, and its encoded size. */
+export function checkLimits(request: EmailRequest): void {
+  checkRecipients(request);
   const bytes = estimateMessageBytes(request);
   if (bytes > LIMITS.messageBytes) {
     throw new PosthasteError('payload_too_large', `the encoded message would be about ${bytes} bytes; the limit is ${LIMITS.messageBytes}`, [
       { field: request.attachments.length > 0 ? 'attachments' : 'html', message: `the whole message must be at most ${LIMITS.messageBytes} bytes` },
     ]);
   }
-  return request;
 }

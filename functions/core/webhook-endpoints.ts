@@ -6,7 +6,7 @@ import { invalid, PosthasteError } from './errors.js';
 import type { Clock } from './ports.js';
 import { isWebhookEventType, type WebhookEventType } from './webhook-events.js';
 import type { EndpointChanges, WebhookEndpointStore } from './webhook-ports.js';
-import { presentEndpoint, type StoredEndpoint, type WebhookEndpoint } from './webhook-records.js';
+import { presentEndpoint, type StoredEndpoint, WEBHOOK_FORMATS, type WebhookEndpoint, type WebhookFormat } from './webhook-records.js';
 
 export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
 const MAX_DESCRIPTION = 500;
@@ -26,6 +26,7 @@ export interface EndpointInput {
   events?: unknown;
   description?: unknown;
   enabled?: unknown;
+  format?: unknown;
 }
 
 function readUrl(deps: EndpointDeps, value: unknown): string {
@@ -48,6 +49,14 @@ function readEvents(value: unknown): WebhookEventType[] {
   return [...new Set(value as WebhookEventType[])];
 }
 
+function readFormat(value: unknown): WebhookFormat {
+  if (value === undefined || value === null) return 'posthaste';
+  if (typeof value !== 'string' || !(WEBHOOK_FORMATS as readonly string[]).includes(value)) {
+    throw invalid('format', `must be one of ${WEBHOOK_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
+  }
+  return value as WebhookFormat;
+}
+
 function readDescription(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalid('description', 'must be a string');
@@ -62,11 +71,13 @@ export async function createEndpoint(deps: EndpointDeps, input: EndpointInput): 
   const url = readUrl(deps, input.url);
   const events = readEvents(input.events);
   const description = readDescription(input.description);
+  const format = readFormat(input.format);
   const at = deps.clock.now().toISOString();
   const secret = deps.newSecret();
   const endpoint: StoredEndpoint = {
     id: deps.newId(),
     url,
+    format,
     events,
     ...(description !== undefined ? { description } : {}),
     enabled: true,
@@ -95,13 +106,14 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Endp
   if (input.url !== undefined) changes.url = readUrl(deps, input.url);
   if (input.events !== undefined) changes.events = readEvents(input.events);
   if (input.description !== undefined) changes.description = readDescription(input.description) ?? '';
+  if (input.format !== undefined) changes.format = readFormat(input.format);
   if (input.enabled !== undefined) {
     if (typeof input.enabled !== 'boolean') throw invalid('enabled', 'must be true or false');
     changes.enabled = input.enabled;
     // Enabling again clears why it was off; disabling by hand says so.
     changes.disabledReason = input.enabled ? null : 'disabled by an operator';
   }
-  if (Object.keys(changes).length === 0) throw invalid('(body)', 'names nothing to change (url, events, description, enabled)');
+  if (Object.keys(changes).length === 0) throw invalid('(body)', 'names nothing to change (url, events, description, enabled, format)');
   const updated = await deps.endpoints.update(id, changes, deps.clock.now().toISOString());
   if (!updated) throw notFound(id);
   return presentEndpoint(updated);

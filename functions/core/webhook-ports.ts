@@ -16,6 +16,8 @@ export interface EndpointChanges {
   description?: string;
   enabled?: boolean;
   disabledReason?: string | null;
+  /** Deliveries fanned out from now on are written in it; those already stored keep theirs. */
+  format?: WebhookEndpoint['format'];
 }
 
 export interface WebhookEndpointStore {
@@ -39,8 +41,14 @@ export interface WebhookDeliveryStore {
   /** False when it exists already (the same event fanned out again). */
   createIfAbsent(delivery: WebhookDelivery): Promise<boolean>;
   get(ref: DeliveryRef): Promise<WebhookDelivery | undefined>;
-  /** Appends an attempt and sets the status. */
-  recordAttempt(ref: DeliveryRef, attempt: WebhookAttempt, status: DeliveryStatus, at: string): Promise<void>;
+  /**
+   * Takes the next attempt: a pending delivery whose retry is due and that no other attempt
+   * holds. Undefined when it is not this caller's to make (a copy of its queue message, or
+   * one that arrived early).
+   */
+  claim(ref: DeliveryRef, now: string, until: string): Promise<WebhookDelivery | undefined>;
+  /** Appends an attempt, sets the status and, when it will be retried, when; releases the claim. */
+  recordAttempt(ref: DeliveryRef, attempt: WebhookAttempt, status: DeliveryStatus, at: string, nextAttemptAt?: string): Promise<void>;
   /** A finished delivery back to pending for a resend by hand; false when it is missing or still pending. */
   reopen(ref: DeliveryRef, at: string): Promise<boolean>;
   /** Newest first. */
@@ -62,6 +70,8 @@ export interface SignedPost {
   /** Newest first; every one of them signs (rotation). */
   secrets: string[];
   at: Date;
+  /** The signature headers' names: `webhook-*` (Standard Webhooks, the default) or `svix-*` (Resend-format endpoints). */
+  headerNames?: 'webhook' | 'svix';
 }
 
 export interface WebhookSender {

@@ -12,9 +12,19 @@ export interface EndpointSecret {
   expiresAt?: string;
 }
 
+/**
+ * How an endpoint's deliveries are written: `posthaste` (our payload, Standard Webhooks
+ * `webhook-*` headers) or `resend` (Resend's payload, the same signature under `svix-*`
+ * headers), so a receiver written for Resend keeps working unchanged.
+ */
+export const WEBHOOK_FORMATS = ['posthaste', 'resend'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
 export interface WebhookEndpoint {
   id: string;
   url: string;
+  /** Absent on endpoints created before formats existed: `posthaste`. */
+  format?: WebhookFormat;
   /** Types delivered to it; empty means every type. */
   events: WebhookEventType[];
   description?: string;
@@ -62,6 +72,10 @@ export interface WebhookDelivery {
   updatedAt: string;
   /** Unix seconds: the table's TTL removes the delivery and its attempts after 30 days. */
   expiresAt: number;
+  /** While an attempt is in flight (ISO 8601): no other queue message may post it before then. */
+  attemptingUntil?: string;
+  /** After a failed attempt (ISO 8601): the retry's queue message is due then; an earlier copy is not. */
+  nextAttemptAt?: string;
 }
 
 /** What the webhook queue carries: which delivery to attempt (the payload stays in the store). */

@@ -34,10 +34,11 @@ export interface EmailApiProps {
  * problem+json for the answers API Gateway gives itself, so clients parse one error format.
  * `$context.error.messageString` is API Gateway's message, already a quoted JSON string.
  */
-function problem({ status, code, title, detail }: GatewayProblem): string {
+function problem({ status, code, title, detail, resendName }: GatewayProblem): string {
   const statusField = status ? `"status":${status},` : '';
   const detailJson = detail === undefined ? '$context.error.messageString' : JSON.stringify(detail);
-  return `{"type":"urn:posthaste:problem:${code}","title":"${title}",${statusField}"code":"${code}","detail":${detailJson},"instance":"$context.requestId"}`;
+  const resendFields = `${status ? `"statusCode":${status},` : ''}"name":"${resendName}","message":${detailJson}`;
+  return `{"type":"urn:posthaste:problem:${code}","title":"${title}",${statusField}"code":"${code}","detail":${detailJson},"instance":"$context.requestId",${resendFields}}`;
 }
 
 /**
@@ -135,7 +136,7 @@ export class EmailApi extends Construct {
         requestParameters: Object.fromEntries(pathParameters(route.path).map((p) => [`method.request.path.${p}`, true])),
         ...(route.jsonBody ? { requestModels: { 'application/json': jsonDocument } } : {}),
       });
-      this.routeArns.push(this.api.arnForExecuteApi(route.method, route.path.replace(/\{\w+\}/g, '*'), STAGE_NAME));
+      this.routeArns.push(this.api.arnForExecuteApi(route.method, route.path.replace(/\{\w+\+?\}/g, '*'), STAGE_NAME));
     }
 
     if (auth.kind === 'apiKey') {

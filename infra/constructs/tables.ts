@@ -73,6 +73,7 @@ export class PosthasteTables extends Construct {
       apiKeys: build('apiKeys'),
       webhooks: build('webhooks'),
       webhookDeliveries: build('webhookDeliveries'),
+      templates: build('templates'),
     };
   }
 }

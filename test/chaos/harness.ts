@@ -8,6 +8,9 @@ import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { posthasteIdOf, type SinkFaults } from '../../local/smtp-sink.js';
 import { startWorker } from '../helpers/worker.js';
 import { type AcceptedSend, startSesThrottleProxy } from './ses-throttle-proxy.js';
+import { startWebhookChaos, type WebhookCounts } from './webhook-chaos.js';
+import type { ReceiverFaultShares } from './webhook-receiver.js';
+import { superviseWorker } from './worker-supervisor.js';
 
 export interface ChaosOptions {
   messages: number;
@@ -17,6 +20,10 @@ export interface ChaosOptions {
   concurrency?: number;
   /** `smtp`: relay faults; `ses`: the SES API with throttling bursts. */
   transport?: 'smtp' | 'ses';
+  /** About this share of the worker's state writes are followed by its own SIGKILL, before it tells the webhook queue (default 0.02; 0: none). */
+  killAfterWrite?: number;
+  /** Shares of webhook requests the receiver fails, by kind. */
+  receiverFaults?: ReceiverFaultShares;
   log?: (line: string) => void;
 }
 
@@ -33,8 +40,17 @@ export interface ChaosCounts {
   unavoidableDuplicates: number;
   workerKills: number;
   faults: Record<string, number>;
+  webhooks: WebhookCounts;
   seconds: number;
 }
+
+/** The dispatcher's timeout in the chaos run: a held request fails in a second, not the deployed 10. */
+const CHAOS_WEBHOOK_TIMEOUT_MS = 1000;
+/** The outbox sweep takes a mark this old (60 s deployed): what a killed writer left is emitted within seconds. */
+const CHAOS_EMISSION_GRACE_MS = 2000;
+/** Long enough for the local retry schedule's eight attempts (about two minutes); reaching it fails the run. */
+const WEBHOOK_DEADLINE_MS = 180_000;
+const RECEIVER_FAULTS: ReceiverFaultShares = { http_500: 0.06, timeout: 0.03, dropped: 0.03 };
 
 /** Small seeded PRNG so a failing run can be replayed with CHAOS_SEED. */
 function mulberry32(seed: number) {
@@ -118,12 +134,42 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     retryBaseSeconds: 1,
     retryMaxSeconds: 4,
     leaseSeconds: 3,
+    webhookTimeoutMs: CHAOS_WEBHOOK_TIMEOUT_MS,
+    emissionGraceMs: CHAOS_EMISSION_GRACE_MS,
+    onSweep: (report) => (sweptEvents += report.eventsEmitted),
     log: () => silentLog,
   });
+  let sweptEvents = 0;
   const proxy = transport === 'ses' ? await startSesThrottleProxy(pipeline.ses!.url, random, faults) : undefined;
-  const workerEnv: Record<string, string> = proxy ? { POSTHASTE_SES_ENDPOINT: proxy.url, SES_MAX_SEND_RATE: '500' } : {};
-  let worker = await startWorker(pipeline, workerEnv);
+  const webhooks = await startWebhookChaos(pipeline, mulberry32((options.seed ?? 42) + 1), options.receiverFaults ?? RECEIVER_FAULTS);
+  const killAfterWrite = options.killAfterWrite ?? 0.02;
+  const workerEnv: Record<string, string> = {
+    ...(proxy ? { POSTHASTE_SES_ENDPOINT: proxy.url, SES_MAX_SEND_RATE: '500' } : {}),
+    ...(killAfterWrite > 0 ? { CHAOS_KILL_AFTER_WRITE: String(killAfterWrite) } : {}),
+  };
+  // What the relay (or SES) accepted, whichever this run delivers through.
+  const received: AcceptedSend[] = proxy ? proxy.accepted : pipeline.sink!.received;
   const inDoubt = new Set<string>();
+  // Whatever the relay kept but a dead worker had not recorded is in doubt: a resend is unavoidable.
+  const noteInDoubt = async () => {
+    // A send the dead worker forwarded may still be accepted by SES after the kill: wait for SES's answers first.
+    await proxy?.quiet();
+    const records = await scanMessages(pipeline);
+    for (const message of received) {
+      const id = posthasteIdOf(message.raw);
+      const record = id ? records.get(id) : undefined;
+      if (!id || !record) continue;
+      for (const rcpt of message.envelope.to) {
+        if (record.status === 'queued' && !(record.acceptedRecipients ?? []).includes(rcpt.toLowerCase())) inDoubt.add(`${id} ${rcpt}`);
+      }
+    }
+    log(`the deliver worker died at ${received.length} relayed messages; ${inDoubt.size} deliveries in doubt`);
+  };
+  const worker = await superviseWorker(
+    // Each worker its own seed: the next one dies at another write.
+    (index) => startWorker(pipeline, { ...workerEnv, CHAOS_SEED: String((options.seed ?? 42) * 1000 + index) }),
+    noteInDoubt,
+  );
   let kills = 0;
   try {
     // Send everything over HTTP, as an app would.
@@ -147,29 +193,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
 
     // Kill the worker when given shares of the messages have reached the relay.
     const killPoints = [...(options.killAt ?? [0.3, 0.65])];
-    // What the relay (or SES) accepted, whichever this run delivers through.
-    const received: AcceptedSend[] = proxy ? proxy.accepted : pipeline.sink!.received;
     const killer = (async () => {
       for (const share of killPoints) {
         while (received.length < options.messages * share) await new Promise((r) => setTimeout(r, 20));
-        worker.kill('SIGKILL');
-        await new Promise((r) => worker.once('exit', r));
+        await worker.kill();
         kills++;
-        // A send the dead worker forwarded may still be accepted by SES after the kill: wait for SES's answers first.
-        await proxy?.quiet();
-        // Whatever the relay kept but the dead worker had not recorded is in doubt: a resend is unavoidable.
-        const records = await scanMessages(pipeline);
-        for (const message of received) {
-          const id = posthasteIdOf(message.raw);
-          const record = id ? records.get(id) : undefined;
-          if (!id || !record) continue;
-          for (const rcpt of message.envelope.to) {
-            if (record.status === 'queued' && !(record.acceptedRecipients ?? []).includes(rcpt.toLowerCase())) inDoubt.add(`${id} ${rcpt}`);
-          }
-        }
-        log(`killed the deliver worker at ${received.length} relayed messages; ${inDoubt.size} deliveries in doubt`);
-        await new Promise((r) => setTimeout(r, 500));
-        worker = await startWorker(pipeline, workerEnv);
       }
     })();
     await sending;
@@ -194,8 +222,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
       return accepted.some((id) => queued.has(id));
     };
     while (stillQueued() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // A worker that died on the last messages notes what it left in doubt before the counting.
+    await worker.settled();
     records = await scanMessages(pipeline);
     dlq = dlqIds(pipeline);
+    log(`messages settled after ${Math.round((Date.now() - started) / 1000)} s; waiting for their webhook events`);
+    const hooks = await webhooks.settle(
+      accepted.map((id) => records.get(id)).filter((r): r is MessageRecord => r !== undefined),
+      Date.now() + WEBHOOK_DEADLINE_MS,
+    );
 
     const copies = new Map<string, AcceptedSend[]>();
     for (const message of received) {
@@ -226,10 +261,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
       unavoidableDuplicates: unavoidable,
       workerKills: kills,
       faults,
+      webhooks: { ...hooks, killsAfterWrite: worker.selfKills, sweptEvents },
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
-    worker.kill('SIGKILL');
+    worker.stop();
+    await webhooks.stop();
     await proxy?.stop();
     await pipeline.stop();
   }
@@ -250,7 +287,24 @@ export function summary(counts: ChaosCounts, label = ''): string[] {
     `faults injected: ${Object.entries(counts.faults)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}`,
+    ...webhookSummary(counts.webhooks),
     `seconds: ${counts.seconds}`,
   ];
   return label ? lines.map((line) => `${label} ${line}`) : lines;
+}
+
+function webhookSummary(w: WebhookCounts): string[] {
+  return [
+    `webhook events expected: ${w.expected} (every webhook-worthy history line of the final records × the endpoints that want it)`,
+    `webhook events delivered: ${w.delivered} (distinct endpoint + webhook-id answered 2xx)`,
+    `webhook events lost: ${w.lost}`,
+    `webhook duplicated deliveries: ${w.duplicated} (2xx answers beyond the first for one webhook-id; receivers deduplicate by it): ${w.answeredButFailed} answered 2xx but recorded failed by the dispatcher (its timeout passed first), ${w.succeededTwice} posted again after a recorded success (one delivery queued twice)`,
+    `webhook unexpected deliveries: ${w.unexpected}`,
+    `webhook bad signatures: ${w.badSignatures} of ${w.requests} requests`,
+    `webhook receiver faults: ${Object.entries(w.faults)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+    `worker kills after a state write, before telling the webhook queue: ${w.killsAfterWrite}; events the outbox sweep emitted: ${w.sweptEvents}`,
+    `webhook wait after the messages settled: ${w.seconds} s`,
+  ];
 }

@@ -1,9 +1,13 @@
 /**
  * `npm run test:chaos`: the full chaos run. CHAOS_N messages (default 2,000) through an SMTP
  * relay that injects faults, then CHAOS_N / 2 through the SES API with throttling bursts; the
- * deliver worker is killed and restarted in both. CHAOS_SEED replays a run.
+ * deliver worker is killed and restarted in both. Every run also has a webhook receiver that
+ * fails a share of requests, and a worker that kills itself after some state writes, before it
+ * tells the webhook queue: every event the final records hold must still arrive, signed.
+ * CHAOS_SEED replays a run.
  */
 import { type ChaosCounts, runChaos, summary } from './harness.js';
+import type { WebhookCounts } from './webhook-chaos.js';
 
 const n = Number(process.env.CHAOS_N ?? 2000);
 const seed = Number(process.env.CHAOS_SEED ?? 42);
@@ -18,6 +22,10 @@ const total = (key: keyof ChaosCounts) => (smtp[key] as number) + (ses[key] as n
 for (const key of ['accepted', 'sent', 'failed', 'suppressed', 'retried', 'inDlq', 'lost', 'duplicated', 'unavoidableDuplicates'] as const) {
   console.log(`[total] ${key}: ${total(key)}`);
 }
-const ok = total('lost') === 0 && total('duplicated') === 0;
-console.log(ok ? 'chaos: PASS (lost = 0, duplicated = 0)' : 'chaos: FAIL');
+const hooks = (key: keyof WebhookCounts) => (smtp.webhooks[key] as number) + (ses.webhooks[key] as number);
+for (const key of ['expected', 'delivered', 'lost', 'duplicated', 'unexpected', 'badSignatures', 'killsAfterWrite', 'sweptEvents'] as const) {
+  console.log(`[total] webhook ${key}: ${hooks(key)}`);
+}
+const ok = total('lost') === 0 && total('duplicated') === 0 && hooks('lost') === 0 && hooks('unexpected') === 0 && hooks('badSignatures') === 0;
+console.log(ok ? 'chaos: PASS (lost = 0, duplicated = 0; webhook events lost = 0, every signature valid)' : 'chaos: FAIL');
 process.exit(ok ? 0 : 1);

@@ -25,6 +25,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       FEEDBACK_TABLE: LOCAL_TABLES.feedback,
       SUPPRESSIONS_TABLE: LOCAL_TABLES.suppressions,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+      TEMPLATES_TABLE: LOCAL_TABLES.templates,
       WEBHOOKS_TABLE: LOCAL_TABLES.webhooks,
       WEBHOOK_DELIVERIES_TABLE: LOCAL_TABLES.webhookDeliveries,
       // Nothing listens here: a test that needs the webhook queue starts one; emitting to this one fails and leaves the outbox mark.

@@ -1,3 +1,4 @@
+import { type EmailQuery, type EventQuery, feedPosition, logPosition, matchesQuery, retentionExpiry } from '../../functions/core/email-log.js';
 import type {
   AttemptUpdate,
   CancelResult,
@@ -10,13 +11,16 @@ import type {
   IdempotencyGuard,
   MessageStore,
   NotificationUpdate,
+  Page,
+  PageRequest,
   PayloadStore,
   QueueMessage,
+  RescheduleResult,
   TakenMessage,
 } from '../../functions/core/ports.js';
 import type { MessageEvent, MessageRecord, QueuedEmail, StashedPayload } from '../../functions/core/records.js';
 import { DONE_DELIVERING, STATUS_RANK } from '../../functions/core/status.js';
-import { webhookTypeOf } from '../../functions/core/webhook-events.js';
+import { type WebhookEvent, webhookEventFor, webhookTypeOf } from '../../functions/core/webhook-events.js';
 
 /** A stored message with the table's bookkeeping beside it (what DynamoDbMessageStore keeps in extra attributes). */
 interface Stored {
@@ -46,10 +50,48 @@ const lower = (list: string[] | undefined) => (list ?? []).map((r) => r.toLowerC
  */
 export class MemoryMessageStore implements MessageStore {
   private readonly items = new Map<string, Stored>();
+  /** The pull feed: event id → where its history line is. */
+  private readonly feedEntries = new Map<string, { messageId: string; historyIndex: number; position: string; type: string }>();
+
+  constructor(private readonly options: { retentionDays?: number } = {}) {}
 
   async create(record: MessageRecord): Promise<void> {
     if (this.items.has(record.id)) throw new Error(`message ${record.id} exists`);
-    this.items.set(record.id, { record: structuredClone(record), notificationKeys: new Set() });
+    const stored = structuredClone(record);
+    if (this.options.retentionDays !== undefined) stored.expiresAt = retentionExpiry(record, this.options.retentionDays);
+    this.items.set(record.id, { record: stored, notificationKeys: new Set() });
+  }
+
+  async list(query: EmailQuery, page: PageRequest): Promise<Page<MessageRecord>> {
+    const before = page.after?.before;
+    const matching = [...this.items.values()]
+      .map((s) => s.record)
+      .filter((r) => matchesQuery(r, query) && (before === undefined || logPosition(r) < before))
+      .sort((a, b) => (logPosition(a) < logPosition(b) ? 1 : -1));
+    const items = matching.slice(0, page.limit).map(copy);
+    return { items, ...(matching.length > page.limit ? { next: { before: logPosition(items.at(-1)!) } } : {}) };
+  }
+
+  async recordFeed(record: MessageRecord, from: number): Promise<void> {
+    for (let i = from; i < record.events.length; i++) {
+      const event = webhookEventFor(record, record.events[i]!, i);
+      if (event) this.feedEntries.set(event.id, { messageId: record.id, historyIndex: i, position: feedPosition(event.createdAt, event.id), type: event.type });
+    }
+  }
+
+  async feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>> {
+    const after = page.after?.after;
+    const entries = [...this.feedEntries.values()]
+      .filter((e) => (query.since === undefined || e.position >= query.since) && (query.type === undefined || e.type === query.type))
+      .filter((e) => after === undefined || e.position > after)
+      .sort((a, b) => (a.position < b.position ? -1 : 1));
+    const taken = entries.slice(0, page.limit);
+    const items = taken.flatMap((e) => {
+      const record = this.items.get(e.messageId)?.record;
+      const event = record && webhookEventFor(record, record.events[e.historyIndex]!, e.historyIndex);
+      return event ? [structuredClone(event)] : [];
+    });
+    return { items, ...(entries.length > page.limit ? { next: { after: taken.at(-1)!.position } } : {}) };
   }
 
   async createScheduled(record: MessageRecord, payload: StashedPayload): Promise<void> {
@@ -141,6 +183,18 @@ export class MemoryMessageStore implements MessageStore {
       return { outcome: 'canceled', record: copy(r) };
     }
     return r.status === 'canceled' ? { outcome: 'already_canceled', record: copy(r) } : { outcome: 'too_late', record: copy(r) };
+  }
+
+  async reschedule(id: string, scheduledAt: Date, event: MessageEvent): Promise<RescheduleResult> {
+    const stored = this.items.get(id);
+    if (!stored) return { outcome: 'missing' };
+    const r = stored.record;
+    if (r.status !== 'scheduled' || stored.dueAt === undefined) return { outcome: 'not_scheduled', record: copy(r) };
+    r.scheduledAt = scheduledAt.toISOString();
+    stored.dueAt = r.scheduledAt;
+    r.updatedAt = event.at;
+    r.events.push(structuredClone(event));
+    return { outcome: 'rescheduled', record: copy(r) };
   }
 
   async requeueExhausted(id: string, at: Date): Promise<boolean> {

@@ -18,6 +18,8 @@ beforeAll(() => {
     alarmEmail: 'ops@mail-example.com',
     configurationSetName: 'custom-set',
     logRetentionDays: 90,
+    contentRetentionDays: 0,
+    messageRetentionDays: 400,
   });
 });
 
@@ -55,8 +57,21 @@ describe('context values', () => {
     expect(resource(s.service, 'AWS::Lambda::Function', 'DeliverFunction')[1].Properties!.Environment.Variables.SES_CONFIGURATION_SET).toBeDefined();
   });
 
+  it('messageRetentionDays reaches the api function, which stamps expiresAt on what it writes', () => {
+    expect(resource(s.service, 'AWS::Lambda::Function', 'ApiFunction')[1].Properties!.Environment.Variables.MESSAGE_RETENTION_DAYS).toBe('400');
+    expect(resource(synth().service, 'AWS::Lambda::Function', 'ApiFunction')[1].Properties!.Environment.Variables.MESSAGE_RETENTION_DAYS).toBe('90');
+    expect(() => readConfig((key) => ({ domain: 'example.com', messageRetentionDays: 0 })[key])).toThrow(/messageRetentionDays/);
+  });
+
   it('logRetentionDays sets every function log group', () => {
     for (const [id, group] of resources(s.service, 'AWS::Logs::LogGroup')) expect(group.Properties!.RetentionInDays, id).toBe(90);
+  });
+
+  it('contentRetentionDays 0 keeps no content: deliver may not write it, and has nothing to expire', () => {
+    expect(resource(s.service, 'AWS::Lambda::Function', 'DeliverFunction')[1].Properties!.Environment.Variables.SENT_CONTENT_DAYS).toBe('0');
+    expect(grantsOf(s.service, 'DeliverFunction')['objects:payload-bucket/content']).toBeUndefined();
+    const rules = resources(s.data, 'AWS::S3::Bucket')[0]![1].Properties!.LifecycleConfiguration.Rules as { Prefix: string }[];
+    expect(rules.map((r) => r.Prefix)).not.toContain('content/');
   });
 
   it('a domain becomes the allowed sender domain', () => {

@@ -57,6 +57,10 @@ describe('tables', () => {
     expect(tableOf('idempotency').TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
   });
 
+  it('messages and their email-log index items expire through TTL on `expiresAt`', () => {
+    expect(tableOf('messages').TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
   it('only tables with a TTL attribute in tables.ts have TTL on', () => {
     for (const name of tableNames) if (!TTL_ATTRIBUTE[name]) expect(tableOf(name).TimeToLiveSpecification, name).toBeUndefined();
   });
@@ -134,6 +138,11 @@ describe('payload bucket', () => {
     expect(rule.Status).toBe('Enabled');
     expect(rule.ExpirationInDays).toBeGreaterThan(30 + 14);
     expect(rules.every((r) => r.Prefix)).toBe(true);
+  });
+
+  it('keeps what each message sent for contentRetentionDays (30 by default)', () => {
+    const rules = bucket()[1].Properties!.LifecycleConfiguration.Rules as { Prefix: string; Status: string; ExpirationInDays: number }[];
+    expect(rules.find((r) => r.Prefix === 'content/')).toMatchObject({ Status: 'Enabled', ExpirationInDays: 30 });
   });
 
   it('is retained on stack deletion', () => {

@@ -109,18 +109,25 @@ describe('dispatcher event source', () => {
 });
 
 describe('least privilege', () => {
-  it('api: reads and writes messages, idempotency, suppressions; reads feedback; enqueues; stores payloads — nothing else', () => {
+  it('api: reads and writes messages, queries the email log, idempotency, suppressions, templates; reads feedback; enqueues; stores payloads; reads sent content — nothing else', () => {
     expect(grantsOf(s.service, 'ApiFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      'table:messages': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'table:messages': ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'index:messages/byLog': ['dynamodb:Query'],
+      'index:messages/byStatus': ['dynamodb:Query'],
       'table:idempotency': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'index:feedback/byMessage': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'index:feedback/byTime': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'table:templates': ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      'index:templates/byAlias': ['dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],
       'queue:WebhookQueue': ['sqs:SendMessage'],
       'objects:payload-bucket': ['s3:PutObject'],
+      'objects:payload-bucket/content': ['s3:GetObject'],
+      'bucket:payload-bucket': ['s3:ListBucket'],
       'table:webhooks': ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
       'table:webhookDeliveries': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
@@ -138,7 +145,7 @@ describe('least privilege', () => {
     expect(grantsOf(s.service, 'ApiFunction')['table:apiKeys']).toBeUndefined();
   });
 
-  it('deliver: consumes the send queue, updates messages, sends through SES as the configuration set — nothing else', () => {
+  it('deliver: consumes the send queue, updates messages, sends through SES as the configuration set, keeps what was sent — nothing else', () => {
     expect(grantsOf(s.service, 'DeliverFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['ses:GetSendQuota', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
@@ -146,6 +153,7 @@ describe('least privilege', () => {
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject'],
+      'objects:payload-bucket/content': ['s3:PutObject'],
       'bucket:payload-bucket': ['s3:ListBucket'],
       'queue:SendQueue': ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       'queue:WebhookQueue': ['sqs:SendMessage'],
@@ -292,6 +300,26 @@ describe('API', () => {
       expect(m.Properties!.AuthorizerId, id).toEqual({ Ref: authorizerId });
       expect(m.Properties!.ApiKeyRequired, id).toBe(true);
     }
+  });
+
+  it("serves Resend's email routes, and a catch-all for Resend's other resources, behind the same key authorizer", () => {
+    const [authorizerId] = resource(s.service, 'AWS::ApiGateway::Authorizer', 'KeyApi');
+    const resendRoutes = [
+      'POST /emails',
+      'POST /emails/batch',
+      'GET /emails/{id}',
+      'PATCH /emails/{id}',
+      'POST /emails/{id}/cancel',
+      'ANY /{resource}',
+      'ANY /{resource}/{proxy+}',
+    ];
+    const methods = methodsOf(keyApi()).map(([, m]) => ({ route: `${m.Properties!.HttpMethod} ${pathOf(m.Properties!.ResourceId.Ref)}`, m }));
+    for (const route of resendRoutes) {
+      const found = methods.find((x) => x.route === route);
+      expect(found, route).toBeDefined();
+      expect(found!.m.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId }, ApiKeyRequired: true });
+    }
+    expect(routesOf(iamApi())).toEqual(expect.arrayContaining(resendRoutes));
   });
 
   it('every method of the IAM API requires SigV4', () => {

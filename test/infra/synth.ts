@@ -70,7 +70,8 @@ export function label(resourceJson: unknown): string {
     return index ? `index:${table}/${index[1]}` : `table:${table}`;
   }
   for (const queue of ['SendQueue', 'SendDlq', 'EventsDlq', 'WebhookQueue', 'WebhookDlq']) if (s.includes(queue)) return `queue:${queue}`;
-  if (s.includes(':s3:::')) return s.endsWith('/*"]]}') ? 'objects:payload-bucket' : 'bucket:payload-bucket';
+  if (s.includes(':s3:::'))
+    return s.endsWith('/content/*"]]}') ? 'objects:payload-bucket/content' : s.endsWith('/*"]]}') ? 'objects:payload-bucket' : 'bucket:payload-bucket';
   if (s.includes(':configuration-set/')) return 'ses:configuration-set';
   if (s.includes(':identity/')) return `ses:identity/${/:identity\/([^"]+)"/.exec(s)?.[1] ?? '?'}`;
   if (s.includes(':secretsmanager:')) return 'secret:smtp';

@@ -79,6 +79,10 @@ describe('API authentication (the authorizer API Gateway runs, on the local gate
       code: 'unauthorized',
       detail: expect.stringContaining('Authorization: Bearer'),
       instance: expect.any(String),
+      // Resend's error fields, for apps on the resend SDK.
+      statusCode: 401,
+      name: 'missing_api_key',
+      message: expect.stringContaining('Authorization: Bearer'),
     });
     const tooLarge = await fetch(`${pipeline.apiUrl}/v1/emails`, {
       method: 'POST',

@@ -58,7 +58,7 @@ describe('npx posthaste', () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Usage: posthaste/);
-    for (const command of ['send', 'status', 'bounces', 'suppressions list', 'dlq redrive']) {
+    for (const command of ['send', 'status', 'bounces', 'emails list', 'events', 'suppressions list', 'dlq redrive']) {
       const help = await cli([...command.split(' '), '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`Usage: posthaste ${command}`));
@@ -93,6 +93,35 @@ describe('npx posthaste', () => {
     expect(shown.stdout).toMatch(/ sent +flags@example\.org,two@example\.org/);
     const json = JSON.parse((await cli(['--json', 'status', id])).stdout);
     expect(json).toMatchObject({ id, status: 'sent', to: ['flags@example.org', 'two@example.org'], tags: [{ name: 'kind', value: 'test' }] });
+  });
+
+  it('finds messages in the email log by recipient and status, and refuses an unknown status', async () => {
+    const sent = await cli([
+      'send',
+      '--from',
+      'app@example.com',
+      '--to',
+      'log@example.org',
+      '--cc',
+      'Log.Copy@example.org',
+      '--subject',
+      'Logged',
+      '--text',
+      'hi',
+      '--json',
+    ]);
+    const { id } = JSON.parse(sent.stdout);
+    await waitForStatus(pipeline.apiUrl, id, ['sent']);
+    const listed = await cli(['emails', 'list', '--recipient', 'log.copy@example.org', '--status', 'sent', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).data.map((m: { id: string }) => m.id)).toEqual([id]);
+    const shown = await cli(['emails', 'list', '--recipient', 'log@example.org']);
+    expect(shown.stdout).toMatch(new RegExp(`sent +${id} +log@example\\.org, Log\\.Copy@example\\.org +Logged`));
+    const refused = await cli(['emails', 'list', '--status', 'lost']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/status: must be one of/);
+    expect((await cli(['bounces', '--type', 'complaint', '--json'])).code).toBe(0);
+    expect((await cli(['events', '--type', 'email.lost'])).code).toBe(1);
   });
 
   it('sends an .eml file with its attachment and X- headers', async () => {

@@ -75,6 +75,9 @@ describe('identity notifications (notificationType)', () => {
     expect(record).toEqual({
       recipient: 'jane@example.com',
       feedbackKey: '2016-01-27T14:59:38.237Z#bounce#00000138111222aa-33322211-cccc-cccc-cccc-ddddaaaa068a-000000',
+      // The recent-feedback index (GET /v1/bounces without a recipient): a shard, and newest-first order.
+      feedbackBucket: expect.stringMatching(/^bounce#\d+$/),
+      feedbackOrder: '2016-01-27T14:59:38.237Z#bounce#00000138111222aa-33322211-cccc-cccc-cccc-ddddaaaa068a-000000#jane@example.com',
       type: 'bounce',
       timestamp: '2016-01-27T14:59:38.237Z',
       feedbackId: '00000138111222aa-33322211-cccc-cccc-cccc-ddddaaaa068a-000000',

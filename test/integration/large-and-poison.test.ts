@@ -11,6 +11,9 @@ import { parseSendRequest } from '../../functions/core/send-request.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
 import { getJson, postJson, waitFor, waitForStatus } from '../helpers/http.js';
 
+/** Claim-check objects only (claim-check.ts): what each message sent is kept beside them under content/ (sent-content.ts). */
+const CLAIM_CHECKS = 'payloads/';
+
 let pipeline: Pipeline;
 
 beforeAll(async () => {
@@ -61,7 +64,7 @@ describe('large messages travel through the payload store', () => {
     const s3 = s3Client(pipeline.aws);
     const listed = await waitFor(
       async () => {
-        const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads' }));
+        const out = await s3.send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads', Prefix: CLAIM_CHECKS }));
         return (out.KeyCount ?? 0) === 0 ? out : undefined;
       },
       5000,
@@ -73,7 +76,7 @@ describe('large messages travel through the payload store', () => {
   it('keeps small messages inline in the queue', async () => {
     const res = await postJson(`${pipeline.apiUrl}/v1/emails`, { from: 'a@example.com', to: 'b@example.org', subject: 's', text: 'small' });
     await waitForStatus(pipeline.apiUrl, res.body.id, ['sent']);
-    const out = await s3Client(pipeline.aws).send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads' }));
+    const out = await s3Client(pipeline.aws).send(new ListObjectsV2Command({ Bucket: 'posthaste-payloads', Prefix: CLAIM_CHECKS }));
     expect(out.KeyCount ?? 0).toBe(0);
   });
 });

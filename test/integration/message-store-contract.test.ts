@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbMessageStore } from '../../functions/adapters/dynamodb-message-store.js';
 import { dynamoClient } from '../../functions/compose/clients.js';
 import { newRecord, scheduledRecord } from '../../functions/core/accept-email.js';
-import type { MessageStore } from '../../functions/core/ports.js';
+import type { EmailQuery } from '../../functions/core/email-log.js';
+import type { MessageStore, PageRequest } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
+import { webhookEventsSince } from '../../functions/core/webhook-events.js';
 import { type LocalDynamo, startLocalDynamo } from '../helpers/local-dynamodb.js';
 import { MemoryMessageStore } from '../helpers/memory-ports.js';
 
@@ -20,9 +22,9 @@ afterAll(async () => {
   await local?.stop();
 });
 
-const implementations: [string, () => MessageStore][] = [
-  ['DynamoDbMessageStore (dynalite)', () => new DynamoDbMessageStore(dynamoClient(local.aws), local.env.MESSAGES_TABLE!)],
-  ['MemoryMessageStore', () => new MemoryMessageStore()],
+const implementations: [string, (options?: { retentionDays?: number }) => MessageStore][] = [
+  ['DynamoDbMessageStore (dynalite)', (options) => new DynamoDbMessageStore(dynamoClient(local.aws), local.env.MESSAGES_TABLE!, options)],
+  ['MemoryMessageStore', (options) => new MemoryMessageStore(options)],
 ];
 
 const request = parseSendRequest({ from: 'a@example.com', to: ['B@example.org', 'c@example.org'], subject: 's', text: 't' });
@@ -203,6 +205,24 @@ describe.each(implementations)('%s', (_name, make) => {
     expect((await store.cancel('no-such-id', t0)).outcome).toBe('missing');
   });
 
+  it('reschedules a message still waiting in the schedule, and refuses one a sweep has taken', async () => {
+    const entry = await scheduled(60);
+    const event = { type: 'scheduled' as const, at: t0.toISOString(), detail: 'rescheduled' };
+    const result = await store.reschedule(entry.id, later(7200), event);
+    expect(result).toMatchObject({ outcome: 'rescheduled', record: { status: 'scheduled', scheduledAt: later(7200).toISOString() } });
+    expect((await store.get(entry.id))!.events.at(-1)).toEqual(event);
+    // The schedule follows: not due at the old time, due at the new one, and the old entry cannot be taken.
+    expect((await store.due(later(3600), 1000)).map((d) => d.id)).not.toContain(entry.id);
+    expect(await store.due(later(7200), 1000)).toContainEqual({ id: entry.id, dueAt: later(7200).toISOString() });
+    expect(await store.take(entry, t0, later(9000))).toBeUndefined();
+    expect(await store.take({ id: entry.id, dueAt: later(7200).toISOString() }, later(7200), later(9000))).toMatchObject({ id: entry.id });
+    expect(await store.reschedule(entry.id, later(8000), event)).toMatchObject({ outcome: 'not_scheduled', record: { status: 'queued' } });
+
+    const now = await queued();
+    expect(await store.reschedule(now, later(60), event)).toMatchObject({ outcome: 'not_scheduled', record: { status: 'queued' } });
+    expect((await store.reschedule('no-such-id', later(60), event)).outcome).toBe('missing');
+  });
+
   it('requeues only a message whose retries ran out, clearing its failure', async () => {
     const exhausted = await failedWith('retries_exhausted');
     const permanent = await failedWith('permanent');
@@ -242,5 +262,96 @@ describe.each(implementations)('%s', (_name, make) => {
     });
     expect(await store.get(rejected)).toMatchObject({ status: 'failed', failureKind: 'permanent', failureReason: 'SES rejected the message: virus' });
     expect(await store.applyNotification('no-such-id', bounce)).toBe('missing');
+  });
+
+  describe('the email log', () => {
+    // Each run in a year of its own, so the other tests' messages (all at t0) stay out of the window.
+    const year = 2040 + n++;
+    const minuteOf = (m: number) => new Date(Date.UTC(year, 0, 1, 0, m)).toISOString();
+    const window = { since: minuteOf(0), until: minuteOf(59) };
+    const five = ['a1@example.org', 'a2@example.org', 'A3@Example.org', 'a4@example.org', 'a5@example.org'];
+    const made: string[] = [];
+
+    /** Every page of a listing, following `next`. */
+    const everything = async (query: EmailQuery, limit: number) => {
+      const ids: string[] = [];
+      let after: PageRequest['after'];
+      for (let page = 0; page < 50; page++) {
+        const out = await store.list(query, { limit, ...(after ? { after } : {}) });
+        ids.push(...out.items.map((r) => r.id));
+        after = out.next;
+        if (!after) break;
+      }
+      return ids;
+    };
+
+    beforeAll(async () => {
+      for (let m = 0; m < 12; m++) {
+        const id = `log-${year}-${String(m).padStart(2, '0')}`;
+        const to = m === 7 ? five.slice(0, 1) : [`u${m}@example.org`];
+        const cc = m === 7 ? five.slice(1, 3) : [];
+        const bcc = m === 7 ? five.slice(3) : [];
+        const req = parseSendRequest({
+          from: 'a@example.com',
+          to,
+          cc,
+          bcc,
+          subject: `m${m}`,
+          text: 't',
+          tags: [{ name: 'half', value: m < 6 ? 'first' : 'second' }],
+        });
+        await store.create(newRecord(id, req, minuteOf(m)));
+        made.push(id);
+      }
+      await store.finish(made[3]!, { status: 'sent', events: [{ type: 'sent', at: minuteOf(30) }] });
+      await store.finish(made[8]!, { status: 'sent', events: [{ type: 'sent', at: minuteOf(31) }] });
+      await store.applyNotification(made[8]!, { key: 'b8', status: 'bounced', events: [{ type: 'bounced', at: minuteOf(32) }] });
+    });
+
+    it('lists newest first and pages without losing or repeating a message', async () => {
+      const newest = [...made].reverse();
+      expect((await store.list(window, { limit: 100 })).items.map((r) => r.id)).toEqual(newest);
+      expect(await everything(window, 5)).toEqual(newest);
+      expect(await everything({ since: minuteOf(2), until: minuteOf(4) }, 2)).toEqual(newest.slice(7, 10));
+    });
+
+    it('finds a message by any of its recipients, and filters by status, sender and tag', async () => {
+      expect(await everything({ ...window, recipient: 'a3@example.org' }, 10)).toEqual([made[7]]);
+      expect(await everything({ ...window, status: 'sent' }, 10)).toEqual([made[3]]);
+      expect(await everything({ ...window, status: 'bounced' }, 10)).toEqual([made[8]]);
+      expect(await everything({ ...window, status: 'queued' }, 3)).toEqual(made.filter((_, i) => i !== 3 && i !== 8).reverse());
+      expect(await everything({ ...window, tag: { name: 'half', value: 'first' } }, 4)).toEqual(made.slice(0, 6).reverse());
+      expect(await everything({ ...window, tag: { name: 'half', value: 'second' }, status: 'queued' }, 2)).toEqual(
+        made
+          .slice(6)
+          .filter((_, i) => i !== 2)
+          .reverse(),
+      );
+      expect(await everything({ ...window, from: 'nobody@example.com' }, 10)).toEqual([]);
+    });
+
+    it('keeps the events it is given in the pull feed once each, oldest first, by type', async () => {
+      const record = (await store.get(made[8]!))!;
+      await store.recordFeed(record, 0);
+      await store.recordFeed(record, 1);
+      const events = webhookEventsSince(record, record.events);
+      const feed = await store.feed({ since: minuteOf(0) }, { limit: 100 });
+      expect(feed.items.filter((e) => e.data.id === made[8])).toEqual(events);
+      const bounced = await store.feed({ since: minuteOf(0), type: 'email.bounced' }, { limit: 100 });
+      expect(bounced.items.filter((e) => e.data.id === made[8]).map((e) => e.type)).toEqual(['email.bounced']);
+      const first = await store.feed({ since: minuteOf(0) }, { limit: 1 });
+      const rest = await store.feed({ since: minuteOf(0) }, { limit: 100, after: first.next! });
+      expect([...first.items, ...rest.items].filter((e) => e.data.id === made[8])).toEqual(events);
+    });
+
+    it('stamps expiresAt from its retention, counted from when a scheduled message is due', async () => {
+      const kept = make({ retentionDays: 7 });
+      const id = `kept-${year}`;
+      await kept.create(newRecord(id, request, minuteOf(0)));
+      expect((await kept.get(id))!.expiresAt).toBe(Date.parse(minuteOf(0)) / 1000 + 7 * 86_400);
+      const due = new Date(Date.parse(minuteOf(0)) + 3 * 86_400_000);
+      await kept.createScheduled(scheduledRecord(`${id}-s`, request, minuteOf(0), due), { inline: '{}' });
+      expect((await kept.get(`${id}-s`))!.expiresAt).toBe(due.getTime() / 1000 + 7 * 86_400);
+    });
   });
 });

@@ -35,6 +35,7 @@ const samplePath = (template: string) =>
   template
     .replace('{id}', '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')
     .replace('{address}', 'someone%40example.org')
+    .replace('{alias}', 'receipt')
     .replace('{deliveryId}', '0001764600000000_evt_0123');
 
 function operationFor(method: string, url: string): [string, Operation] {
@@ -152,7 +153,13 @@ describe('requests and responses conform to the document', () => {
     { name: 'suppression, unknown', method: 'GET', path: () => '/v1/suppressions/nobody%40example.org', status: 404 },
     { name: 'suppression, remove unknown', method: 'DELETE', path: () => '/v1/suppressions/nobody%40example.org', status: 404 },
     { name: 'bounces of a recipient', method: 'GET', path: () => '/v1/bounces?recipient=b%40example.org', status: 200 },
-    { name: 'bounces, no recipient', method: 'GET', path: () => '/v1/bounces', status: 422 },
+    { name: 'bounces of everyone', method: 'GET', path: () => '/v1/bounces?type=bounce', status: 200 },
+    { name: 'bounces, unknown type', method: 'GET', path: () => '/v1/bounces?type=hard', status: 422 },
+    { name: 'email log', method: 'GET', path: () => '/v1/emails?limit=2', status: 200 },
+    { name: 'email log, filtered', method: 'GET', path: () => '/v1/emails?status=sent&recipient=b%40example.org', status: 200 },
+    { name: 'email log, unknown status', method: 'GET', path: () => '/v1/emails?status=lost', status: 422 },
+    { name: 'event feed', method: 'GET', path: () => '/v1/events?limit=5', status: 200 },
+    { name: 'event feed, unknown type', method: 'GET', path: () => '/v1/events?type=email.lost', status: 422 },
     { name: 'send, sender not allowed', method: 'POST', path: () => '/v1/emails', body: { ...valid, from: 'x@not-allowed.test' }, status: 403 },
   ];
 

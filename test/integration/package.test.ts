@@ -4,7 +4,7 @@
  * consumer's TypeScript type-checked against `posthaste/client`, the client imported at run
  * time, and the `posthaste` bin run against the local pipeline.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
-import { waitForStatus } from '../helpers/http.js';
+import { waitFor, waitForStatus } from '../helpers/http.js';
 
 const run = promisify(execFile);
 const repo = new URL('../..', import.meta.url).pathname;
@@ -63,7 +63,16 @@ afterAll(async () => {
 describe('the packed package', () => {
   it('holds the built client and CLI, and no source or test code', () => {
     const files = packed.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'cli/posthaste.mjs', 'dist/cli.mjs', 'dist/client/index.js', 'dist/client/index.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'cli/posthaste.mjs',
+        'dist/cli.mjs',
+        'dist/client/index.js',
+        'dist/client/index.d.ts',
+        'dist/console/console.js',
+      ]),
+    );
     expect(files.filter((f) => !/^(dist\/|cli\/posthaste\.mjs$|package\.json$|README\.md$|LICENSE)/.test(f))).toEqual([]);
   });
 
@@ -169,6 +178,34 @@ console.log(JSON.stringify(accepted));`,
     const redrive = await posthaste(['dlq', 'redrive']);
     expect(redrive.stderr).toMatch(/QUEUE_URL is required/);
     expect(redrive.code).toBe(3);
+  });
+
+  it('serves the operator console it was built with (`posthaste console`), with neither its source nor esbuild', async () => {
+    expect(readdirSync(join(project, 'node_modules'))).not.toContain('esbuild');
+    const child = spawn(process.execPath, [join(project, 'node_modules/posthaste/cli/posthaste.mjs'), 'console', '--port', '0', '--url', pipeline.apiUrl], {
+      cwd: project,
+      env: userEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const url = await waitFor(
+        () => /Posthaste console\s+(http:\/\/127\.0\.0\.1:\d+\/console\/)/.exec(output)?.[1],
+        20_000,
+        `the console address in: ${output}`,
+      );
+      expect(await (await fetch(url)).text()).toContain('console.js');
+      const script = await fetch(new URL('console.js', url));
+      expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect((await script.text()).length).toBeGreaterThan(10_000);
+      expect((await fetch(new URL('/v1/suppressions', url))).status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
   });
 
   // The bundled SDK loads some of its modules only when it first sends a request.

@@ -6,6 +6,7 @@ import { API_TYPES_FILE, readOpenApi, renderApiTypes } from '../../client/write-
 import type * as server from '../../functions/api/schemas.js';
 import type { ErrorCode } from '../../functions/core/errors.js';
 import type { SendRequestInput } from '../../functions/core/send-request.js';
+import type { createTemplateSchema, renderTemplateSchema } from '../../functions/core/template-request.js';
 
 const clientDir = new URL('../../client/', import.meta.url);
 
@@ -48,6 +49,11 @@ describe('the client stands on its own', () => {
       WebhookEndpointCreated: true satisfies Same<z.infer<typeof server.webhookEndpointCreatedSchema>, client.WebhookEndpointCreated>,
       WebhookDeliveryList: true satisfies Same<z.infer<typeof server.webhookDeliveryListSchema>, client.WebhookDeliveryList>,
       WebhookEvent: true satisfies Same<z.infer<typeof server.webhookEventSchema>, client.WebhookEvent>,
+      Template: true satisfies Same<server.Template, client.Template>,
+      TemplateList: true satisfies Same<server.TemplateList, client.TemplateList>,
+      RenderedTemplate: true satisfies Same<server.RenderedTemplate, client.RenderedTemplate>,
+      CreateTemplateRequest: true satisfies Accepts<z.input<typeof createTemplateSchema>, client.CreateTemplateRequest>,
+      RenderTemplateRequest: true satisfies Accepts<z.input<typeof renderTemplateSchema>, client.RenderTemplateRequest>,
       SendEmailInput: true satisfies Accepts<SendRequestInput, client.SendEmailInput>,
       WebhookEndpointRequest: true satisfies Accepts<z.input<typeof server.webhookEndpointRequestSchema>, client.WebhookEndpointRequest>,
     };

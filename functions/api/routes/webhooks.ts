@@ -46,7 +46,8 @@ export const listWebhookDeliveries: RouteHandler = async (req, [id], deps) => {
   const webhooks = webhooksOf(deps);
   await getEndpoint(webhooks.endpoints, id!);
   const page = await webhooks.dispatch.deliveries.list(id!, readPage(req, ['endpointId', 'deliveryId'], { endpointId: id! }));
-  return listResponse({ ...page, items: page.items.map(({ expiresAt: _ttl, ...delivery }) => delivery) });
+  // The TTL and the in-flight claim are bookkeeping; when the next attempt is due is the caller's to see.
+  return listResponse({ ...page, items: page.items.map(({ expiresAt: _ttl, attemptingUntil: _claim, ...delivery }) => delivery) });
 };
 
 /** POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry: send it again now, with the same webhook-id. */
