@@ -169,12 +169,12 @@ describe('scheduled_at as Resend reads it', () => {
     ['tomorrow at 9am', '2030-03-02T09:00:00.000Z'],
     ['Friday at 3pm ET', '2030-03-01T20:00:00.000Z'],
     ['2030-03-05T08:00:00+01:00', '2030-03-05T08:00:00+01:00'],
-  ])('%s → %s', (phrase, iso) => {
-    expect(readResendScheduledAt(phrase, now)).toBe(iso);
+  ])('%s → %s', async (phrase, iso) => {
+    await expect(readResendScheduledAt(phrase, now)).resolves.toBe(iso);
   });
 
-  it.each(['', 'soonish', 'send it in 1 min please', 'x'.repeat(500)])('refuses %j, naming the field', (phrase) => {
-    expect(() => readResendScheduledAt(phrase, now)).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'scheduled_at' })] }));
+  it.each(['', 'soonish', 'send it in 1 min please', 'x'.repeat(500)])('refuses %j, naming the field', async (phrase) => {
+    await expect(readResendScheduledAt(phrase, now)).rejects.toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'scheduled_at' })] }));
   });
 });
 

@@ -165,7 +165,7 @@ const updateEmail: RouteHandler = async (req, [id], deps) => {
   if (value === undefined || value === null) throw invalid('scheduled_at', 'is required');
   if (typeof value !== 'string') throw invalid('scheduled_at', 'must be a string');
   const now = deps.accept.clock.now();
-  await rescheduleEmail({ messages: deps.messages, clock: deps.accept.clock }, id!, readResendScheduledAt(value, now), 'scheduled_at');
+  await rescheduleEmail({ messages: deps.messages, clock: deps.accept.clock }, id!, await readResendScheduledAt(value, now), 'scheduled_at');
   return json(200, { object: 'email', id });
 };
 

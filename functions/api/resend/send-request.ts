@@ -99,7 +99,7 @@ const defined = <T extends object>(entries: T): Partial<T> =>
   Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 
 /** The caller's body as ours: throws a 422 naming the caller's own field names. */
-export function translateResendRequest(raw: unknown, now: Date): TranslatedRequest {
+export async function translateResendRequest(raw: unknown, now: Date): Promise<TranslatedRequest> {
   const result = resendSendRequestSchema.safeParse(raw, { error: plainWords });
   if (!result.success) throw validationFailed(fieldIssues(result.error));
   const r = result.data;
@@ -127,7 +127,7 @@ export function translateResendRequest(raw: unknown, now: Date): TranslatedReque
     headers: r.headers,
     tags: r.tags,
     attachments,
-    scheduledAt: r.scheduled_at == null ? undefined : readResendScheduledAt(r.scheduled_at, now),
+    scheduledAt: r.scheduled_at == null ? undefined : await readResendScheduledAt(r.scheduled_at, now),
   });
   return { body, remote };
 }
@@ -186,7 +186,7 @@ export async function readResendEmail(
   field = 'attachments',
 ): Promise<Record<string, unknown>> {
   const at = deps.now();
-  const request = translateResendRequest(raw, at);
+  const request = await translateResendRequest(raw, at);
   const first = request.remote[0];
   if (first && !deps.allowPaths) {
     throw new ResendError(
