@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod'; // namespace import keeps the bundle small (see send-request.ts)
+import * as z from 'zod/mini'; // as send-request.ts: the deliver bundle carries zod/mini only
 import { parseSmtpUrl, type SmtpConfig, SmtpConfigError } from './smtp-config.js';
 
 /**
@@ -12,15 +12,15 @@ import { parseSmtpUrl, type SmtpConfig, SmtpConfigError } from './smtp-config.js
  * Error messages never include the secret's content.
  */
 const partsSchema = z.object({
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535).optional(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  tls: z.enum(['implicit', 'required', 'opportunistic', 'none']).optional(),
-  verifyCertificate: z.boolean().optional(),
-  pool: z.number().int().min(1).max(100).optional(),
+  host: z.string().check(z.minLength(1)),
+  port: z.optional(z.int().check(z.gte(1), z.lte(65535))),
+  username: z.optional(z.string()),
+  password: z.optional(z.string()),
+  tls: z.optional(z.enum(['implicit', 'required', 'opportunistic', 'none'])),
+  verifyCertificate: z.optional(z.boolean()),
+  pool: z.optional(z.int().check(z.gte(1), z.lte(100))),
 });
-const secretSchema = z.union([z.object({ url: z.string().min(1) }), partsSchema]);
+const secretSchema = z.union([z.object({ url: z.string().check(z.minLength(1)) }), partsSchema]);
 
 export class SmtpSecretError extends Error {
   override name = 'SmtpSecretError';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { EmailQuery, EventQuery } from '../core/email-log.js';
 import { invalid } from '../core/errors.js';
 import type { FeedbackRecord } from '../core/records.js';

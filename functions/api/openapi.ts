@@ -23,7 +23,7 @@ type JsonSchema = Record<string, unknown>;
 
 function componentSchemas(names: readonly (keyof typeof COMPONENTS)[], io: 'input' | 'output'): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
-  for (const name of names) registry.add(COMPONENTS[name] as z.ZodType, { id: name });
+  for (const name of names) registry.add(COMPONENTS[name] as z.core.$ZodType, { id: name });
   const { schemas } = z.toJSONSchema(registry, {
     io,
     target: 'draft-2020-12',

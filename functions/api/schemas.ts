@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_BATCH } from '../core/accept-batch.js';
 import type { AcceptedEmail } from '../core/accept-email.js';
+import { described } from '../core/described.js';
 import { ERROR_CODES } from '../core/errors.js';
 import type {
   FeedbackRecord,
@@ -30,39 +31,42 @@ import { WEBHOOK_FORMATS, type WebhookDelivery, type WebhookEndpoint } from '../
  * not name (bookkeeping, internal fields) can never leak into a response.
  */
 
-const isoTime = z.string().describe('ISO 8601 date-time (UTC)');
+const isoTime = described(z.string(), { description: 'ISO 8601 date-time (UTC)' });
+/** `described(z.optional(schema), …)`: an optional field with its own words. */
+const optional = <T extends z.ZodMiniType>(schema: T, description?: string) =>
+  description ? described(z.optional(schema), { description }) : z.optional(schema);
+const text = (description: string) => described(z.string(), { description });
 
 export const messageStatus = z.enum(Object.keys(STATUS_RANK) as [MessageStatus, ...MessageStatus[]]);
 
-export const problemSchema = z
-  .object({
-    type: z.string().describe('urn:posthaste:problem:<code>'),
+export const problemSchema = described(
+  z.object({
+    type: text('urn:posthaste:problem:<code>'),
     title: z.string(),
     status: z.int(),
-    code: z.enum(ERROR_CODES as [string, ...string[]]).describe('Stable error code'),
+    code: described(z.enum(ERROR_CODES as [string, ...string[]]), { description: 'Stable error code' }),
     detail: z.string(),
-    field: z.string().optional().describe('The first failing field, e.g. `to`, `attachments[0].content`, or `[3].to` in a batch'),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    instance: z.string().optional().describe('Request id'),
-  })
-  .describe('RFC 9457 problem document (application/problem+json)');
+    field: optional(z.string(), 'The first failing field, e.g. `to`, `attachments[0].content`, or `[3].to` in a batch'),
+    errors: optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+    instance: optional(z.string(), 'Request id'),
+  }),
+  { description: 'RFC 9457 problem document (application/problem+json)' },
+);
 
 export const acceptedSchema = z.object({
   id: z.string(),
   status: z.enum(['queued', 'scheduled']),
-  scheduledAt: isoTime.optional().describe('When a scheduled message is due'),
+  scheduledAt: optional(isoTime, 'When a scheduled message is due'),
 });
 
 export const eventSchema = z.object({
-  type: z
-    .string()
-    .describe('scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, …'),
+  type: text('scheduled, queued, sent, retry, failed, recipient_rejected, delivered, bounced, complained, canceled, requeued, opened, clicked, …'),
   at: isoTime,
-  recipients: z.array(z.string()).optional(),
-  response: z.string().optional().describe("The relay's or SES's own words"),
-  detail: z.string().optional(),
-  link: z.string().optional().describe('Clicks: the link followed'),
-  userAgent: z.string().optional().describe("Opens and clicks: the reader's user agent"),
+  recipients: optional(z.array(z.string())),
+  response: optional(z.string(), "The relay's or SES's own words"),
+  detail: optional(z.string()),
+  link: optional(z.string(), 'Clicks: the link followed'),
+  userAgent: optional(z.string(), "Opens and clicks: the reader's user agent"),
 });
 
 export const emailSchema = z.object({
@@ -77,74 +81,80 @@ export const emailSchema = z.object({
   subject: z.string(),
   tags: z.array(z.object({ name: z.string(), value: z.string() })),
   attempts: z.int(),
-  relayResponse: z.string().optional(),
-  providerMessageId: z.string().optional(),
-  failureReason: z.string().optional(),
-  scheduledAt: isoTime.optional(),
-  template: z.object({ alias: z.string(), version: z.int() }).optional().describe('The stored template and version the content was rendered from, when it was'),
+  relayResponse: optional(z.string()),
+  providerMessageId: optional(z.string()),
+  failureReason: optional(z.string()),
+  scheduledAt: optional(isoTime),
+  template: optional(z.object({ alias: z.string(), version: z.int() }), 'The stored template and version the content was rendered from, when it was'),
   events: z.array(eventSchema),
 });
 
-export const emailContentSchema = z
-  .object({
+export const emailContentSchema = described(
+  z.object({
     id: z.string(),
-    headers: z.array(z.object({ name: z.string(), value: z.string() })).describe('The MIME header block as sent, unfolded and in order'),
-    text: z.string().optional(),
-    html: z.string().optional().describe('Show it sandboxed: it is what the sender wrote, scripts and remote images included'),
+    headers: described(z.array(z.object({ name: z.string(), value: z.string() })), { description: 'The MIME header block as sent, unfolded and in order' }),
+    text: optional(z.string()),
+    html: optional(z.string(), 'Show it sandboxed: it is what the sender wrote, scripts and remote images included'),
     attachments: z.array(
       z.object({
         filename: z.string(),
         contentType: z.string(),
         bytes: z.int(),
-        contentId: z.string().optional().describe('Inline parts: the cid: the HTML refers to'),
+        contentId: optional(z.string(), 'Inline parts: the cid: the HTML refers to'),
       }),
     ),
-    truncated: z.boolean().optional().describe('A part was longer than 1,048,576 characters: only its start is kept'),
-  })
-  .describe('What a message sent, kept for contentRetentionDays (CDK context) from the first attempt that reaches SES or the relay');
+    truncated: optional(z.boolean(), 'A part was longer than 1,048,576 characters: only its start is kept'),
+  }),
+  { description: 'What a message sent, kept for contentRetentionDays (CDK context) from the first attempt that reaches SES or the relay' },
+);
 
-export const emailSummarySchema = z
-  .object({
+export const emailSummarySchema = described(
+  z.object({
     id: z.string(),
     status: messageStatus,
     from: z.string(),
     to: z.array(z.string()),
-    cc: z.array(z.string()).optional().describe('Absent when empty'),
-    bcc: z.array(z.string()).optional().describe('Absent when empty'),
+    cc: optional(z.array(z.string()), 'Absent when empty'),
+    bcc: optional(z.array(z.string()), 'Absent when empty'),
     subject: z.string(),
     tags: z.array(z.object({ name: z.string(), value: z.string() })),
     createdAt: isoTime,
     updatedAt: isoTime,
-    scheduledAt: isoTime.optional(),
-    lastEvent: eventSchema.pick({ type: true, at: true }).optional().describe('The newest line of its history'),
-  })
-  .describe('One line of the email log; GET /v1/emails/{id} has the rest');
+    scheduledAt: optional(isoTime),
+    lastEvent: optional(z.pick(eventSchema, { type: true, at: true }), 'The newest line of its history'),
+  }),
+  { description: 'One line of the email log; GET /v1/emails/{id} has the rest' },
+);
 
 export const canceledSchema = z.object({ id: z.string(), status: z.literal('canceled') });
 
-export const batchRequestSchema = z.array(sendRequestSchema).min(1).max(MAX_BATCH);
+export const batchRequestSchema = z.array(sendRequestSchema).check(z.minLength(1), z.maxLength(MAX_BATCH));
 
-export const batchResultSchema = z
-  .object({
+export const batchResultSchema = described(
+  z.object({
     results: z.array(
-      z.union([acceptedSchema.extend({ index: z.int().describe('Position of the item in the request') }), z.object({ index: z.int(), error: problemSchema })]),
+      z.union([
+        z.extend(acceptedSchema, { index: described(z.int(), { description: 'Position of the item in the request' }) }),
+        z.object({ index: z.int(), error: problemSchema }),
+      ]),
     ),
     accepted: z.int(),
     failed: z.int(),
-  })
-  .describe('202 when every item was accepted, 207 when at least one was not; one result per item, in request order');
+  }),
+  { description: '202 when every item was accepted, 207 when at least one was not; one result per item, in request order' },
+);
 
 export const suppressionSchema = z.object({
   address: z.string(),
   reason: z.enum(['bounce', 'complaint']),
   origin: z.enum(['ses', 'smtp']),
   createdAt: isoTime,
-  messageId: z.string().optional(),
-  sesMessageId: z.string().optional(),
-  feedbackId: z.string().optional(),
-  bounceType: z.string().optional(),
-  bounceSubType: z.string().optional(),
-  diagnosticCode: z.string().optional(),
+  messageId: optional(z.string()),
+  sesMessageId: optional(z.string()),
+  feedbackId: optional(z.string()),
+  bounceType: optional(z.string()),
+  bounceSubType: optional(z.string()),
+  diagnosticCode: optional(z.string()),
 });
 
 export const bounceSchema = z.object({
@@ -155,22 +165,22 @@ export const bounceSchema = z.object({
   feedbackId: z.string(),
   origin: z.enum(['ses', 'smtp']),
   recordedAt: isoTime,
-  messageId: z.string().optional(),
-  sesMessageId: z.string().optional(),
-  sentAt: isoTime.optional(),
-  from: z.string().optional(),
-  subject: z.string().optional(),
-  bounceType: z.string().optional(),
-  bounceSubType: z.string().optional(),
-  diagnosticCode: z.string().optional(),
-  status: z.string().optional(),
-  action: z.string().optional(),
-  reportingMTA: z.string().optional(),
-  remoteMtaIp: z.string().optional(),
-  complaintFeedbackType: z.string().optional(),
-  complaintSubType: z.string().optional(),
-  userAgent: z.string().optional(),
-  arrivalDate: z.string().optional(),
+  messageId: optional(z.string()),
+  sesMessageId: optional(z.string()),
+  sentAt: optional(isoTime),
+  from: optional(z.string()),
+  subject: optional(z.string()),
+  bounceType: optional(z.string()),
+  bounceSubType: optional(z.string()),
+  diagnosticCode: optional(z.string()),
+  status: optional(z.string()),
+  action: optional(z.string()),
+  reportingMTA: optional(z.string()),
+  remoteMtaIp: optional(z.string()),
+  complaintFeedbackType: optional(z.string()),
+  complaintSubType: optional(z.string()),
+  userAgent: optional(z.string()),
+  arrivalDate: optional(z.string()),
 });
 
 // ─── Each schema against the record it presents ─────────────────────────────────────────
@@ -194,7 +204,7 @@ sameShape<Omit<z.output<typeof emailSchema>, 'events'>, Omit<PresentedMessage, '
 const _eventsFit = (event: MessageEvent): z.output<typeof eventSchema> => event;
 
 /** The fields of `value` that `schema` names, in the schema's order; absent optional fields are left out. */
-export function present<S extends z.ZodObject>(schema: S, value: z.output<S>): z.output<S> {
+export function present<S extends z.ZodMiniObject>(schema: S, value: z.output<S>): z.output<S> {
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(schema.shape)) if (source[key] !== undefined) out[key] = source[key];
@@ -212,8 +222,8 @@ export function summarize(record: MessageRecord): EmailSummary {
   });
 }
 
-const list = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page') });
+const list = <T extends z.ZodMiniType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: optional(z.string(), 'Pass as `cursor` for the next page; absent on the last page') });
 
 export const suppressionListSchema = list(suppressionSchema);
 export const emailListSchema = list(emailSummarySchema);
@@ -223,55 +233,55 @@ export const bounceListSchema = list(bounceSchema);
 // ─── Webhooks ───────────────────────────────────────────────────────────────────────────
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES);
-const webhookFormat = z
-  .enum(WEBHOOK_FORMATS)
-  .describe("`posthaste`: this payload, Standard Webhooks `webhook-*` headers. `resend`: Resend's payload, the same signature under `svix-*` headers");
+const webhookFormat = described(z.enum(WEBHOOK_FORMATS), {
+  description: "`posthaste`: this payload, Standard Webhooks `webhook-*` headers. `resend`: Resend's payload, the same signature under `svix-*` headers",
+});
 
 export const webhookEndpointSchema = z.object({
   id: z.string(),
-  url: z.string().describe('https URL the events are POSTed to'),
-  format: webhookFormat.optional().describe('`posthaste` (absent on older endpoints) or `resend`'),
-  events: z.array(eventType).describe('Types delivered to it; empty means every type'),
-  description: z.string().optional(),
+  url: text('https URL the events are POSTed to'),
+  format: optional(webhookFormat, '`posthaste` (absent on older endpoints) or `resend`'),
+  events: described(z.array(eventType), { description: 'Types delivered to it; empty means every type' }),
+  description: optional(z.string()),
   enabled: z.boolean(),
-  disabledReason: z.string().optional().describe('Why it is off: by an operator, or after failing every attempt for a day'),
-  disabledAt: isoTime.optional(),
+  disabledReason: optional(z.string(), 'Why it is off: by an operator, or after failing every attempt for a day'),
+  disabledAt: optional(isoTime),
   createdAt: isoTime,
   updatedAt: isoTime,
-  consecutiveFailures: z.int().describe('Attempts failed in a row since the last 2xx'),
-  failingSince: isoTime.optional(),
+  consecutiveFailures: described(z.int(), { description: 'Attempts failed in a row since the last 2xx' }),
+  failingSince: optional(isoTime),
 });
 
-export const webhookEndpointCreatedSchema = webhookEndpointSchema.extend({
-  secret: z.string().describe('`whsec_<base64>`: verify signatures with it. Shown only in this answer'),
+export const webhookEndpointCreatedSchema = z.extend(webhookEndpointSchema, {
+  secret: text('`whsec_<base64>`: verify signatures with it. Shown only in this answer'),
 });
 
 export const webhookEndpointRequestSchema = z.object({
-  url: z.string().max(2048),
-  format: webhookFormat.optional(),
-  events: z.array(eventType).optional(),
-  description: z.string().max(500).optional(),
-  enabled: z.boolean().optional(),
+  url: z.string().check(z.maxLength(2048)),
+  format: optional(webhookFormat),
+  events: optional(z.array(eventType)),
+  description: optional(z.string().check(z.maxLength(500))),
+  enabled: optional(z.boolean()),
 });
 
 export const webhookAttemptSchema = z.object({
   at: isoTime,
   durationMs: z.number(),
-  statusCode: z.int().optional().describe("The endpoint's HTTP status; absent when it did not answer"),
-  reply: z.string().optional().describe('The first kilobyte of the reply'),
-  error: z.string().optional(),
+  statusCode: optional(z.int(), "The endpoint's HTTP status; absent when it did not answer"),
+  reply: optional(z.string(), 'The first kilobyte of the reply'),
+  error: optional(z.string()),
 });
 
 export const webhookDeliverySchema = z.object({
   endpointId: z.string(),
   deliveryId: z.string(),
-  eventId: z.string().describe('The `webhook-id` header of every attempt'),
+  eventId: text('The `webhook-id` header of every attempt'),
   eventType,
   messageId: z.string(),
-  payload: z.string().describe('The exact body every attempt sends'),
+  payload: text('The exact body every attempt sends'),
   status: z.enum(['pending', 'succeeded', 'failed']),
   attempts: z.array(webhookAttemptSchema),
-  nextAttemptAt: isoTime.optional().describe('While the delivery is pending after a failed attempt: when the next one is due'),
+  nextAttemptAt: optional(isoTime, 'While the delivery is pending after a failed attempt: when the next one is due'),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -280,18 +290,18 @@ export const webhookEventSchema = z.object({
   type: eventType,
   createdAt: isoTime,
   data: z.object({
-    id: z.string().describe('Our message id, as POST /v1/emails returned it'),
+    id: text('Our message id, as POST /v1/emails returned it'),
     from: z.string(),
     to: z.array(z.string()),
     cc: z.array(z.string()),
     bcc: z.array(z.string()),
     subject: z.string(),
     tags: z.array(z.object({ name: z.string(), value: z.string() })),
-    recipients: z.array(z.string()).optional().describe('The recipients this fact concerns'),
-    response: z.string().optional().describe("The relay's or SES's own words"),
-    detail: z.string().optional().describe('Bounce type/subtype, complaint type, failure reason'),
-    link: z.string().optional().describe('email.clicked: the link followed'),
-    userAgent: z.string().optional().describe("email.opened, email.clicked: the reader's user agent"),
+    recipients: optional(z.array(z.string()), 'The recipients this fact concerns'),
+    response: optional(z.string(), "The relay's or SES's own words"),
+    detail: optional(z.string(), 'Bounce type/subtype, complaint type, failure reason'),
+    link: optional(z.string(), 'email.clicked: the link followed'),
+    userAgent: optional(z.string(), "email.opened, email.clicked: the reader's user agent"),
   }),
 });
 
@@ -299,9 +309,9 @@ sameShape<z.output<typeof webhookEndpointSchema>, WebhookEndpoint>(true);
 sameShape<z.output<typeof webhookDeliverySchema>, Omit<WebhookDelivery, 'expiresAt' | 'attemptingUntil'>>(true);
 sameShape<z.output<typeof webhookEventSchema>['data'], WebhookEvent['data']>(true);
 
-export const feedEventSchema = webhookEventSchema
-  .extend({ id: z.string().describe('The event id: the `webhook-id` header its webhook deliveries carry') })
-  .describe('A webhook event as GET /v1/events lists it: the body its deliveries POST, with its id');
+export const feedEventSchema = described(z.extend(webhookEventSchema, { id: text('The event id: the `webhook-id` header its webhook deliveries carry') }), {
+  description: 'A webhook event as GET /v1/events lists it: the body its deliveries POST, with its id',
+});
 export const eventFeedSchema = list(feedEventSchema);
 
 export const webhookEndpointListSchema = list(webhookEndpointSchema);
@@ -309,36 +319,37 @@ export const webhookDeliveryListSchema = list(webhookDeliverySchema);
 
 // ─── Templates ──────────────────────────────────────────────────────────────────────────
 
-export const templateVersionSchema = z.object({ alias: z.string(), version: z.int().describe('1, 2, 3, …; never reused for this alias') });
+export const templateVersionSchema = z.object({ alias: z.string(), version: described(z.int(), { description: '1, 2, 3, …; never reused for this alias' }) });
 
 export const templateSchema = z.object({
   alias: z.string(),
   version: z.int(),
   subject: z.string(),
-  html: z.string().optional(),
-  text: z.string().optional(),
-  description: z.string().optional(),
-  partials: z.record(z.string(), z.string()).optional(),
-  createdAt: isoTime.describe('When this version was made'),
+  html: optional(z.string()),
+  text: optional(z.string()),
+  description: optional(z.string()),
+  partials: optional(z.record(z.string(), z.string())),
+  createdAt: described(isoTime, { description: 'When this version was made' }),
 });
 
 export const templateSummarySchema = z.object({
   alias: z.string(),
-  version: z.int().describe('The latest version'),
+  version: described(z.int(), { description: 'The latest version' }),
   subject: z.string(),
-  description: z.string().optional(),
-  createdAt: isoTime.describe('When the latest version was made'),
+  description: optional(z.string()),
+  createdAt: described(isoTime, { description: 'When the latest version was made' }),
 });
 
-export const renderedTemplateSchema = z
-  .object({
+export const renderedTemplateSchema = described(
+  z.object({
     alias: z.string(),
     version: z.int(),
     subject: z.string(),
-    html: z.string().optional(),
-    text: z.string().optional().describe("The template's text, or the one made from its html"),
-  })
-  .describe('What a send with these variables would carry; nothing was sent');
+    html: optional(z.string()),
+    text: optional(z.string(), "The template's text, or the one made from its html"),
+  }),
+  { description: 'What a send with these variables would carry; nothing was sent' },
+);
 
 sameShape<z.output<typeof templateSchema>, TemplateRecord>(true);
 sameShape<z.output<typeof templateSummarySchema>, TemplateSummaryRecord>(true);

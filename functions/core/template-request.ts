@@ -3,7 +3,8 @@
  * with and the OpenAPI document is generated from. Compiling is checked apart
  * (template-engine.ts), since it needs the engine.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { described } from './described.js';
 import { invalid, validationFailed } from './errors.js';
 import type { TemplateContent } from './records.js';
 import { fieldIssues, plainWords, templateAliasSchema, templateVariablesSchema } from './send-request.js';
@@ -12,27 +13,35 @@ import { PARTIAL_MESSAGE, PARTIAL_NAME, TEMPLATE_LIMITS } from './template-limit
 const LONE_SURROGATE = /\p{Cs}/u;
 const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
 const source = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((v) => !LONE_SURROGATE.test(v), { message: UNICODE_MESSAGE });
+  z.string().check(
+    z.maxLength(max),
+    z.refine((v) => !LONE_SURROGATE.test(v), { message: UNICODE_MESSAGE }),
+  );
 
 const contentShape = {
-  subject: source(TEMPLATE_LIMITS.subjectChars)
-    .min(1)
-    .refine((v) => !/[\r\n\u0000]/.test(v), { message: 'must be one line (no CR, LF or NUL)' })
-    .describe('Handlebars source of the subject; rendered without HTML escaping'),
-  html: source(TEMPLATE_LIMITS.bodyChars).optional().describe('Handlebars source of the html part; variables are HTML-escaped'),
-  text: source(TEMPLATE_LIMITS.bodyChars).optional().describe('Handlebars source of the text part; without it, a text part is made from the rendered html'),
-  description: z.string().max(TEMPLATE_LIMITS.descriptionChars).optional(),
-  partials: z
-    .record(z.string().regex(PARTIAL_NAME, PARTIAL_MESSAGE), source(TEMPLATE_LIMITS.partialChars))
-    .refine((p) => Object.keys(p).length <= TEMPLATE_LIMITS.partials, { message: `at most ${TEMPLATE_LIMITS.partials} partials` })
-    .optional()
-    .describe('Partials by name, called as `{{> name}}` (a layout as `{{#> layout}}…{{/layout}}`); stored with the version'),
+  subject: described(
+    source(TEMPLATE_LIMITS.subjectChars).check(
+      z.minLength(1),
+      z.refine((v) => !/[\r\n\u0000]/.test(v), { message: 'must be one line (no CR, LF or NUL)' }),
+    ),
+    { description: 'Handlebars source of the subject; rendered without HTML escaping' },
+  ),
+  html: described(z.optional(source(TEMPLATE_LIMITS.bodyChars)), { description: 'Handlebars source of the html part; variables are HTML-escaped' }),
+  text: described(z.optional(source(TEMPLATE_LIMITS.bodyChars)), {
+    description: 'Handlebars source of the text part; without it, a text part is made from the rendered html',
+  }),
+  description: z.optional(z.string().check(z.maxLength(TEMPLATE_LIMITS.descriptionChars))),
+  partials: described(
+    z.optional(
+      z
+        .record(z.string().check(z.regex(PARTIAL_NAME, PARTIAL_MESSAGE)), source(TEMPLATE_LIMITS.partialChars))
+        .check(z.refine((p) => Object.keys(p).length <= TEMPLATE_LIMITS.partials, { message: `at most ${TEMPLATE_LIMITS.partials} partials` })),
+    ),
+    { description: 'Partials by name, called as `{{> name}}` (a layout as `{{#> layout}}…{{/layout}}`); stored with the version' },
+  ),
 };
 
-function checkContent(content: TemplateContent, ctx: z.RefinementCtx): void {
+function checkContent(content: TemplateContent, ctx: z.core.$RefinementCtx): void {
   if (content.html === undefined && content.text === undefined) ctx.addIssue({ code: 'custom', path: ['html'], message: 'html or text is required' });
   const bytes = [content.subject, content.html, content.text, content.description, ...Object.values(content.partials ?? {})].reduce(
     (sum, part) => sum + (part === undefined ? 0 : Buffer.byteLength(part)),
@@ -47,18 +56,18 @@ function checkContent(content: TemplateContent, ctx: z.RefinementCtx): void {
 }
 
 /** PUT /v1/templates/{alias}: a new version. */
-export const templateContentSchema = z.strictObject(contentShape).superRefine(checkContent);
+export const templateContentSchema = z.strictObject(contentShape).check(z.superRefine(checkContent));
 
 /** POST /v1/templates: a new template, its version 1. */
-export const createTemplateSchema = z.strictObject({ alias: templateAliasSchema, ...contentShape }).superRefine(checkContent);
+export const createTemplateSchema = z.strictObject({ alias: templateAliasSchema, ...contentShape }).check(z.superRefine(checkContent));
 
 /** POST /v1/templates/{alias}/render: a preview; nothing is sent. */
 export const renderTemplateSchema = z.strictObject({
-  variables: templateVariablesSchema.optional(),
-  autoText: z.boolean().optional().describe('Make a text part from the html when the template has none (true unless set to false)'),
+  variables: z.optional(templateVariablesSchema),
+  autoText: described(z.optional(z.boolean()), { description: 'Make a text part from the html when the template has none (true unless set to false)' }),
 });
 
-function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body, { error: plainWords });
   if (!result.success) throw validationFailed(fieldIssues(result.error));
   return result.data;

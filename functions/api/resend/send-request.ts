@@ -4,8 +4,9 @@
  * so the same core schema, sender policy and accept use case judge it. Attachments given
  * by `path` are fetched here, at accept time, into the message itself.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readSendItem } from '../../core/accept-email.js';
+import { described } from '../../core/described.js';
 import { validationFailed } from '../../core/errors.js';
 import type { RemoteFiles } from '../../core/ports.js';
 import { fieldIssues, LIMITS, plainWords } from '../../core/send-request.js';
@@ -18,36 +19,35 @@ const addresses = z.union([z.string(), z.array(z.string())], {
 
 const resendAttachment = z
   .strictObject({
-    content: z.string().nullish().describe('base64'),
-    path: z.string().nullish().describe('https URL the file is fetched from when the email is accepted'),
+    content: described(z.nullish(z.string()), { description: 'base64' }),
+    path: described(z.nullish(z.string()), { description: 'https URL the file is fetched from when the email is accepted' }),
     // The SDK types allow `false` ("no name").
-    filename: z.union([z.string(), z.literal(false)]).nullish(),
-    content_type: z.string().nullish(),
-    content_id: z.string().nullish(),
+    filename: z.nullish(z.union([z.string(), z.literal(false)])),
+    content_type: z.nullish(z.string()),
+    content_id: z.nullish(z.string()),
   })
-  .superRefine((a, ctx) => {
-    if ((a.content == null) === (a.path == null)) ctx.addIssue({ code: 'custom', message: ATTACHMENT_SOURCE });
-  });
+  .check(
+    z.superRefine((a, ctx) => {
+      if ((a.content == null) === (a.path == null)) ctx.addIssue({ code: 'custom', message: ATTACHMENT_SOURCE });
+    }),
+  );
 
 const unsupported = (what: string) =>
-  z
-    .unknown()
-    .refine((v) => v === undefined || v === null, { message: `is not supported here (${what})` })
-    .optional();
+  z.optional(z.unknown().check(z.refine((v) => v === undefined || v === null, { message: `is not supported here (${what})` })));
 
 export const resendSendRequestSchema = z.strictObject({
   from: z.string(),
   to: addresses,
-  cc: addresses.nullish(),
-  bcc: addresses.nullish(),
-  reply_to: addresses.nullish(),
+  cc: z.nullish(addresses),
+  bcc: z.nullish(addresses),
+  reply_to: z.nullish(addresses),
   subject: z.string(),
-  html: z.string().nullish(),
-  text: z.string().nullish(),
-  headers: z.record(z.string(), z.string()).nullish(),
-  attachments: z.array(resendAttachment).max(LIMITS.attachments).nullish(),
-  tags: z.array(z.strictObject({ name: z.string(), value: z.string() })).nullish(),
-  scheduled_at: z.string().nullish().describe('ISO 8601, or natural language such as "in 1 hour"'),
+  html: z.nullish(z.string()),
+  text: z.nullish(z.string()),
+  headers: z.nullish(z.record(z.string(), z.string())),
+  attachments: z.nullish(z.array(resendAttachment).check(z.maxLength(LIMITS.attachments))),
+  tags: z.nullish(z.array(z.strictObject({ name: z.string(), value: z.string() }))),
+  scheduled_at: described(z.nullish(z.string()), { description: 'ISO 8601, or natural language such as "in 1 hour"' }),
   template: unsupported('render it in the app, or send through POST /v1/emails'),
   topic_id: unsupported('Resend topics and audiences are not part of Posthaste'),
 });
