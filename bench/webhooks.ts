@@ -11,7 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { DynamoDbWebhookDeliveryStore, DynamoDbWebhookEndpointStore } from '../functions/adapters/dynamodb-webhook-store.js';
 import { HttpWebhookSender } from '../functions/adapters/http-webhook-sender.js';
 import { LOCAL_TABLES } from '../functions/adapters/tables.js';
-import { newWebhookSecret } from '../functions/adapters/webhook-signature.js';
+import { newWebhookSecret } from '../functions/adapters/webhook-secret.js';
 import { dynamoClient } from '../functions/compose/clients.js';
 import { webhookPolicy } from '../functions/compose/webhook-stores.js';
 import type { DispatchBatchDeps } from '../functions/core/dispatch-batch.js';

@@ -6,13 +6,7 @@
  * either secret accepts the delivery. The same scheme travels under `svix-*` names for
  * receivers written for Svix-signed webhooks.
  */
-import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-
-export const SECRET_PREFIX = 'whsec_';
-
-/** A new endpoint secret: 24 random bytes, as `whsec_<base64>`. */
-export const newWebhookSecret = (): string => `${SECRET_PREFIX}${randomBytes(24).toString('base64')}`;
 
 export type SignatureHeaderNames = 'webhook' | 'svix';
 

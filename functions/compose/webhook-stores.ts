@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
 import { DynamoDbWebhookDeliveryStore, DynamoDbWebhookEndpointStore } from '../adapters/dynamodb-webhook-store.js';
 import { checkOutboundUrl, type OutboundPolicy, PUBLIC_ONLY } from '../adapters/outbound-http.js';
-import { newWebhookSecret } from '../adapters/webhook-signature.js';
+import { newWebhookSecret } from '../adapters/webhook-secret.js';
 import { systemClock } from '../core/ports.js';
 import type { EndpointDeps } from '../core/webhook-endpoints.js';
 

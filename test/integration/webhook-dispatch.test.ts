@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbWebhookDeliveryStore, DynamoDbWebhookEndpointStore } from '../../functions/adapters/dynamodb-webhook-store.js';
 import { HttpWebhookSender } from '../../functions/adapters/http-webhook-sender.js';
 import { LOCAL_TABLES } from '../../functions/adapters/tables.js';
-import { newWebhookSecret } from '../../functions/adapters/webhook-signature.js';
+import { newWebhookSecret } from '../../functions/adapters/webhook-secret.js';
 import { dynamoClient } from '../../functions/compose/clients.js';
 import { attemptDelivery, type DispatchDeps, fanOut, resendDelivery } from '../../functions/core/dispatch-webhooks.js';
 import { silentLog } from '../../functions/core/log.js';

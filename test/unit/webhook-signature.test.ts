@@ -4,7 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook, WebhookVerificationError } from '../../client/index.js';
-import { newWebhookSecret, signedHeaders } from '../../functions/adapters/webhook-signature.js';
+import { newWebhookSecret } from '../../functions/adapters/webhook-secret.js';
+import { signedHeaders } from '../../functions/adapters/webhook-signature.js';
 
 const body = JSON.stringify({ type: 'email.sent', createdAt: '2026-12-01T10:00:00.000Z', data: { id: 'msg-1' } });
 
