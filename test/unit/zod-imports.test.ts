@@ -18,4 +18,12 @@ describe('function code and cold starts', () => {
     const offenders = sources(FUNCTIONS).filter((file) => /import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*['"]zod(\/[\w/]+)?['"]/.test(readFileSync(file, 'utf8')));
     expect(offenders.map((f) => f.slice(FUNCTIONS.length + 1))).toEqual([]);
   });
+
+  // Classic zod builds every schema with its methods attached and weighs three times
+  // zod/mini in a bundle; the functions validate with zod/mini. The OpenAPI generator
+  // (run by `npm run openapi` and the tests, never bundled) is the one place classic is used.
+  it('validates with zod/mini: classic zod only where the OpenAPI document is generated', () => {
+    const classic = sources(FUNCTIONS).filter((file) => /from\s*['"]zod['"]/.test(readFileSync(file, 'utf8')));
+    expect(classic.map((f) => f.slice(FUNCTIONS.length + 1))).toEqual(['api/openapi.ts']);
+  });
 });
