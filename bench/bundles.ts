@@ -284,6 +284,6 @@ export async function benchBundles(options: { imports: number }): Promise<Bundle
   result.empty_import_ms = round(median(emptyTimes.map((t) => t.importMs)));
   result.empty_init_ms = round(median(emptyTimes.map((t) => t.initMs)));
   await secrets.stop();
-  if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   return result;
 }
