@@ -1,28 +1,18 @@
 /** `npx posthaste templates push|pull|render`, run as a user would, against the local pipeline. */
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
+import { runCli } from '../helpers/cli.js';
 
-const CLI = new URL('../../cli/posthaste.mjs', import.meta.url).pathname;
 const EXAMPLES = new URL('../../templates/', import.meta.url).pathname;
 
 let pipeline: Pipeline;
 let dir: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { PATH: process.env.PATH!, POSTHASTE_URL: pipeline.apiUrl, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { PATH: process.env.PATH!, POSTHASTE_URL: pipeline.apiUrl, ...env });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'posthaste-cli-templates-'));

@@ -7,7 +7,7 @@
  * temporary endpoint. Every wait is on a positive signal: a line on stdout, a request
  * received, a delivery's recorded status.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -17,9 +17,8 @@ import { apiDeps } from '../../functions/compose/api.js';
 import { silentLog } from '../../functions/core/log.js';
 import { type Gateway, startGateway } from '../../local/http-gateway.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { getJson, postJson, waitFor } from '../helpers/http.js';
-
-const CLI = new URL('../../cli/posthaste.mjs', import.meta.url).pathname;
 
 interface Hit {
   path: string;
@@ -37,13 +36,7 @@ const children = new Set<ChildProcess>();
 
 const cliEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH!, POSTHASTE_URL: pipeline.apiUrl, ...env });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: cliEnv(env), timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, cliEnv(env));
 
 /** A long-running CLI process whose output is read as it comes. */
 function spawnCli(args: string[]) {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,28 +6,15 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.js';
 import { type Pipeline, startPipeline } from '../../local/pipeline.js';
+import { runCli } from '../helpers/cli.js';
 import { waitFor, waitForStatus } from '../helpers/http.js';
-
-const CLI = new URL('../../cli/posthaste.mjs', import.meta.url).pathname;
 
 let pipeline: Pipeline;
 let dir: string;
 /** Recipients whose messages the relay defers (421 after DATA) for as long as they are in this set. */
 const deferred = new Set<string>();
 
-/** Runs the CLI as a user would, in its own process (async: the pipeline runs in this one). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { PATH: process.env.PATH!, POSTHASTE_URL: pipeline.apiUrl, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { PATH: process.env.PATH!, POSTHASTE_URL: pipeline.apiUrl, ...env });
 
 const deliveriesOf = (id: string) => pipeline.sink!.received.filter((m) => m.raw.toString('latin1').includes(`X-Posthaste-Id: ${id}`));
 
