@@ -33,6 +33,11 @@ export const loadEngine = (): Promise<Engine> => {
   return engine;
 };
 
+// Made once, not per render: a closure per call costs as much as the check of what was rendered.
+const compile = (template: TemplateRecord): CompiledTemplate => new loaded!.CompiledTemplate(template);
+// Version 0: sources not stored yet (the CLI rendering a folder).
+const nameOf = (template: TemplateRecord) =>
+  template.version > 0 ? `template ${template.alias} v${template.version}` : `template ${template.alias} (local files)`;
 const sourceLabel = (source: SourceName): string => (source.startsWith('partials.') ? `partial ${source.slice('partials.'.length)}` : source);
 const SIMPLE_PATH = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/;
 
@@ -42,16 +47,14 @@ export async function renderTemplate(
   variables: Record<string, unknown>,
   options: { autoText: boolean; fields: RenderFields },
 ): Promise<RenderedContent> {
-  const { CompiledTemplate, MissingVariableError, where } = loaded ?? (await loadEngine());
-  // Version 0: sources not stored yet (the CLI rendering a folder).
-  const nameOf = () => (template.version > 0 ? `template ${template.alias} v${template.version}` : `template ${template.alias} (local files)`);
+  const { MissingVariableError, where } = loaded ?? (await loadEngine());
   const { fields } = options;
   let rendered: RenderedContent;
   try {
-    rendered = cache.get(template, (t) => new CompiledTemplate(t)).render(variables);
+    rendered = cache.get(template, compile).render(variables);
   } catch (error) {
     if (error instanceof MissingVariableError) {
-      const used = `the ${sourceLabel(error.source)} of ${nameOf()} (${where(error.position)})`;
+      const used = `the ${sourceLabel(error.source)} of ${nameOf(template)} (${where(error.position)})`;
       const issue: FieldIssue =
         error.within !== undefined && SIMPLE_PATH.test(error.within)
           ? { field: `${fields.variables}.${error.within}`, message: `"${error.path}" is used inside it by ${used} and is missing there` }
@@ -61,7 +64,7 @@ export async function renderTemplate(
       throw new PosthasteError('validation_failed', `${issue.field}: ${issue.message}`, [issue], { cause: error });
     }
     const source = (error as { source?: SourceName }).source;
-    const message = `${source ? `the ${sourceLabel(source)} of ` : ''}${nameOf()} could not be rendered: ${(error as Error).message}`;
+    const message = `${source ? `the ${sourceLabel(source)} of ` : ''}${nameOf(template)} could not be rendered: ${(error as Error).message}`;
     throw new PosthasteError('validation_failed', message, [{ field: fields.variables, message }], { cause: error });
   }
   // Only a refusal needs the schema's words: the whole parse (with the plain-words error map,
@@ -72,7 +75,7 @@ export async function renderTemplate(
     throw validationFailed(
       fieldIssues(checked.error!).map((issue) => ({
         field: issue.field === 'subject' || issue.field === 'text' || issue.field === 'html' ? part(issue.field) : issue.field,
-        message: `as rendered by ${nameOf()}: ${issue.message}`,
+        message: `as rendered by ${nameOf(template)}: ${issue.message}`,
       })),
     );
   }

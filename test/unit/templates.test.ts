@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PosthasteError } from '../../functions/core/errors.js';
 import type { TemplateRecord } from '../../functions/core/records.js';
 import { renderTemplate } from '../../functions/core/render-template.js';
-import { readSendInput } from '../../functions/core/send-request.js';
+import { LIMITS, readSendInput, renderedContentPasses, renderedContentSchema } from '../../functions/core/send-request.js';
 import { TemplateCache } from '../../functions/core/template-cache.js';
 import { CompiledTemplate, checkTemplate, MissingVariableError, partialsCalledBy } from '../../functions/core/template-engine.js';
 import { TEMPLATE_LIMITS } from '../../functions/core/template-limits.js';
@@ -64,6 +64,26 @@ describe('rendering', () => {
     expect(subject.issues[0]).toEqual({ field: 'subject', message: 'as rendered by template t v1: must not contain control characters (CR, LF, NUL, …)' });
     const empty = await problem(render({ html: '{{#if x}}<p>x</p>{{/if}}  ' }, { x: false }));
     expect(empty.issues[0]!.field).toBe('text');
+  });
+
+  it('answers the quick check on rendered content exactly as the schema does', () => {
+    const long = 'x'.repeat(LIMITS.subjectChars);
+    const cases = [
+      { subject: 'ok', text: 'x' },
+      { subject: long, html: '<p>x</p>' },
+      { subject: `${long}y`, text: 'x' },
+      { subject: 'tab\there', text: 'x' },
+      { subject: 'a\nb', text: 'x' },
+      { subject: 'nul\u0000', text: 'x' },
+      { subject: 'del\u007f', text: 'x' },
+      { subject: 'half \ud800 pair', text: 'x' },
+      { subject: 'pair \ud83d\ude00', text: 'x' },
+      { subject: 'ok', text: ' \n\t ', html: '\u00a0' },
+      { subject: 'ok', text: ' ', html: ' x ' },
+      { subject: 'ok', html: '\u2028' },
+      { subject: '', text: 'x' },
+    ];
+    for (const content of cases) expect([content, renderedContentPasses(content)]).toEqual([content, renderedContentSchema.safeParse(content).success]);
   });
 
   it('makes a text part from the html when the template has none, only when asked', async () => {
