@@ -38,7 +38,10 @@ export const ESBUILD_OPTIONS = {
   // The SDK is bundled (not taken from the runtime) so versions are pinned and tree-shaken.
   external: [] as string[],
   // Paths relative to the project root, where both the CDK and bench/ run esbuild.
-  alias: { 'mime-types': './infra/shims/mime-types.ts' } as Record<string, string>,
+  alias: {
+    'mime-types': './infra/shims/mime-types.ts',
+    '@babel/runtime-corejs3/core-js/instance/trim': './infra/shims/string-trim.ts',
+  } as Record<string, string>,
 } as const;
 
 /** One function into `outdir`: index.mjs (handler `index.handler`) and the chunks its dynamic imports load. */

@@ -103,6 +103,8 @@ describe('the console', () => {
     await waitFor(async () => ((await list.locator('tbody tr').count()) === 1 ? true : undefined), 10_000, 'only the message to that recipient');
 
     await page.getByRole('link', { name: 'Clear' }).click();
+    // The view draws its form again once the unfiltered page has loaded; a choice made in the old form would go with it.
+    await waitFor(async () => ((await page.getByLabel('Recipient').inputValue()) === '' ? true : undefined), 10_000, 'the form without filters');
     await page.getByLabel('Status').selectOption('delivered');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/status=delivered/);

@@ -203,9 +203,6 @@ const OTHER_RESOURCES: Record<string, string> = {
   suppressions: 'the suppression list is at /v1/suppressions',
 };
 
-/** The paths this surface answers: everything outside our own /v1. */
-export const isResendPath = (path: string): boolean => path !== '/v1' && !path.startsWith('/v1/');
-
 /** A Resend path: its route, or Resend's 404/405 saying what is and is not served here. */
 export async function routeResend(req: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {
   const matches = RESEND_ROUTES.map((r) => ({ r, m: r.pattern.exec(req.path) })).filter((x) => x.m !== null);
