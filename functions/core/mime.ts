@@ -36,6 +36,7 @@ export interface BuiltMessage {
  * - It writes a Bcc header when given one; Bcc is never given to it (it lives in the envelope).
  */
 const MIMETEXT_ENV = { ...createMimeMessage().envctx, eol: CRLF };
+const PLACEHOLDER_MAILBOX = { addr: 'placeholder@posthaste.invalid' };
 const SEVEN_BIT_SAFE = /^[\t\r\n\u0020-\u007e]*$/;
 
 /** Base64 wrapped at 76 characters, as RFC 2045 requires. */
@@ -97,22 +98,23 @@ export function buildMime(req: EmailRequest, options: BuildOptions): BuiltMessag
   const messageId = `<${options.id}@${options.messageIdDomain ?? domainOf(req.from.email)}>`;
   const ours = new Map<string, string>();
 
-  message.setSender({ addr: req.from.email });
+  // mimetext writes each of these fields and replaceFieldValues puts our value in its place,
+  // so mimetext is handed a placeholder: encoding the real value twice would be work thrown away.
+  message.setSender(PLACEHOLDER_MAILBOX);
   ours.set('From', mailboxListValue('From', [req.from]));
   if (req.to.length > 0) {
-    message.setTo(req.to.map((m) => ({ addr: m.email })));
+    message.setTo(PLACEHOLDER_MAILBOX);
     ours.set('To', mailboxListValue('To', req.to));
   }
   if (req.cc.length > 0) {
-    message.setCc(req.cc.map((m) => ({ addr: m.email })));
+    message.setCc(PLACEHOLDER_MAILBOX);
     ours.set('Cc', mailboxListValue('Cc', req.cc));
   }
-  const [firstReplyTo] = req.replyTo;
-  if (firstReplyTo) {
-    message.setHeader('Reply-To', new MimetextMailbox({ addr: firstReplyTo.email }));
+  if (req.replyTo.length > 0) {
+    message.setHeader('Reply-To', new MimetextMailbox(PLACEHOLDER_MAILBOX));
     ours.set('Reply-To', mailboxListValue('Reply-To', req.replyTo));
   }
-  message.setSubject(req.subject);
+  message.setSubject('-');
   ours.set('Subject', unstructuredValue('Subject', req.subject));
   message.setHeader('Date', (options.date ?? new Date()).toUTCString().replace('GMT', '+0000'));
   message.setHeader('Message-ID', messageId);
