@@ -105,10 +105,6 @@ export function summaryRows(r: BenchResults): string[][] {
       `≥ ${TARGETS.deliver_memory_store}×`,
       verdict(m.ratio >= TARGETS.deliver_memory_store),
     ]);
-  const MIME_LIMITS = {
-    mime_large: '',
-    mime_small: ` What limits it: ours takes ${round(1e6 / (r.mime_small?.ours_msg_s ?? 1))} µs per small message, and in a CPU profile (inspector, 50 µs sampling) ≈ 46 % of that is mimetext building and writing its message object (random boundaries, header objects, the dump), ≈ 30 % our header encoding, the field replacement over mimetext's output and the body's encoding check, ≈ 5 % garbage collection. Handing mimetext placeholders for the fields we write ourselves took ≈ 6 % off. The ratio also moves with the machine: MailComposer made 3,300 msg/s on the loaded machine of the earlier runs (14.4×) and ${r.mime_small?.nodemailer_msg_s ?? '?'} here. 10× on a quiet machine means writing the header block without mimetext.`,
-  };
   for (const key of ['mime_large', 'mime_small'] as const) {
     const x = r[key];
     if (x)

@@ -22,6 +22,8 @@ export interface ServiceStackProps extends StackProps {
 /** DynamoDB actions by intent, so each function's grant reads as what it does. */
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** What a function that appends history does to the messages table: read, update, and put the pull feed's items a group at a time. */
+const HISTORY_WRITE = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
 /**
  * The functions, both API front doors, the event wiring, alarms and the dashboard. Holds
@@ -123,7 +125,7 @@ export class ServiceStack extends Stack {
         SMTP_SECRET_ARN: config.smtpSecretArn,
       }),
     });
-    deliver.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
+    deliver.allow(HISTORY_WRITE, [tables.messages.tableArn]);
     deliver.allow([...READ, ...WRITE], [tables.suppressions.tableArn]);
     deliver.allow([...READ, ...WRITE], [tables.feedback.tableArn]);
     deliver.allow(['sqs:SendMessage'], [data.webhookQueue.queueArn]);
@@ -163,7 +165,7 @@ export class ServiceStack extends Stack {
       }),
       deadLetterQueue: data.eventsDlq,
     });
-    eventsFn.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
+    eventsFn.allow(HISTORY_WRITE, [tables.messages.tableArn]);
     eventsFn.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byProviderMessageId')]);
     eventsFn.allow([...READ, ...WRITE], [tables.feedback.tableArn, tables.suppressions.tableArn]);
     eventsFn.allow(['sqs:SendMessage'], [data.webhookQueue.queueArn]);
@@ -187,7 +189,7 @@ export class ServiceStack extends Stack {
     });
     // byPendingEmission: the webhook outbox's sweep.
     scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue'), index(tables.messages.tableArn, 'byPendingEmission')]);
-    scheduler.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [tables.messages.tableArn]);
+    scheduler.allow(HISTORY_WRITE, [tables.messages.tableArn]);
     scheduler.allow(['sqs:SendMessage'], [data.sendQueue.queueArn, data.webhookQueue.queueArn]);
     // Large scheduled requests wait in the bucket; a due one too large for the queue travels as a claim check.
     scheduler.allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [this.payloadObjects]);

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type EmailQuery, type EventQuery, feedPosition, logPosition, matchesQuery, positionsUntil } from '../core/email-log.js';
 import { addressKey } from '../core/feedback.js';
-import type { Page, PageRequest } from '../core/ports.js';
+import type { FeedEntry, Page, PageRequest } from '../core/ports.js';
 import type { MessageRecord } from '../core/records.js';
 import { type WebhookEvent, webhookEventFor } from '../core/webhook-events.js';
 import { batchGet, batchPut } from './dynamodb-document.js';
@@ -107,34 +107,30 @@ export class EmailLogIndex {
 
   /**
    * One item per event, keyed by the event id: written again (a retry, a sweep after a
-   * crash) it is the same item, so the feed never holds an event twice. UpdateItem, which
-   * every function that writes history may already call, rather than a batch write.
+   * crash) it is the same item, so the feed never holds an event twice. The items of a whole
+   * group go in BatchWriteItem requests of 25: one request for a deliver batch's tells
+   * instead of one per event.
    */
-  async recordFeed(record: MessageRecord, from: number): Promise<void> {
-    const writes: Promise<unknown>[] = [];
-    for (let i = from; i < record.events.length; i++) {
-      const event = webhookEventFor(record, record.events[i]!, i);
-      if (!event) continue;
-      const values: Item = {
-        ':bucket': shardKey('events', record.id),
-        ':key': feedPosition(event.createdAt, event.id),
-        ':message': record.id,
-        ':index': i,
-        ':type': event.type,
-        ...(record.expiresAt !== undefined ? { ':expires': record.expiresAt } : {}),
-      };
-      writes.push(
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { id: event.id },
-            UpdateExpression: `SET logBucket = :bucket, logKey = :key, messageId = :message, historyIndex = :index, eventType = :type${record.expiresAt !== undefined ? ', expiresAt = :expires' : ''}`,
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
+  async recordFeed(entries: readonly FeedEntry[]): Promise<void> {
+    const items: Item[] = [];
+    for (const { record, from } of entries) {
+      for (let i = from; i < record.events.length; i++) {
+        const event = webhookEventFor(record, record.events[i]!, i);
+        if (!event) continue;
+        items.push({
+          id: event.id,
+          logBucket: shardKey('events', record.id),
+          logKey: feedPosition(event.createdAt, event.id),
+          messageId: record.id,
+          historyIndex: i,
+          eventType: event.type,
+          ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
+        });
+      }
     }
-    await Promise.all(writes);
+    // Two tells of one message in a group name the same event once: a batch may not hold a key twice.
+    const unique = [...new Map(items.map((item) => [item.id, item])).values()];
+    if (unique.length > 0) await batchPut(this.doc, this.tableName, unique);
   }
 
   async feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>> {

@@ -7,6 +7,7 @@ import type {
   ClaimResult,
   DueMessage,
   Failure,
+  FeedEntry,
   Finished,
   FinishUpdate,
   MessageStore,
@@ -472,8 +473,8 @@ export class DynamoDbMessageStore implements MessageStore {
     return this.log.list(query, page);
   }
 
-  recordFeed(record: MessageRecord, from: number): Promise<void> {
-    return this.log.recordFeed(record, from);
+  recordFeed(entries: readonly FeedEntry[]): Promise<void> {
+    return this.log.recordFeed(entries);
   }
 
   feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>> {

@@ -44,7 +44,7 @@ export interface ToTell {
 export async function emitEach(deps: EmitDeps, messages: readonly ToTell[]): Promise<({ events: number } | { error: unknown })[]> {
   const results: ({ events: number } | { error: unknown })[] = messages.map(() => ({ events: 0 }));
   const records = await Promise.allSettled(messages.map(async (m) => m.written ?? (await deps.messages.get(m.id))));
-  let due: { index: number; record: MessageRecord; from: number; count: number; events: ReturnType<typeof webhookEventsSince> }[] = [];
+  const due: { index: number; record: MessageRecord; from: number; count: number; events: ReturnType<typeof webhookEventsSince> }[] = [];
   records.forEach((read, index) => {
     if (read.status === 'rejected') {
       results[index] = { error: read.reason };
@@ -56,14 +56,18 @@ export async function emitEach(deps: EmitDeps, messages: readonly ToTell[]): Pro
     const count = record.events.length;
     if (count > from) due.push({ index, record, from, count, events: webhookEventsSince(record, record.events, from) });
   });
-  // The pull feed (GET /v1/events) first: under the same mark, it gets every event the webhooks get.
-  const fed = await Promise.allSettled(due.map((d) => (d.events.length > 0 ? deps.messages.recordFeed(d.record, d.from) : undefined)));
-  due = due.filter((d, i) => {
-    const feed = fed[i]!;
-    if (feed.status === 'fulfilled') return true;
-    results[d.index] = { error: feed.reason };
-    return false;
-  });
+  // The pull feed (GET /v1/events) first, the whole group in one write: under the same
+  // marks, it gets every event the webhooks get. A failed write keeps every mark of the
+  // group (the items are idempotent, so the sweep writing them again is harmless).
+  const feeding = due.filter((d) => d.events.length > 0).map((d) => ({ record: d.record, from: d.from }));
+  if (feeding.length > 0) {
+    try {
+      await deps.messages.recordFeed(feeding);
+    } catch (error) {
+      for (const d of due) results[d.index] = { error };
+      return results;
+    }
+  }
   // Two writes to one message told together carry some lines twice: each event goes once.
   const seen = new Set<string>();
   const events = due.flatMap((d) => d.events).filter((event) => !seen.has(event.id) && Boolean(seen.add(event.id)));

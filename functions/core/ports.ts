@@ -115,6 +115,12 @@ export type RescheduleResult =
  * moves are conditional writes, so concurrent workers, sweeps, cancels and notifications
  * each see one winner.
  */
+/** One message's history lines for the pull feed: those from position `from` on. */
+export interface FeedEntry {
+  record: MessageRecord;
+  from: number;
+}
+
 export interface MessageStore {
   // Accepting
   /** Writes a new record; fails if the id exists. */
@@ -175,8 +181,11 @@ export interface MessageStore {
    * reads): keep going while `next` is there.
    */
   list(query: EmailQuery, page: PageRequest): Promise<Page<MessageRecord>>;
-  /** Puts the webhook events of the history lines from position `from` on into the pull feed (idempotent). */
-  recordFeed(record: MessageRecord, from: number): Promise<void>;
+  /**
+   * Puts into the pull feed the webhook events of each entry's history lines from position
+   * `from` on (idempotent), all entries together: the outbox tells a group at once.
+   */
+  recordFeed(entries: readonly FeedEntry[]): Promise<void>;
   /** One page of the pull feed, oldest first (by when each event happened, then its id). */
   feed(query: EventQuery, page: PageRequest): Promise<Page<WebhookEvent>>;
 

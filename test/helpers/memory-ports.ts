@@ -6,6 +6,7 @@ import type {
   DueMessage,
   EmailQueue,
   EnqueueFailure,
+  FeedEntry,
   Finished,
   FinishUpdate,
   IdempotencyGuard,
@@ -72,10 +73,13 @@ export class MemoryMessageStore implements MessageStore {
     return { items, ...(matching.length > page.limit ? { next: { before: logPosition(items.at(-1)!) } } : {}) };
   }
 
-  async recordFeed(record: MessageRecord, from: number): Promise<void> {
-    for (let i = from; i < record.events.length; i++) {
-      const event = webhookEventFor(record, record.events[i]!, i);
-      if (event) this.feedEntries.set(event.id, { messageId: record.id, historyIndex: i, position: feedPosition(event.createdAt, event.id), type: event.type });
+  async recordFeed(entries: readonly FeedEntry[]): Promise<void> {
+    for (const { record, from } of entries) {
+      for (let i = from; i < record.events.length; i++) {
+        const event = webhookEventFor(record, record.events[i]!, i);
+        if (event)
+          this.feedEntries.set(event.id, { messageId: record.id, historyIndex: i, position: feedPosition(event.createdAt, event.id), type: event.type });
+      }
     }
   }
 

@@ -149,7 +149,7 @@ describe('least privilege', () => {
     expect(grantsOf(s.service, 'DeliverFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['ses:GetSendQuota', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'table:messages': ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'objects:payload-bucket': ['s3:DeleteObject', 's3:GetObject'],
@@ -183,7 +183,7 @@ describe('least privilege', () => {
     expect(grantsOf(s.service, 'EventsFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'table:messages': ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'index:messages/byProviderMessageId': ['dynamodb:Query'],
       'table:feedback': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'table:suppressions': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -204,7 +204,7 @@ describe('least privilege', () => {
     expect(grantsOf(s.service, 'SchedulerFunction')).toEqual({
       'logs:own': ['logs:CreateLogStream', 'logs:PutLogEvents'],
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      'table:messages': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'table:messages': ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'index:messages/byDue': ['dynamodb:Query'],
       'index:messages/byPendingEmission': ['dynamodb:Query'],
       'queue:SendQueue': ['sqs:SendMessage'],

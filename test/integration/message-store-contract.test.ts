@@ -332,8 +332,12 @@ describe.each(implementations)('%s', (_name, make) => {
 
     it('keeps the events it is given in the pull feed once each, oldest first, by type', async () => {
       const record = (await store.get(made[8]!))!;
-      await store.recordFeed(record, 0);
-      await store.recordFeed(record, 1);
+      await store.recordFeed([{ record, from: 0 }]);
+      // Again from 1, and twice in one call (two tells of one message in a group): still once each.
+      await store.recordFeed([
+        { record, from: 1 },
+        { record, from: 2 },
+      ]);
       const events = webhookEventsSince(record, record.events);
       const feed = await store.feed({ since: minuteOf(0) }, { limit: 100 });
       expect(feed.items.filter((e) => e.data.id === made[8])).toEqual(events);

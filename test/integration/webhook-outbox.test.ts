@@ -9,7 +9,7 @@ import { dynamoClient } from '../../functions/compose/clients.js';
 import { newRecord } from '../../functions/core/accept-email.js';
 import { EMISSION_GRACE_MS, emittingStore, sweepEmissions } from '../../functions/core/emit-events.js';
 import { silentLog } from '../../functions/core/log.js';
-import type { MessageRecord } from '../../functions/core/records.js';
+import type { FeedEntry } from '../../functions/core/ports.js';
 import { parseSendRequest } from '../../functions/core/send-request.js';
 import type { WebhookEvent } from '../../functions/core/webhook-events.js';
 import { webhookEventId } from '../../functions/core/webhook-events.js';
@@ -101,7 +101,7 @@ describe('the webhook outbox', () => {
       },
       markEmitted: (id: string, count: number) => store.markEmitted(id, count),
       pendingEmission: (before: Date, limit: number) => store.pendingEmission(before, limit),
-      recordFeed: (record: MessageRecord, from: number) => store.recordFeed(record, from),
+      recordFeed: (entries: readonly FeedEntry[]) => store.recordFeed(entries),
     };
     const messages = emittingStore(store, { messages: counted, queue: q, clock: { now: () => new Date() }, log: silentLog });
     const id = `outbox-${n++}`;
