@@ -47,8 +47,8 @@ export interface BenchResults {
 }
 
 export const TARGETS = {
-  deliver: 0.9,
-  deliver_tls: 0.9,
+  // deliver and deliver_tls (nodemailer alone, no store) are kept as diagnostics without a
+  // target: the floor with the store's own requests is deliver_irreducible's baseline.
   deliver_irreducible: 0.9,
   deliver_memory_store: 0.9,
   mime_large: 1.5,
@@ -67,14 +67,7 @@ export function summaryRows(r: BenchResults): string[][] {
   for (const key of ['deliver', 'deliver_tls'] as const) {
     const d = r[key];
     if (d)
-      rows.push([
-        key,
-        `${d.ours_msg_s} msg/s`,
-        `nodemailer ${d.nodemailer_msg_s} msg/s`,
-        `${d.ratio}×`,
-        `≥ ${TARGETS[key]}×`,
-        verdict(d.ratio >= TARGETS[key]),
-      ]);
+      rows.push([`${key} (diagnostic)`, `${d.ours_msg_s} msg/s`, `nodemailer alone ${d.nodemailer_msg_s} msg/s`, `${d.ratio}×`, '— (deliver_irreducible)', '']);
   }
   const i = r.deliver_irreducible;
   if (i) {
