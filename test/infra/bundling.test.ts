@@ -87,3 +87,33 @@ describe('the deliver bundle', () => {
     expect(loaded.smtp.has('@aws-sdk/client-ses')).toBe(false);
   });
 });
+
+describe('the api bundle', () => {
+  /** Our own source files in what Node loaded while cold-starting the api bundle. */
+  let ours: string[];
+  beforeAll(async () => {
+    const { metafile } = await bundleFunction(PROJECT_ROOT, 'api', join(outdir, 'api'));
+    const { outputs } = metafile;
+    const index = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
+    const { files } = loadedFiles(resolve(PROJECT_ROOT, index), IMPORT_ENV);
+    ours = Object.entries(outputs)
+      .filter(([path]) => files.includes(resolve(PROJECT_ROOT, path)))
+      .flatMap(([, output]) => Object.keys(output.inputs).filter((input) => input.startsWith('functions/')));
+  }, 60_000);
+
+  it('loads the send routes at a cold start and leaves every other route group, with its schemas, to its first request', () => {
+    expect(ours).toContain('functions/api/routes/send.ts');
+    expect(ours).toContain('functions/core/send-request.ts');
+    const others = [
+      'routes/emails.ts',
+      'routes/webhooks.ts',
+      'routes/templates.ts',
+      'routes/events.ts',
+      'routes/bounces.ts',
+      'routes/suppressions.ts',
+      'resend/routes.ts',
+      'schemas.ts',
+    ];
+    expect(ours.filter((file) => others.some((other) => file === `functions/api/${other}`))).toEqual([]);
+  });
+});
