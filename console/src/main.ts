@@ -68,8 +68,12 @@ function keyForm(retry: () => void): HTMLElement {
   return form;
 }
 
+/** Counts renders, so only the latest one ends the busy state (an earlier one may settle after it began). */
+let renders = 0;
+
 async function render(focus = true) {
   leave?.();
+  const current = ++renders;
   const [path = '/', search = ''] = location.hash.replace(/^#/, '').split('?', 2) as [string?, string?];
   if (path === '/' || path === '') {
     location.replace('#/emails');
@@ -120,7 +124,10 @@ async function render(focus = true) {
     announce,
     reload: () => void render(false),
   };
+  // While the next view loads, what is on screen belongs to the last one: it takes no input
+  // (a filter chosen in a form about to be replaced would be lost without a word).
   main.setAttribute('aria-busy', 'true');
+  main.inert = true;
   try {
     await route.view(context);
   } catch (error) {
@@ -132,7 +139,10 @@ async function render(focus = true) {
       );
     else replace(main, h('h1', { tabindex: '-1', id: 'page-heading' }, 'Something went wrong'), errorBox(error));
   } finally {
-    main.removeAttribute('aria-busy');
+    if (current === renders) {
+      main.removeAttribute('aria-busy');
+      main.inert = false;
+    }
   }
   if (!left && focus) document.getElementById('page-heading')?.focus({ preventScroll: true });
 }
