@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { FEEDBACK_TIME_INDEX, LOG_INDEX, STATUS_INDEX, TEMPLATE_LIST_INDEX } from '../functions/adapters/tables.js';
+import { EMISSION_INDEX, FEEDBACK_TIME_INDEX, LOG_INDEX, SCHEDULE_INDEX, STATUS_INDEX, TEMPLATE_LIST_INDEX } from '../functions/adapters/tables.js';
 import { FUNCTION_ENVIRONMENTS, stackEnvironment } from '../functions/compose/environment.js';
 import type { PosthasteConfig } from './config.js';
 import { EmailApi } from './constructs/email-api.js';
@@ -187,8 +187,8 @@ export class ServiceStack extends Stack {
         SCHEDULE_BUDGET_MS: 45_000,
       }),
     });
-    // byPendingEmission: the webhook outbox's sweep.
-    scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, 'byDue'), index(tables.messages.tableArn, 'byPendingEmission')]);
+    // The schedule's sweep, and the webhook outbox's.
+    scheduler.allow(['dynamodb:Query'], [index(tables.messages.tableArn, SCHEDULE_INDEX), index(tables.messages.tableArn, EMISSION_INDEX)]);
     scheduler.allow(HISTORY_WRITE, [tables.messages.tableArn]);
     scheduler.allow(['sqs:SendMessage'], [data.sendQueue.queueArn, data.webhookQueue.queueArn]);
     // Large scheduled requests wait in the bucket; a due one too large for the queue travels as a claim check.
