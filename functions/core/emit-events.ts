@@ -60,24 +60,16 @@ export async function emitEach(deps: EmitDeps, messages: readonly ToTell[]): Pro
   // marks, it gets every event the webhooks get. A failed write keeps every mark of the
   // group (the items are idempotent, so the sweep writing them again is harmless).
   const feeding = due.filter((d) => d.events.length > 0).map((d) => ({ record: d.record, from: d.from }));
-  if (feeding.length > 0) {
-    try {
-      await deps.messages.recordFeed(feeding);
-    } catch (error) {
-      for (const d of due) results[d.index] = { error };
-      return results;
-    }
-  }
   // Two writes to one message told together carry some lines twice: each event goes once.
   const seen = new Set<string>();
   const events = due.flatMap((d) => d.events).filter((event) => !seen.has(event.id) && Boolean(seen.add(event.id)));
-  if (events.length > 0) {
-    try {
-      await deps.queue.publishEvents(events);
-    } catch (error) {
-      for (const d of due) results[d.index] = { error };
-      return results;
-    }
+  // A failed feed write or publish stops the group: every mark stays for the sweep.
+  try {
+    if (feeding.length > 0) await deps.messages.recordFeed(feeding);
+    if (events.length > 0) await deps.queue.publishEvents(events);
+  } catch (error) {
+    for (const d of due) results[d.index] = { error };
+    return results;
   }
   await Promise.all(
     due.map(async (d) => {

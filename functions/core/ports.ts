@@ -110,17 +110,17 @@ export type RescheduleResult =
   | { outcome: 'not_scheduled'; record: MessageRecord }
   | { outcome: 'missing' };
 
-/**
- * The messages table: one record per message, and every move of its lifecycle. Status
- * moves are conditional writes, so concurrent workers, sweeps, cancels and notifications
- * each see one winner.
- */
 /** One message's history lines for the pull feed: those from position `from` on. */
 export interface FeedEntry {
   record: MessageRecord;
   from: number;
 }
 
+/**
+ * The messages table: one record per message, and every move of its lifecycle. Status
+ * moves are conditional writes, so concurrent workers, sweeps, cancels and notifications
+ * each see one winner.
+ */
 export interface MessageStore {
   // Accepting
   /** Writes a new record; fails if the id exists. */
