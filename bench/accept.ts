@@ -12,7 +12,7 @@ import { startPipeline } from '../local/pipeline.js';
 import { MemoryMessageStore, MemoryQueue, unreachable } from '../test/helpers/memory-ports.js';
 import { startChild } from './lib/child.js';
 import { TRANSACTIONAL } from './lib/messages.js';
-import { median, round } from './lib/stats.js';
+import { measured, median, round } from './lib/stats.js';
 
 export interface AcceptResult {
   rps: number;
@@ -96,10 +96,10 @@ async function handlerCpu(rounds: number, requests: number, idempotencyKey: bool
   for (let i = 0; i < requests / 2; i++) await once();
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const before = process.cpuUsage();
-    for (let i = 0; i < requests; i++) await once();
-    const used = process.cpuUsage(before);
-    samples.push((used.user + used.system) / requests);
+    const { cpuMsPerItem } = await measured(requests, async () => {
+      for (let i = 0; i < requests; i++) await once();
+    });
+    samples.push(cpuMsPerItem * 1000);
   }
   return median(samples);
 }

@@ -17,7 +17,6 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { TABLE_VARIABLES } from '../functions/compose/environment.js';
 import { bundleFunction, ESBUILD_OPTIONS, FUNCTION_ENTRIES, type FunctionName } from '../infra/bundling.js';
 import { synthesizedEnvironments } from '../test/infra/synth.js';
 import { startChild } from './lib/child.js';
@@ -83,24 +82,6 @@ export interface BundlesResult {
   /** A fresh process importing an empty module: Node's own start, what no bundle can go below. */
   empty_init_ms: number;
 }
-
-/** Settings a handler reads at import (fail-fast config), for tests that import a bundle without a synthesized stack; loopback SMTP. */
-export const IMPORT_ENV: Record<string, string> = {
-  ...Object.fromEntries(Object.values(TABLE_VARIABLES).map((name) => [name, `bench-${name.toLowerCase()}`])),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-send',
-  DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-send-dlq',
-  WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-webhooks',
-  TRANSPORT: 'smtp',
-  SMTP_URL: 'smtp://127.0.0.1:2525?tls=none',
-  SES_CONFIGURATION_SET: 'posthaste',
-  SES_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:posthaste-ses-events',
-  ALLOWED_SENDER_DOMAINS: 'example.com',
-  PAYLOAD_BUCKET: 'bench-payloads',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-};
 
 const packageOf = (file: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
 

@@ -34,7 +34,7 @@ import { createDeliverHandler } from '../functions/deliver/sqs-batch.js';
 import { ensureTables } from '../local/tables.js';
 import { MemoryMessageStore, MemoryQueue, unreachable } from '../test/helpers/memory-ports.js';
 import { request, TRANSACTIONAL } from './lib/messages.js';
-import { alternate, median, round } from './lib/stats.js';
+import { alternate, measured, median, round } from './lib/stats.js';
 
 export interface DeliverSetup {
   dynamoEndpoint: string;
@@ -169,20 +169,18 @@ interface Timed {
 /** Runs `work` over the batches with at most `inFlight` of them at a time. */
 async function timed<T>(batches: T[], inFlight: number, messages: number, serverPid: number | undefined, work: (batch: T) => Promise<void>): Promise<Timed> {
   let next = 0;
-  const cpu = process.cpuUsage();
   const server = processCpuMs(serverPid);
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < batches.length) await work(batches[next++]!);
-    }),
+  const { perSecond, cpuMsPerItem } = await measured(messages, () =>
+    Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < batches.length) await work(batches[next++]!);
+      }),
+    ),
   );
-  const elapsed = performance.now() - start;
-  const used = process.cpuUsage(cpu);
   const serverAfter = processCpuMs(serverPid);
   return {
-    msgPerSecond: (messages * 1000) / elapsed,
-    cpuMsPerMessage: (used.user + used.system) / 1000 / messages,
+    msgPerSecond: perSecond,
+    cpuMsPerMessage: cpuMsPerItem,
     ...(server !== undefined && serverAfter !== undefined ? { serverCpuMsPerMessage: (serverAfter - server) / messages } : {}),
   };
 }

@@ -8,7 +8,7 @@ import type { Mailbox } from '../functions/core/address.js';
 import { buildMime } from '../functions/core/mime.js';
 import type { EmailRequest } from '../functions/core/send-request.js';
 import { LARGE, request, SMALL } from './lib/messages.js';
-import { alternate, median, round } from './lib/stats.js';
+import { alternate, forAbout, median, round } from './lib/stats.js';
 
 export interface MimeResult {
   ours_msg_s: number;
@@ -69,14 +69,10 @@ export async function compareMeaning(req: EmailRequest): Promise<string[]> {
     .map((k) => `${k}: ${JSON.stringify(a[k])?.slice(0, 120)} vs ${JSON.stringify(b[k])?.slice(0, 120)}`);
 }
 
+/** Messages per second of wall time over about `ms`. */
 async function timeFor(ms: number, once: () => unknown): Promise<number> {
-  let count = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    await once();
-    count++;
-  }
-  return (count * 1000) / (performance.now() - start);
+  const { count, wallMs } = await forAbout(ms, once);
+  return (count * 1000) / wallMs;
 }
 
 export async function benchMime(input: typeof LARGE, options: { rounds: number; roundMs: number }): Promise<MimeResult & { differences: string[] }> {

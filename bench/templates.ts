@@ -12,7 +12,7 @@ import { renderTemplate } from '../functions/core/render-template.js';
 import { TemplateCache } from '../functions/core/template-cache.js';
 import { CompiledTemplate, ESCAPED, UNESCAPED } from '../functions/core/template-engine.js';
 import { textFromHtml } from '../functions/core/text-from-html.js';
-import { alternate, median, round } from './lib/stats.js';
+import { alternate, forAbout, median, round } from './lib/stats.js';
 
 export interface TemplatesResult {
   /** CPU microseconds per message rendered (subject, html, text). */
@@ -40,15 +40,8 @@ const variables = (i: number) => ({
 
 /** CPU microseconds per call over about `ms` of wall time: steadier than wall time on a shared machine. */
 async function perMessageUs(ms: number, once: (i: number) => unknown): Promise<number> {
-  let count = 0;
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  while (performance.now() - start < ms) {
-    await once(count);
-    count++;
-  }
-  const used = process.cpuUsage(cpu);
-  return (used.user + used.system) / count;
+  const { count, cpuUs } = await forAbout(ms, once);
+  return cpuUs / count;
 }
 
 export async function benchTemplates(options: { rounds: number; roundMs: number }): Promise<TemplatesResult> {

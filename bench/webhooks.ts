@@ -22,7 +22,7 @@ import { type WebhookEvent, webhookEventsSince } from '../functions/core/webhook
 import type { WebhookDeliveryStore, WebhookEndpointStore } from '../functions/core/webhook-ports.js';
 import type { DeliveryRef, StoredEndpoint, WebhookDelivery } from '../functions/core/webhook-records.js';
 import { ensureTables } from '../local/tables.js';
-import { alternate, median, round } from './lib/stats.js';
+import { alternate, measured, median, round } from './lib/stats.js';
 
 export interface WebhookSetup {
   receiverUrl: string;
@@ -103,11 +103,6 @@ function eventsFor(count: number, round: number): WebhookEvent[] {
   });
 }
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
 /** Ours: the fan-out messages, then the delivery messages, each in SQS-sized batches. Returns events/s. */
 async function runOurs(setup: WebhookSetup, stores: { endpoints: WebhookEndpointStore; deliveries: WebhookDeliveryStore }, round: number, cpu: number[]) {
   const queued: DeliveryRef[] = [];
@@ -120,55 +115,55 @@ async function runOurs(setup: WebhookSetup, stores: { endpoints: WebhookEndpoint
     log: silentLog,
   };
   const events = eventsFor(setup.events, round);
-  const started = performance.now();
-  const cpuStart = cpuMs();
   let n = 0;
   const message = (body: unknown) => ({ queueMessageId: String(n++), receiptHandle: 'r', receiveCount: 1, body: JSON.stringify(body) });
-  for (let i = 0; i < events.length; i += BATCH * 25) {
-    const fanOuts = [];
-    for (let j = i; j < Math.min(i + BATCH * 25, events.length); j += 25) fanOuts.push(message({ v: 1, kind: 'events', events: events.slice(j, j + 25) }));
-    await dispatchBatch(deps, fanOuts);
-  }
-  for (let i = 0; i < queued.length; i += BATCH) {
-    const stays = await dispatchBatch(
-      deps,
-      queued.slice(i, i + BATCH).map((ref) => message({ v: 1, kind: 'delivery', ...ref })),
-    );
-    if (stays.length) throw new Error(`${stays.length} deliveries failed in the bench`);
-  }
-  if (queued.length !== events.length) throw new Error(`fanned out ${queued.length} of ${events.length}`);
-  cpu.push((cpuMs() - cpuStart) / events.length);
-  return events.length / ((performance.now() - started) / 1000);
+  const { perSecond, cpuMsPerItem } = await measured(events.length, async () => {
+    for (let i = 0; i < events.length; i += BATCH * 25) {
+      const fanOuts = [];
+      for (let j = i; j < Math.min(i + BATCH * 25, events.length); j += 25) fanOuts.push(message({ v: 1, kind: 'events', events: events.slice(j, j + 25) }));
+      await dispatchBatch(deps, fanOuts);
+    }
+    for (let i = 0; i < queued.length; i += BATCH) {
+      const stays = await dispatchBatch(
+        deps,
+        queued.slice(i, i + BATCH).map((ref) => message({ v: 1, kind: 'delivery', ...ref })),
+      );
+      if (stays.length) throw new Error(`${stays.length} deliveries failed in the bench`);
+    }
+    if (queued.length !== events.length) throw new Error(`fanned out ${queued.length} of ${events.length}`);
+  });
+  cpu.push(cpuMsPerItem);
+  return perSecond;
 }
 
 /** The baseline: the same payloads signed with standardwebhooks and POSTed with fetch, ten at a time. */
 async function runBare(setup: WebhookSetup, secret: string, round: number, cpu: number[]) {
   const signer = new Webhook(secret);
   const events = eventsFor(setup.events, round);
-  const started = performance.now();
-  const cpuStart = cpuMs();
-  for (let i = 0; i < events.length; i += BATCH) {
-    await Promise.all(
-      events.slice(i, i + BATCH).map(async (event) => {
-        const body = webhookBody(event);
-        const at = new Date();
-        const res = await fetch(setup.receiverUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'webhook-id': event.id,
-            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-            'webhook-signature': signer.sign(event.id, at, body),
-          },
-          body,
-        });
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`receiver answered ${res.status}`);
-      }),
-    );
-  }
-  cpu.push((cpuMs() - cpuStart) / events.length);
-  return events.length / ((performance.now() - started) / 1000);
+  const { perSecond, cpuMsPerItem } = await measured(events.length, async () => {
+    for (let i = 0; i < events.length; i += BATCH) {
+      await Promise.all(
+        events.slice(i, i + BATCH).map(async (event) => {
+          const body = webhookBody(event);
+          const at = new Date();
+          const res = await fetch(setup.receiverUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'webhook-id': event.id,
+              'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+              'webhook-signature': signer.sign(event.id, at, body),
+            },
+            body,
+          });
+          await res.arrayBuffer();
+          if (!res.ok) throw new Error(`receiver answered ${res.status}`);
+        }),
+      );
+    }
+  });
+  cpu.push(cpuMsPerItem);
+  return perSecond;
 }
 
 export async function benchWebhooks(setup: WebhookSetup): Promise<WebhookResult> {

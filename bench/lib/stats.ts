@@ -42,3 +42,30 @@ export async function alternate(rounds: number, ours: () => Promise<number>, bas
   }
   return result;
 }
+
+/**
+ * Calls `once` (with how many calls came before) until about `ms` of wall time has passed:
+ * how many calls, the wall milliseconds they took and this process's CPU microseconds (user + system).
+ */
+export async function forAbout(ms: number, once: (i: number) => unknown): Promise<{ count: number; wallMs: number; cpuUs: number }> {
+  let count = 0;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    await once(count);
+    count++;
+  }
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { count, wallMs, cpuUs: used.user + used.system };
+}
+
+/** Runs `work` once over `count` items: items per second of wall time and this process's CPU milliseconds (user + system) per item. */
+export async function measured(count: number, work: () => Promise<unknown>): Promise<{ perSecond: number; cpuMsPerItem: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: (count * 1000) / wallMs, cpuMsPerItem: (used.user + used.system) / 1000 / count };
+}

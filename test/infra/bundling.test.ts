@@ -5,10 +5,28 @@ import { pathToFileURL } from 'node:url';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_ENV } from '../../bench/bundles.js';
 import { loadedFiles } from '../../bench/lib/loaded.js';
+import { TABLE_VARIABLES } from '../../functions/compose/environment.js';
 import { bundleFunction } from '../../infra/bundling.js';
 import { PosthasteFunction, PROJECT_ROOT } from '../../infra/constructs/posthaste-function.js';
+
+/** Settings a handler reads at import (fail-fast config), for importing a bundle without a synthesized stack; loopback SMTP. */
+const IMPORT_ENV: Record<string, string> = {
+  ...Object.fromEntries(Object.values(TABLE_VARIABLES).map((name) => [name, `bench-${name.toLowerCase()}`])),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-send',
+  DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-send-dlq',
+  WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/posthaste-webhooks',
+  TRANSPORT: 'smtp',
+  SMTP_URL: 'smtp://127.0.0.1:2525?tls=none',
+  SES_CONFIGURATION_SET: 'posthaste',
+  SES_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:posthaste-ses-events',
+  ALLOWED_SENDER_DOMAINS: 'example.com',
+  PAYLOAD_BUCKET: 'bench-payloads',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
 
 /** Real bundling (the local esbuild, no Docker) of one function, then a cold start of the bundle. */
 let bundleDir: string;
