@@ -84,5 +84,5 @@ function onFirstKey(load: () => Promise<IdempotencyGuard>): IdempotencyGuard {
 
 /** The API function as its handler runs it. */
 export function composeApi(env: Env, telemetry: Telemetry) {
-  return createApiHandler(apiDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.metrics, telemetry.log), telemetry.log);
+  return createApiHandler(apiDeps(env, awsSettingsFromEnv(env), telemetry.metrics, telemetry.log), telemetry.log);
 }

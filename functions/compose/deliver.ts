@@ -51,7 +51,7 @@ export function deliverDeps(
 
 /** The deliver function as its handler runs it; the transport (SMTP secret, SES client) is set up once, here. */
 export async function composeDeliver(env: Env, telemetry: Telemetry, options: DeliverOptions = {}) {
-  const aws = awsSettingsFromEnv(env, telemetry.instrument);
+  const aws = awsSettingsFromEnv(env);
   const transport = await transportFromEnv(env, aws, telemetry.log);
   return createDeliverHandler(deliverDeps(env, aws, transport, telemetry.log, telemetry.metrics, options));
 }

@@ -37,5 +37,5 @@ export function dispatcherDeps(
 
 /** The dispatcher function as its handler runs it. */
 export function composeDispatcher(env: Env, telemetry: Telemetry) {
-  return createDispatcherHandler(dispatcherDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.log, telemetry.metrics));
+  return createDispatcherHandler(dispatcherDeps(env, awsSettingsFromEnv(env), telemetry.log, telemetry.metrics));
 }

@@ -27,7 +27,7 @@ export function eventsDeps(env: Env, aws: AwsSettings, log: Log, metrics?: Metri
 /** The events function as its handler runs it. */
 export function composeEvents(env: Env, telemetry: Telemetry) {
   const { SES_EVENTS_TOPIC_ARN } = readEnvironment(FUNCTION_ENVIRONMENTS.events, env);
-  return createEventsHandler(eventsDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.log, telemetry.metrics), {
+  return createEventsHandler(eventsDeps(env, awsSettingsFromEnv(env), telemetry.log, telemetry.metrics), {
     topicArn: SES_EVENTS_TOPIC_ARN,
   });
 }

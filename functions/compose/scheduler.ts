@@ -35,5 +35,5 @@ export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SchedulerDe
 
 /** The scheduler function as its handler runs it. */
 export function composeScheduler(env: Env, telemetry: Telemetry) {
-  return createSchedulerHandler(schedulerDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.log), telemetry.metrics);
+  return createSchedulerHandler(schedulerDeps(env, awsSettingsFromEnv(env), telemetry.log), telemetry.metrics);
 }
