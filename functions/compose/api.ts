@@ -26,14 +26,15 @@ import { emittingMessages, webhookQueueAt } from './webhooks.js';
 export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
   const dynamo = dynamoClient(aws);
-  const apiLog = log ?? silentLog;
+  const sqs = sqsClient(aws);
+  const webhookQueue = webhookQueueAt(sqs, settings.WEBHOOK_QUEUE_URL).events;
   // A cancel appends `canceled`: the outbox tells the webhook queue.
   const messages = emittingMessages(
     new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE, { retentionDays: settings.MESSAGE_RETENTION_DAYS }),
-    aws,
-    settings.WEBHOOK_QUEUE_URL,
-    apiLog,
+    webhookQueue,
+    log ?? silentLog,
   );
+  const urlPolicy = webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK);
   const webhooks = webhookStores(dynamo, settings);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   // One store and one cache of compiled templates per container, for sends and for the templates routes.
@@ -42,7 +43,7 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
   return {
     accept: {
       messages,
-      queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
+      queue: new SqsEmailQueue(sqs, settings.QUEUE_URL),
       ...(payloads ? { payloads } : {}),
       clock: systemClock,
       newId: uuidv7,
@@ -56,10 +57,10 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
     ...(payloads ? { keptContent: payloads } : {}),
     idempotency: onFirstKey(() => import('../adapters/powertools-idempotency.js').then((m) => m.powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE))),
     ...feedbackStores(settings, dynamo),
-    remoteFiles: new HttpRemoteFiles({ policy: webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK) }),
+    remoteFiles: new HttpRemoteFiles({ policy: urlPolicy }),
     webhooks: {
-      endpoints: endpointAdmin(webhooks.endpoints, webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK)),
-      dispatch: { deliveries: webhooks.deliveries, queue: webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL).events, clock: systemClock },
+      endpoints: endpointAdmin(webhooks.endpoints, urlPolicy),
+      dispatch: { deliveries: webhooks.deliveries, queue: webhookQueue, clock: systemClock },
     },
   };
 }

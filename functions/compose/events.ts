@@ -4,19 +4,23 @@ import type { Metrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import type { NotificationDeps } from '../core/record-notification.js';
 import { createEventsHandler } from '../events/sns-notifications.js';
-import { type AwsSettings, awsSettingsFromEnv, dynamoClient } from './clients.js';
+import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
 import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { feedbackStores } from './stores.js';
-import { emittingMessages } from './webhooks.js';
+import { emittingMessages, webhookQueueAt } from './webhooks.js';
 
 /** The events function's dependencies from settings: the three tables, and the webhook queue the outbox tells. */
 export function eventsDeps(env: Env, aws: AwsSettings, log: Log, metrics?: Metrics): NotificationDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.events, env);
   const dynamo = dynamoClient(aws);
   return {
-    messages: emittingMessages(new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE), aws, settings.WEBHOOK_QUEUE_URL, log),
+    messages: emittingMessages(
+      new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE),
+      webhookQueueAt(sqsClient(aws), settings.WEBHOOK_QUEUE_URL).events,
+      log,
+    ),
     ...feedbackStores(settings, dynamo),
     clock: systemClock,
     log,
