@@ -5,6 +5,7 @@ import { HttpRemoteFiles } from '../adapters/http-remote-files.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import { createApiHandler } from '../api/api-gateway-adapter.js';
 import type { ApiDeps } from '../api/deps.js';
+import { loadOnce } from '../core/load-once.js';
 import { type Log, silentLog } from '../core/log.js';
 import { type Metrics, noMetrics } from '../core/metrics.js';
 import { type IdempotencyGuard, systemClock } from '../core/ports.js';
@@ -70,15 +71,11 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
  * Idempotency (≈ 37 KB) stays out of the cold start of a container that never sees one.
  */
 function onFirstKey(load: () => Promise<IdempotencyGuard>): IdempotencyGuard {
-  let guard: Promise<IdempotencyGuard> | undefined;
+  // A failed load is tried again by the next request, not kept.
+  const guard = loadOnce(load);
   return {
     async run(key, fingerprint, work, unsaved) {
-      // A failed load is tried again by the next request, not kept.
-      guard ??= load().catch((error: unknown) => {
-        guard = undefined;
-        throw error;
-      });
-      return (await guard).run(key, fingerprint, work, unsaved);
+      return (await guard()).run(key, fingerprint, work, unsaved);
     },
   };
 }
