@@ -1,4 +1,5 @@
 import { PosthasteError } from '../core/errors.js';
+import { loadOnce } from '../core/load-once.js';
 import type { ApiDeps, RouteHandler } from './deps.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 import { isResendPath } from './resend/paths.js';
@@ -11,14 +12,8 @@ import { sendBatch, sendEmail } from './routes/send.js';
  * A failed load is tried again by the next request, not kept.
  */
 function later<M>(load: () => Promise<M>, pick: (module: M) => RouteHandler): RouteHandler {
-  let handler: Promise<RouteHandler> | undefined;
-  return async (req, params, deps) => {
-    handler ??= load().then(pick, (error: unknown) => {
-      handler = undefined;
-      throw error;
-    });
-    return (await handler)(req, params, deps);
-  };
+  const handler = loadOnce(() => load().then(pick));
+  return async (req, params, deps) => (await handler())(req, params, deps);
 }
 
 type Loader<M> = () => Promise<M>;

@@ -5,6 +5,7 @@ import { HttpRemoteFiles } from '../adapters/http-remote-files.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
 import { createApiHandler } from '../api/api-gateway-adapter.js';
 import type { ApiDeps } from '../api/deps.js';
+import { loadOnce } from '../core/load-once.js';
 import { type Log, silentLog } from '../core/log.js';
 import { type Metrics, noMetrics } from '../core/metrics.js';
 import { type IdempotencyGuard, systemClock } from '../core/ports.js';
@@ -26,14 +27,15 @@ import { emittingMessages, webhookQueueAt } from './webhooks.js';
 export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics, log?: Log): ApiDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.api, env);
   const dynamo = dynamoClient(aws);
-  const apiLog = log ?? silentLog;
+  const sqs = sqsClient(aws);
+  const webhookQueue = webhookQueueAt(sqs, settings.WEBHOOK_QUEUE_URL).events;
   // A cancel appends `canceled`: the outbox tells the webhook queue.
   const messages = emittingMessages(
     new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE, { retentionDays: settings.MESSAGE_RETENTION_DAYS }),
-    aws,
-    settings.WEBHOOK_QUEUE_URL,
-    apiLog,
+    webhookQueue,
+    log ?? silentLog,
   );
+  const urlPolicy = webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK);
   const webhooks = webhookStores(dynamo, settings);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   // One store and one cache of compiled templates per container, for sends and for the templates routes.
@@ -42,7 +44,7 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
   return {
     accept: {
       messages,
-      queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
+      queue: new SqsEmailQueue(sqs, settings.QUEUE_URL),
       ...(payloads ? { payloads } : {}),
       clock: systemClock,
       newId: uuidv7,
@@ -56,10 +58,10 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
     ...(payloads ? { keptContent: payloads } : {}),
     idempotency: onFirstKey(() => import('../adapters/powertools-idempotency.js').then((m) => m.powertoolsIdempotency(dynamo, settings.IDEMPOTENCY_TABLE))),
     ...feedbackStores(settings, dynamo),
-    remoteFiles: new HttpRemoteFiles({ policy: webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK) }),
+    remoteFiles: new HttpRemoteFiles({ policy: urlPolicy }),
     webhooks: {
-      endpoints: endpointAdmin(webhooks.endpoints, webhookPolicy(settings.WEBHOOK_ALLOW_LOOPBACK)),
-      dispatch: { deliveries: webhooks.deliveries, queue: webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL).events, clock: systemClock },
+      endpoints: endpointAdmin(webhooks.endpoints, urlPolicy),
+      dispatch: { deliveries: webhooks.deliveries, queue: webhookQueue, clock: systemClock },
     },
   };
 }
@@ -69,20 +71,16 @@ export function apiDeps(env: Env, aws: AwsSettings, metrics: Metrics = noMetrics
  * Idempotency (≈ 37 KB) stays out of the cold start of a container that never sees one.
  */
 function onFirstKey(load: () => Promise<IdempotencyGuard>): IdempotencyGuard {
-  let guard: Promise<IdempotencyGuard> | undefined;
+  // A failed load is tried again by the next request, not kept.
+  const guard = loadOnce(load);
   return {
     async run(key, fingerprint, work, unsaved) {
-      // A failed load is tried again by the next request, not kept.
-      guard ??= load().catch((error: unknown) => {
-        guard = undefined;
-        throw error;
-      });
-      return (await guard).run(key, fingerprint, work, unsaved);
+      return (await guard()).run(key, fingerprint, work, unsaved);
     },
   };
 }
 
 /** The API function as its handler runs it. */
 export function composeApi(env: Env, telemetry: Telemetry) {
-  return createApiHandler(apiDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.metrics, telemetry.log), telemetry.log);
+  return createApiHandler(apiDeps(env, awsSettingsFromEnv(env), telemetry.metrics, telemetry.log), telemetry.log);
 }

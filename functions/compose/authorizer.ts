@@ -12,5 +12,5 @@ export function apiKeyStore(env: Env, aws: AwsSettings): DynamoDbApiKeyStore {
 
 /** The authorizer function as its handler runs it. */
 export function composeAuthorizer(env: Env, telemetry: Telemetry) {
-  return createAuthorizerHandler(apiKeyStore(env, awsSettingsFromEnv(env, telemetry.instrument)), telemetry.log, telemetry.metrics);
+  return createAuthorizerHandler(apiKeyStore(env, awsSettingsFromEnv(env)), telemetry.log, telemetry.metrics);
 }

@@ -56,7 +56,7 @@ export async function apiGatewayClient(s: AwsSettings) {
 }
 
 /** The region and, locally, the stand-ins' endpoints (POSTHASTE_*_ENDPOINT). */
-export function awsSettingsFromEnv(env: Env, instrument?: AwsSettings['instrument']): AwsSettings {
+export function awsSettingsFromEnv(env: Env): AwsSettings {
   const settings = readEnvironment(AWS_CLIENTS, env);
   const given = {
     dynamodb: settings.POSTHASTE_DYNAMODB_ENDPOINT,
@@ -69,5 +69,5 @@ export function awsSettingsFromEnv(env: Env, instrument?: AwsSettings['instrumen
   const endpoints = Object.fromEntries(Object.entries(given).filter(([, url]) => url !== undefined)) as NonNullable<AwsSettings['endpoints']>;
   // An API Gateway override alone (the key tool against a stub) still signs with the real credentials.
   const local = Object.keys(endpoints).some((service) => service !== 'apigateway');
-  return { region: settings.AWS_REGION, endpoints, local, ...(instrument ? { instrument } : {}) };
+  return { region: settings.AWS_REGION, endpoints, local };
 }

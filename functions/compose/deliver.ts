@@ -11,7 +11,7 @@ import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { feedbackStores, payloadStore } from './stores.js';
 import { transportFromEnv } from './transport.js';
-import { emittingMessages } from './webhooks.js';
+import { emittingMessages, webhookQueueAt } from './webhooks.js';
 
 export interface DeliverOptions {
   /** Wraps the message store beneath the outbox: the local worker's chaos fault point (local/kill-after-write.ts). */
@@ -30,9 +30,10 @@ export function deliverDeps(
   const dynamo = dynamoClient(aws);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   const store = new DynamoDbMessageStore(dynamo, settings.MESSAGES_TABLE);
+  const sqs = sqsClient(aws);
   return {
-    messages: emittingMessages(options.beneathOutbox?.(store) ?? store, aws, settings.WEBHOOK_QUEUE_URL, log),
-    queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
+    messages: emittingMessages(options.beneathOutbox?.(store) ?? store, webhookQueueAt(sqs, settings.WEBHOOK_QUEUE_URL).events, log),
+    queue: new SqsEmailQueue(sqs, settings.QUEUE_URL),
     transport,
     ...feedbackStores(settings, dynamo),
     clock: systemClock,
@@ -51,7 +52,7 @@ export function deliverDeps(
 
 /** The deliver function as its handler runs it; the transport (SMTP secret, SES client) is set up once, here. */
 export async function composeDeliver(env: Env, telemetry: Telemetry, options: DeliverOptions = {}) {
-  const aws = awsSettingsFromEnv(env, telemetry.instrument);
+  const aws = awsSettingsFromEnv(env);
   const transport = await transportFromEnv(env, aws, telemetry.log);
   return createDeliverHandler(deliverDeps(env, aws, transport, telemetry.log, telemetry.metrics, options));
 }

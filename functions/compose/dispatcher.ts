@@ -6,7 +6,7 @@ import { type Metrics, noMetrics } from '../core/metrics.js';
 import { systemClock } from '../core/ports.js';
 import { DEPLOYED_SCHEDULE_SECONDS, LOCAL_SCHEDULE_SECONDS } from '../core/webhook-retry.js';
 import { createDispatcherHandler } from '../dispatcher/sqs-batch.js';
-import { type AwsSettings, awsSettingsFromEnv, dynamoClient } from './clients.js';
+import { type AwsSettings, awsSettingsFromEnv, dynamoClient, sqsClient } from './clients.js';
 import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
@@ -22,7 +22,7 @@ export function dispatcherDeps(
   sender: Pick<HttpWebhookSenderOptions, 'timeoutMs'> = {},
 ): DispatchBatchDeps {
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.dispatcher, env);
-  const queue = webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL);
+  const queue = webhookQueueAt(sqsClient(aws), settings.WEBHOOK_QUEUE_URL);
   return {
     ...webhookStores(dynamoClient(aws), settings),
     queue: queue.events,
@@ -37,5 +37,5 @@ export function dispatcherDeps(
 
 /** The dispatcher function as its handler runs it. */
 export function composeDispatcher(env: Env, telemetry: Telemetry) {
-  return createDispatcherHandler(dispatcherDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.log, telemetry.metrics));
+  return createDispatcherHandler(dispatcherDeps(env, awsSettingsFromEnv(env), telemetry.log, telemetry.metrics));
 }

@@ -6,13 +6,11 @@ import { emfMetrics, METRICS_NAMESPACE } from '../adapters/emf-metrics.js';
 import { powertoolsLog } from '../adapters/logger.js';
 import type { Log } from '../core/log.js';
 import type { Metrics } from '../core/metrics.js';
-import type { AwsSettings } from './clients.js';
 
-/** What a composition hands its function: where logs and metrics go, and what wraps each AWS client it makes. */
+/** What a composition hands its function: where logs and metrics go. */
 export interface Telemetry {
   log: Log;
   metrics: Metrics;
-  instrument?: AwsSettings['instrument'];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DynamoDbMessageStore } from '../adapters/dynamodb-message-store.js';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
+import { emittingStore } from '../core/emit-events.js';
 import type { Log } from '../core/log.js';
 import { systemClock } from '../core/ports.js';
 import { createSchedulerHandler, type SchedulerDeps } from '../scheduler/sweep-timer.js';
@@ -8,7 +9,7 @@ import type { Env } from './env.js';
 import { FUNCTION_ENVIRONMENTS, readEnvironment } from './environment.js';
 import type { Telemetry } from './observability.js';
 import { payloadStore } from './stores.js';
-import { emittingMessages, webhookQueueAt } from './webhooks.js';
+import { outboxDeps, webhookQueueAt } from './webhooks.js';
 
 /**
  * The scheduler function: it sweeps due scheduled sends, and the webhook outbox for events
@@ -19,21 +20,24 @@ export function schedulerDeps(env: Env, aws: AwsSettings, log: Log): SchedulerDe
   const settings = readEnvironment(FUNCTION_ENVIRONMENTS.scheduler, env);
   const payloads = payloadStore(settings.PAYLOAD_BUCKET, aws);
   const store = new DynamoDbMessageStore(dynamoClient(aws), settings.MESSAGES_TABLE);
+  const sqs = sqsClient(aws);
+  // One outbox for both: the writes tell the queue, and the sweep tells it what a writer did not.
+  const emissions = outboxDeps(store, webhookQueueAt(sqs, settings.WEBHOOK_QUEUE_URL).events, log);
   return {
     // A send that runs out of hand-offs fails: the outbox tells the webhook queue.
-    messages: emittingMessages(store, aws, settings.WEBHOOK_QUEUE_URL, log),
-    queue: new SqsEmailQueue(sqsClient(aws), settings.QUEUE_URL),
+    messages: emittingStore(store, emissions),
+    queue: new SqsEmailQueue(sqs, settings.QUEUE_URL),
     ...(payloads ? { payloads } : {}),
     clock: systemClock,
     log,
     lookaheadSeconds: settings.SCHEDULE_LOOKAHEAD_SECONDS,
     retrySeconds: settings.SCHEDULE_RETRY_SECONDS,
     budgetMs: settings.SCHEDULE_BUDGET_MS,
-    emissions: { messages: store, queue: webhookQueueAt(aws, settings.WEBHOOK_QUEUE_URL).events, clock: systemClock, log },
+    emissions,
   };
 }
 
 /** The scheduler function as its handler runs it. */
 export function composeScheduler(env: Env, telemetry: Telemetry) {
-  return createSchedulerHandler(schedulerDeps(env, awsSettingsFromEnv(env, telemetry.instrument), telemetry.log), telemetry.metrics);
+  return createSchedulerHandler(schedulerDeps(env, awsSettingsFromEnv(env), telemetry.log), telemetry.metrics);
 }

@@ -3,20 +3,26 @@
  * that tells it after each state write. The endpoint side (tables, URL rules) is in
  * webhook-stores.ts, which only the API and the dispatcher load.
  */
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsEmailQueue } from '../adapters/sqs-email-queue.js';
-import { emittingStore } from '../core/emit-events.js';
+import { type EmitDeps, emittingStore } from '../core/emit-events.js';
 import type { Log } from '../core/log.js';
 import { type MessageStore, systemClock } from '../core/ports.js';
 import type { WebhookQueue } from '../core/webhook-ports.js';
 import { webhookQueue } from '../core/webhook-queue.js';
-import { type AwsSettings, sqsClient } from './clients.js';
 
-export function webhookQueueAt(aws: AwsSettings, url: string): { events: WebhookQueue; raw: SqsEmailQueue } {
-  const raw = new SqsEmailQueue(sqsClient(aws), url);
+/** The webhook queue on the composition's own SQS client: one client per function, whatever it sends to. */
+export function webhookQueueAt(sqs: SQSClient, url: string): { events: WebhookQueue; raw: SqsEmailQueue } {
+  const raw = new SqsEmailQueue(sqs, url);
   return { events: webhookQueue(raw), raw };
 }
 
+/** What the outbox needs to tell `queue` about the writes to `store`, after each one and in the sweep. */
+export function outboxDeps(store: MessageStore, queue: WebhookQueue, log: Log): EmitDeps {
+  return { messages: store, queue, clock: systemClock, log };
+}
+
 /** The message store, telling the webhook queue after every write that appended an event. */
-export function emittingMessages<S extends MessageStore>(store: S, aws: AwsSettings, queueUrl: string, log: Log): S {
-  return emittingStore(store, { messages: store, queue: webhookQueueAt(aws, queueUrl).events, clock: systemClock, log });
+export function emittingMessages<S extends MessageStore>(store: S, queue: WebhookQueue, log: Log): S {
+  return emittingStore(store, outboxDeps(store, queue, log));
 }
