@@ -359,15 +359,20 @@ export function fieldIssues(error: z.core.$ZodError): FieldIssue[] {
   );
 }
 
+/** `body` as `schema` reads it, or a validation error naming every failing field in plain words. */
+export function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body, { error: plainWords });
+  if (!result.success) throw validationFailed(fieldIssues(result.error));
+  return result.data;
+}
+
 /**
  * Validates a send request as the API received it (one message, or one batch item):
  * the schema, then the limits of the whole message. A templated one is checked again
  * once rendered (checkLimits). Throws PosthasteError naming the failing fields.
  */
 export function readSendInput(body: unknown): SendInput {
-  const result = sendRequestSchema.safeParse(body, { error: plainWords });
-  if (!result.success) throw validationFailed(fieldIssues(result.error));
-  const data = result.data;
+  const data = parseWith(sendRequestSchema, body);
   const envelope: Envelope = {
     from: data.from,
     to: data.to,

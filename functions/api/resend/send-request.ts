@@ -7,9 +7,8 @@
 import * as z from 'zod/mini';
 import { readSendItem } from '../../core/accept-email.js';
 import { described } from '../../core/described.js';
-import { validationFailed } from '../../core/errors.js';
 import type { RemoteFiles } from '../../core/ports.js';
-import { fieldIssues, LIMITS, plainWords } from '../../core/send-request.js';
+import { LIMITS, parseWith } from '../../core/send-request.js';
 import { ATTACHMENT_SOURCE, ResendError } from './errors.js';
 import { readResendScheduledAt } from './scheduled-at.js';
 
@@ -100,9 +99,7 @@ const defined = <T extends object>(entries: T): Partial<T> =>
 
 /** The caller's body as ours: throws a 422 naming the caller's own field names. */
 export async function translateResendRequest(raw: unknown, now: Date): Promise<TranslatedRequest> {
-  const result = resendSendRequestSchema.safeParse(raw, { error: plainWords });
-  if (!result.success) throw validationFailed(fieldIssues(result.error));
-  const r = result.data;
+  const r = parseWith(resendSendRequestSchema, raw);
   const remote: RemoteAttachment[] = [];
   const attachments = r.attachments?.map((a, index) => {
     const filename = typeof a.filename === 'string' ? a.filename : a.path ? filenameFromUrl(a.path) : undefined;
