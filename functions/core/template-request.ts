@@ -7,16 +7,10 @@ import * as z from 'zod/mini';
 import { described } from './described.js';
 import { invalid } from './errors.js';
 import type { TemplateContent } from './records.js';
-import { parseWith, templateAliasSchema, templateVariablesSchema } from './send-request.js';
+import { parseWith, templateAliasSchema, templateVariablesSchema, UNICODE_MESSAGE, wellFormed } from './send-request.js';
 import { PARTIAL_MESSAGE, PARTIAL_NAME, TEMPLATE_LIMITS } from './template-limits.js';
 
-const LONE_SURROGATE = /\p{Cs}/u;
-const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
-const source = (max: number) =>
-  z.string().check(
-    z.maxLength(max),
-    z.refine((v) => !LONE_SURROGATE.test(v), { message: UNICODE_MESSAGE }),
-  );
+const source = (max: number) => z.string().check(z.maxLength(max), z.refine(wellFormed, { message: UNICODE_MESSAGE }));
 
 const contentShape = {
   subject: described(
