@@ -13,7 +13,7 @@ import { describeError } from '../../core/log.js';
 import { rescheduleEmail } from '../../core/reschedule-email.js';
 import type { ApiDeps, RouteHandler } from '../deps.js';
 import { type HttpRequest, type HttpResponse, header, json, readJsonBody } from '../http.js';
-import { withIdempotency } from '../idempotency-key.js';
+import { logTo, withIdempotency } from '../idempotency-key.js';
 import { readLimit } from '../paging.js';
 import { resendEmailView, resendListedEmail } from './email-view.js';
 import { ResendError, resendErrorResponse, toResendError } from './errors.js';
@@ -37,8 +37,6 @@ const resendRoute =
       return resendErrorResponse(body);
     }
   };
-
-const logTo = (deps: ApiDeps) => (deps.accept.log ? { log: deps.accept.log } : {});
 
 const reading = (deps: ApiDeps, allowPaths = true) => ({
   ...(deps.accept.allowedSenderDomains ? { allowedSenderDomains: deps.accept.allowedSenderDomains } : {}),
