@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
+  type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
   PutCommand,
@@ -78,14 +79,35 @@ export async function batchGet(
   return found;
 }
 
-/** Puts every item, 25 per request; unprocessed items are written again until none are left. */
-export async function batchPut(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += WRITE_BATCH) {
-    let pending = items.slice(i, i + WRITE_BATCH).map((Item) => ({ PutRequest: { Item } }));
+/** One request of a BatchWriteItem: a put or a delete. */
+export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/**
+ * Sends every request, 25 per BatchWriteItem; what a batch leaves unprocessed is sent again
+ * until none are left. With a bound, a batch still unfinished after `maxRounds` sends is
+ * given up on: the error `exhausted` makes of how many requests were left is thrown.
+ */
+export async function batchWrite(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  requests: WriteRequest[],
+  bound?: { maxRounds: number; exhausted: (unprocessed: number) => Error },
+): Promise<void> {
+  for (let i = 0; i < requests.length; i += WRITE_BATCH) {
+    let pending = requests.slice(i, i + WRITE_BATCH);
     for (let round = 0; pending.length; round++) {
+      if (round === bound?.maxRounds) throw bound.exhausted(pending.length);
       await backoff(round);
       const out: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      pending = out.UnprocessedItems?.[tableName] ?? [];
     }
   }
 }
+
+/** Puts every item, 25 per request; unprocessed items are written again until none are left. */
+export const batchPut = (doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> =>
+  batchWrite(
+    doc,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );

@@ -37,7 +37,7 @@ const expiry = (record: MessageRecord) => (record.expiresAt !== undefined ? { ex
 export const messageIndexItems = (record: MessageRecord): Item => ({ logBucket: shardKey('log', record.id), logKey: logPosition(record) });
 
 /** The listings a message is found in besides the whole log: each recipient, the sender, each tag. */
-export function searchTerms(record: MessageRecord): string[] {
+function searchTerms(record: MessageRecord): string[] {
   const recipients = [...record.to, ...record.cc, ...record.bcc].map((a) => `rcpt:${addressKey(a)}`);
   const tags = record.tags.map((t) => `tag:${t.name}:${t.value}`);
   return [...new Set([...recipients, `from:${addressKey(record.from)}`, ...tags])];
@@ -124,7 +124,7 @@ export class EmailLogIndex {
           messageId: record.id,
           historyIndex: i,
           eventType: event.type,
-          ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
+          ...expiry(record),
         });
       }
     }

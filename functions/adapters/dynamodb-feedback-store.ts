@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackStore, Page, PageRequest } from '../core/ports.js';
-import type { FeedbackRecord } from '../core/records.js';
+import { FEEDBACK_TYPES, type FeedbackRecord } from '../core/records.js';
 import { documentClient, putIfAbsent } from './dynamodb-document.js';
 import { allShards, PAGE_READ_BUDGET, ShardedListing, shardKey } from './dynamodb-sharded-index.js';
 import { FEEDBACK_TIME_INDEX } from './tables.js';
@@ -80,8 +80,6 @@ export class DynamoDbFeedbackStore implements FeedbackStore {
     return (out.Items ?? []).map(toFeedback);
   }
 }
-
-const FEEDBACK_TYPES: FeedbackRecord['type'][] = ['bounce', 'complaint'];
 
 /** The record without its index attributes. */
 function toFeedback(item: Record<string, unknown>): FeedbackRecord {

@@ -12,7 +12,7 @@ import { SCHEDULE_BUCKETS } from './tables.js';
 export const SHARDS = SCHEDULE_BUCKETS;
 
 /** A message's shard: the same id always lands in the same one of SHARDS. */
-export function shardOf(id: string): number {
+function shardOf(id: string): number {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return hash % SHARDS;

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddVersionResult, Page, PageRequest, TemplateStore } from '../core/ports.js';
 import type { TemplateContent, TemplateRecord, TemplateSummary } from '../core/records.js';
-import { documentClient, ifConditionHolds } from './dynamodb-document.js';
+import { batchGet, batchWrite, documentClient, ifConditionHolds } from './dynamodb-document.js';
 import { TEMPLATE_LIST_INDEX } from './tables.js';
 
 const LATEST = 'latest';
@@ -74,20 +74,16 @@ export class DynamoDbTemplateStore implements TemplateStore {
     }
     // The version and `latest` in one read: a deleted template's versions are never served, even
     // while a delete is still removing them, and the newest version is in `latest` from its first moment.
-    const out = await this.doc.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.tableName]: {
-            Keys: [
-              { alias, entry: LATEST },
-              { alias, entry: entryOf(version) },
-            ],
-            ConsistentRead: true,
-          },
-        },
-      }),
-    );
-    const items = (out.Responses?.[this.tableName] ?? []) as Item[];
+    // batchGet asks again for keys a throttled read left unprocessed: one left out is not absent.
+    const items = (await batchGet(
+      this.doc,
+      this.tableName,
+      [
+        { alias, entry: LATEST },
+        { alias, entry: entryOf(version) },
+      ],
+      { consistent: true },
+    )) as unknown as Item[];
     const latest = items.find((i) => i.entry === LATEST);
     if (!live(latest)) return undefined;
     const found = items.find((i) => i.entry !== LATEST) ?? (latest.version === version ? latest : undefined);
@@ -168,15 +164,12 @@ export class DynamoDbTemplateStore implements TemplateStore {
         }),
       );
       const keys = (out.Items ?? []) as { alias: string; entry: string }[];
-      for (let i = 0; i < keys.length; i += 25) {
-        let requests: NonNullable<BatchWriteCommand['input']['RequestItems']>[string] = keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: key } }));
-        for (let round = 0; requests.length > 0; round++) {
-          if (round === WRITE_ATTEMPTS) throw new Error(`template ${alias}: DynamoDB kept ${requests.length} version deletes unprocessed`);
-          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-          const written = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-          requests = written.UnprocessedItems?.[this.tableName] ?? [];
-        }
-      }
+      await batchWrite(
+        this.doc,
+        this.tableName,
+        keys.map((key) => ({ DeleteRequest: { Key: key } })),
+        { maxRounds: WRITE_ATTEMPTS, exhausted: (left) => new Error(`template ${alias}: DynamoDB kept ${left} version deletes unprocessed`) },
+      );
       after = out.LastEvaluatedKey;
     } while (after);
   }

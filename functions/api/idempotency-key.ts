@@ -1,6 +1,7 @@
 import { PosthasteError } from '../core/errors.js';
 import { describeError, type Log } from '../core/log.js';
 import type { IdempotencyGuard } from '../core/ports.js';
+import type { ApiDeps } from './deps.js';
 import { type HttpRequest, header } from './http.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -29,6 +30,9 @@ export interface KeptResponse<T, K extends object> {
 
 /** For responses that are already small: kept as they are. */
 const asIs = <T extends object>(): KeptResponse<T, T> => ({ keep: (result) => result, replay: (kept) => kept });
+
+/** withIdempotency's `log` option: the accept path's log, when it has one. */
+export const logTo = (deps: ApiDeps) => (deps.accept.log ? { log: deps.accept.log } : {});
 
 /**
  * Runs `work` under the caller's key (scoped to the caller), or plainly when there is none.

@@ -1,15 +1,14 @@
 import * as z from 'zod/mini';
 import type { EmailQuery, EventQuery } from '../core/email-log.js';
 import { invalid } from '../core/errors.js';
-import type { FeedbackRecord } from '../core/records.js';
+import { FEEDBACK_TYPES, type FeedbackRecord } from '../core/records.js';
 import { TAG_PART } from '../core/send-request.js';
-import { type MessageStatus, STATUS_RANK } from '../core/status.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../core/status.js';
 import { isWebhookEventType } from '../core/webhook-events.js';
 import { type HttpRequest, readAddress } from './http.js';
 
 /** The filters of the listings (`GET /v1/emails`, `/v1/events`, `/v1/bounces`), each refused with a 422 naming it. */
 
-const STATUSES = Object.keys(STATUS_RANK) as MessageStatus[];
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 const given = (value: string | undefined): value is string => value !== undefined && value !== '';
 
@@ -40,7 +39,7 @@ export function readEmailQuery(req: HttpRequest): EmailQuery {
   const { status, recipient, from, tag } = req.query;
   const query: EmailQuery = readRange(req);
   if (given(status)) {
-    if (!(STATUSES as string[]).includes(status)) throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
+    if (!(MESSAGE_STATUSES as string[]).includes(status)) throw invalid('status', `must be one of ${MESSAGE_STATUSES.join(', ')}`);
     query.status = status as MessageStatus;
   }
   if (given(recipient)) query.recipient = readAddress(recipient, 'recipient');
@@ -60,14 +59,12 @@ export function readEventQuery(req: HttpRequest): EventQuery {
   return query;
 }
 
-const FEEDBACK_TYPES: FeedbackRecord['type'][] = ['bounce', 'complaint'];
-
 export function readFeedbackQuery(req: HttpRequest): { type?: FeedbackRecord['type']; since?: string } {
   const { type } = req.query;
   const since = readInstant(req, 'since');
   const query: { type?: FeedbackRecord['type']; since?: string } = since !== undefined ? { since } : {};
   if (given(type)) {
-    if (!(FEEDBACK_TYPES as string[]).includes(type)) throw invalid('type', 'must be bounce or complaint');
+    if (!(FEEDBACK_TYPES as readonly string[]).includes(type)) throw invalid('type', 'must be bounce or complaint');
     query.type = type as FeedbackRecord['type'];
   }
   return query;

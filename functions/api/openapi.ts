@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { STATUS_RANK } from '../core/status.js';
+import { FEEDBACK_TYPES } from '../core/records.js';
+import { MESSAGE_STATUSES } from '../core/status.js';
 import { WEBHOOK_EVENT_TYPES } from '../core/webhook-events.js';
 import { COMPONENTS } from './schemas.js';
 
@@ -123,7 +124,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           description:
             'Every filter is optional and they combine. `recipient` finds a message by any of its to, cc and bcc addresses. A page holds at most `limit` messages and may hold fewer while more follow (a page that combines filters reads a bounded number of index entries): keep going while `nextCursor` is there.',
           parameters: [
-            queryParam('status', 'Only messages in this status', { type: 'string', enum: Object.keys(STATUS_RANK) }),
+            queryParam('status', 'Only messages in this status', { type: 'string', enum: MESSAGE_STATUSES }),
             queryParam('recipient', 'Only messages to this address (to, cc or bcc)'),
             queryParam('from', 'Only messages from this address'),
             queryParam('tag', 'Only messages with this tag, as `name:value`'),
@@ -210,7 +211,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'Bounce and complaint records, newest first: of one recipient, or of everyone',
           parameters: [
             queryParam('recipient', "One recipient's records; without it, every recipient's (then `type` and `since` apply)"),
-            queryParam('type', 'Without `recipient`: only bounces or only complaints', { type: 'string', enum: ['bounce', 'complaint'] }),
+            queryParam('type', 'Without `recipient`: only bounces or only complaints', { type: 'string', enum: FEEDBACK_TYPES }),
             since('Without `recipient`: reported'),
             ...paging,
           ],

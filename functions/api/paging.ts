@@ -18,6 +18,14 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const isKeyValue = (value: unknown): value is string =>
   typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= KEY_BYTES && !LONE_SURROGATE.test(value);
 
+/** A `?limit=` value: a whole number from 1 to MAX_PAGE, `fallback` when absent or empty. */
+export function readLimit(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid('limit', `must be an integer from 1 to ${MAX_PAGE}`);
+  return limit;
+}
+
 /**
  * `?limit=` and `?cursor=` as a page request. A cursor is the caller's to forge, so it is
  * checked as input before a store sees it: exactly `fields`, each a value a key can hold
@@ -25,12 +33,7 @@ const isKeyValue = (value: unknown): value is string =>
  * as our 500), and `expect` pins fields that must match the query it came from.
  */
 export function readPage(req: HttpRequest, fields: string[], expect: Record<string, string> = {}): PageRequest {
-  const rawLimit = req.query.limit;
-  let limit = DEFAULT_PAGE;
-  if (rawLimit !== undefined && rawLimit !== '') {
-    limit = Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid('limit', `must be an integer from 1 to ${MAX_PAGE}`);
-  }
+  const limit = readLimit(req.query.limit, DEFAULT_PAGE);
   const cursor = req.query.cursor;
   if (cursor === undefined || cursor === '') return { limit };
   const notOurs = invalid('cursor', 'is not a cursor this API returned for this query');

@@ -3,18 +3,19 @@ import { MAX_BATCH } from '../core/accept-batch.js';
 import type { AcceptedEmail } from '../core/accept-email.js';
 import { described } from '../core/described.js';
 import { ERROR_CODES } from '../core/errors.js';
-import type {
-  FeedbackRecord,
-  MessageEvent,
-  MessageRecord,
-  Suppression as SuppressionRecord,
-  TemplateRecord,
-  TemplateSummary as TemplateSummaryRecord,
-  TemplateUsed,
+import {
+  FEEDBACK_TYPES,
+  type FeedbackRecord,
+  type MessageEvent,
+  type MessageRecord,
+  type Suppression as SuppressionRecord,
+  type TemplateRecord,
+  type TemplateSummary as TemplateSummaryRecord,
+  type TemplateUsed,
 } from '../core/records.js';
 import { mailbox, sendRequestSchema } from '../core/send-request.js';
 import type { SentContent } from '../core/sent-content.js';
-import { type MessageStatus, STATUS_RANK } from '../core/status.js';
+import { MESSAGE_STATUSES } from '../core/status.js';
 import { createTemplateSchema, renderTemplateSchema, templateContentSchema } from '../core/template-request.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEvent } from '../core/webhook-events.js';
 import { WEBHOOK_FORMATS, type WebhookDelivery, type WebhookEndpoint } from '../core/webhook-records.js';
@@ -37,7 +38,7 @@ const optional = <T extends z.ZodMiniType>(schema: T, description?: string) =>
   description ? described(z.optional(schema), { description }) : z.optional(schema);
 const text = (description: string) => described(z.string(), { description });
 
-export const messageStatus = z.enum(Object.keys(STATUS_RANK) as [MessageStatus, ...MessageStatus[]]);
+export const messageStatus = z.enum(MESSAGE_STATUSES);
 
 export const problemSchema = described(
   z.object({
@@ -160,7 +161,7 @@ export const suppressionSchema = z.object({
 export const bounceSchema = z.object({
   recipient: z.string(),
   feedbackKey: z.string(),
-  type: z.enum(['bounce', 'complaint']),
+  type: z.enum(FEEDBACK_TYPES),
   timestamp: isoTime,
   feedbackId: z.string(),
   origin: z.enum(['ses', 'smtp']),

@@ -120,6 +120,9 @@ export interface ClaimTicket {
 /** A scheduled message's request as kept until it is due: inline in the item, or a key in the payload store. */
 export type StashedPayload = { inline: string } | { ref: string };
 
+/** The kinds of feedback a receiving side reports. */
+export const FEEDBACK_TYPES = ['bounce', 'complaint'] as const;
+
 /**
  * One bounce or complaint for one recipient, as operators read it in the feedback table.
  * `feedbackKey` sorts by time (newest first when read backwards) and is unique per report.
@@ -127,7 +130,7 @@ export type StashedPayload = { inline: string } | { ref: string };
 export interface FeedbackRecord {
   recipient: string;
   feedbackKey: string;
-  type: 'bounce' | 'complaint';
+  type: (typeof FEEDBACK_TYPES)[number];
   /** When the receiving side reported it. */
   timestamp: string;
   /** SES's feedback id, or `smtp:<message id>` for a refusal our own relay reported. */

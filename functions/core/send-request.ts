@@ -47,8 +47,8 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/; // control characters exce
 // In a `u` regex a valid surrogate pair is one code point, so this matches only lone halves,
 // which cannot be encoded as UTF-8 and would fail the message at delivery time.
 const LONE_SURROGATE = /\p{Cs}/u;
-const wellFormed = (value: string) => !LONE_SURROGATE.test(value);
-const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
+export const wellFormed = (value: string) => !LONE_SURROGATE.test(value);
+export const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
 const HEADER_NAME = /^[\u0021-\u0039\u003b-\u007e]{1,76}$/; // RFC 5322 ftext
 export const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/; // SES message tag charset
 const CONTENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
@@ -205,7 +205,6 @@ export const renderedContentPasses = (content: { subject: string; text?: string;
   wellFormed(content.subject) &&
   (hasContent(content.text) || hasContent(content.html));
 
-/** The values a template names (a send's `template.variables`, a preview's `variables`). */
 /** Every string in `value` (keys too) is well-formed Unicode; JSON nests at most 32 deep (http.ts), so the walk is bounded. */
 function wellFormedDeep(value: unknown): boolean {
   if (typeof value === 'string') return wellFormed(value);
@@ -214,6 +213,7 @@ function wellFormedDeep(value: unknown): boolean {
   return true;
 }
 
+/** The values a template names (a send's `template.variables`, a preview's `variables`). */
 export const templateVariablesSchema = described(
   z.record(z.string(), z.unknown()).check(
     z.refine((v) => (jsonBytes(v) ?? Number.POSITIVE_INFINITY) <= TEMPLATE_LIMITS.variablesBytes, {
@@ -359,15 +359,20 @@ export function fieldIssues(error: z.core.$ZodError): FieldIssue[] {
   );
 }
 
+/** `body` as `schema` reads it, or a validation error naming every failing field in plain words. */
+export function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body, { error: plainWords });
+  if (!result.success) throw validationFailed(fieldIssues(result.error));
+  return result.data;
+}
+
 /**
  * Validates a send request as the API received it (one message, or one batch item):
  * the schema, then the limits of the whole message. A templated one is checked again
  * once rendered (checkLimits). Throws PosthasteError naming the failing fields.
  */
 export function readSendInput(body: unknown): SendInput {
-  const result = sendRequestSchema.safeParse(body, { error: plainWords });
-  if (!result.success) throw validationFailed(fieldIssues(result.error));
-  const data = result.data;
+  const data = parseWith(sendRequestSchema, body);
   const envelope: Envelope = {
     from: data.from,
     to: data.to,

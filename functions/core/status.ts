@@ -19,5 +19,8 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
   canceled: 60,
 };
 
+/** Every status, in the order of STATUS_RANK's keys (the order the API lists them in). */
+export const MESSAGE_STATUSES = Object.keys(STATUS_RANK) as [MessageStatus, ...MessageStatus[]];
+
 /** States that need nothing more from the deliver worker. */
 export const DONE_DELIVERING: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed', 'canceled']);

@@ -5,18 +5,12 @@
  */
 import * as z from 'zod/mini';
 import { described } from './described.js';
-import { invalid, validationFailed } from './errors.js';
+import { invalid } from './errors.js';
 import type { TemplateContent } from './records.js';
-import { fieldIssues, plainWords, templateAliasSchema, templateVariablesSchema } from './send-request.js';
+import { parseWith, templateAliasSchema, templateVariablesSchema, UNICODE_MESSAGE, wellFormed } from './send-request.js';
 import { PARTIAL_MESSAGE, PARTIAL_NAME, TEMPLATE_LIMITS } from './template-limits.js';
 
-const LONE_SURROGATE = /\p{Cs}/u;
-const UNICODE_MESSAGE = 'must be valid Unicode (no lone surrogate halves)';
-const source = (max: number) =>
-  z.string().check(
-    z.maxLength(max),
-    z.refine((v) => !LONE_SURROGATE.test(v), { message: UNICODE_MESSAGE }),
-  );
+const source = (max: number) => z.string().check(z.maxLength(max), z.refine(wellFormed, { message: UNICODE_MESSAGE }));
 
 const contentShape = {
   subject: described(
@@ -66,12 +60,6 @@ export const renderTemplateSchema = z.strictObject({
   variables: z.optional(templateVariablesSchema),
   autoText: described(z.optional(z.boolean()), { description: 'Make a text part from the html when the template has none (true unless set to false)' }),
 });
-
-function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body, { error: plainWords });
-  if (!result.success) throw validationFailed(fieldIssues(result.error));
-  return result.data;
-}
 
 /** Only the fields given: an absent optional part stays absent (not `undefined`), as the store writes it. */
 function content(data: z.output<typeof templateContentSchema>): TemplateContent {

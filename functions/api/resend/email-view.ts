@@ -6,7 +6,7 @@
  */
 import type { EventType, MessageRecord } from '../../core/records.js';
 
-export const RESEND_LAST_EVENTS = [
+const RESEND_LAST_EVENTS = [
   'bounced',
   'canceled',
   'clicked',

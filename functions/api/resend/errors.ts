@@ -47,7 +47,7 @@ export const resendErrorResponse = (body: ResendErrorBody): HttpResponse => ({
 
 /** Our field paths in the caller's snake_case: `replyTo` → `reply_to`, `attachments[0].contentType` → `attachments[0].content_type`. */
 const SNAKE: Record<string, string> = { replyTo: 'reply_to', contentType: 'content_type', contentId: 'content_id', scheduledAt: 'scheduled_at' };
-export const snakeField = (field: string): string => field.replace(/[A-Za-z]+/g, (word) => SNAKE[word] ?? word);
+const snakeField = (field: string): string => field.replace(/[A-Za-z]+/g, (word) => SNAKE[word] ?? word);
 
 /** The message Resend's own validation writes for one field: "Missing `to` field." or "Invalid `to` field: …". */
 function describe(issue: FieldIssue): string {
@@ -62,7 +62,7 @@ export const ATTACHMENT_SOURCE = 'must have either a content or a path';
 const isMissing = (issue: FieldIssue): boolean => / is required$|^is required$/.test(issue.message);
 
 /** Every issue, the first deciding the name (a missing field is Resend's `missing_required_field`). */
-export function fromIssues(issues: readonly FieldIssue[], fallback: string): ResendErrorBody {
+function fromIssues(issues: readonly FieldIssue[], fallback: string): ResendErrorBody {
   const first = issues[0];
   if (!first) return { statusCode: 422, name: 'validation_error', message: clip(fallback, PROBLEM_LIMITS.detailChars) };
   const shown = issues.slice(0, PROBLEM_LIMITS.issues).map(describe);

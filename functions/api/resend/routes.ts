@@ -13,7 +13,8 @@ import { describeError } from '../../core/log.js';
 import { rescheduleEmail } from '../../core/reschedule-email.js';
 import type { ApiDeps, RouteHandler } from '../deps.js';
 import { type HttpRequest, type HttpResponse, header, json, readJsonBody } from '../http.js';
-import { withIdempotency } from '../idempotency-key.js';
+import { logTo, withIdempotency } from '../idempotency-key.js';
+import { readLimit } from '../paging.js';
 import { resendEmailView, resendListedEmail } from './email-view.js';
 import { ResendError, resendErrorResponse, toResendError } from './errors.js';
 import { readResendScheduledAt } from './scheduled-at.js';
@@ -36,8 +37,6 @@ const resendRoute =
       return resendErrorResponse(body);
     }
   };
-
-const logTo = (deps: ApiDeps) => (deps.accept.log ? { log: deps.accept.log } : {});
 
 const reading = (deps: ApiDeps, allowPaths = true) => ({
   ...(deps.accept.allowedSenderDomains ? { allowedSenderDomains: deps.accept.allowedSenderDomains } : {}),
@@ -135,13 +134,8 @@ const getEmail: RouteHandler = async (_req, [id], deps) => {
   return json(200, resendEmailView(record));
 };
 
-/** Resend's page size: 1-100, 20 unless asked. */
-function readLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 20;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'must be an integer from 1 to 100');
-  return limit;
-}
+/** Resend's page size unless asked (its range, 1-100, is ours too). */
+const RESEND_PAGE = 20;
 
 /**
  * GET /emails: the email log, newest first, `{object: "list", has_more, data}`. `after` is
@@ -149,7 +143,7 @@ function readLimit(raw: string | undefined): number {
  * newer emails) is not served, since the log is read newest first.
  */
 const listEmails: RouteHandler = async (req, _params, deps) => {
-  const limit = readLimit(req.query.limit);
+  const limit = readLimit(req.query.limit, RESEND_PAGE);
   if (req.query.before) throw invalid('before', 'is not supported here: page with `after`, the id of the last email of the previous page');
   const afterId = req.query.after;
   const cursor = afterId ? await deps.messages.get(afterId) : undefined;

@@ -7,9 +7,8 @@
 import * as z from 'zod/mini';
 import { readSendItem } from '../../core/accept-email.js';
 import { described } from '../../core/described.js';
-import { validationFailed } from '../../core/errors.js';
 import type { RemoteFiles } from '../../core/ports.js';
-import { fieldIssues, LIMITS, plainWords } from '../../core/send-request.js';
+import { LIMITS, parseWith } from '../../core/send-request.js';
 import { ATTACHMENT_SOURCE, ResendError } from './errors.js';
 import { readResendScheduledAt } from './scheduled-at.js';
 
@@ -35,7 +34,7 @@ const resendAttachment = z
 const unsupported = (what: string) =>
   z.optional(z.unknown().check(z.refine((v) => v === undefined || v === null, { message: `is not supported here (${what})` })));
 
-export const resendSendRequestSchema = z.strictObject({
+const resendSendRequestSchema = z.strictObject({
   from: z.string(),
   to: addresses,
   cc: z.nullish(addresses),
@@ -52,8 +51,6 @@ export const resendSendRequestSchema = z.strictObject({
   topic_id: unsupported('Resend topics and audiences are not part of Posthaste'),
 });
 
-export type ResendSendRequest = z.output<typeof resendSendRequestSchema>;
-
 /** An attachment still to fetch: its position and URL. */
 interface RemoteAttachment {
   index: number;
@@ -61,7 +58,7 @@ interface RemoteAttachment {
 }
 
 /** Our send body, and the attachments whose content is still at a URL. */
-export interface TranslatedRequest {
+interface TranslatedRequest {
   body: Record<string, unknown> & { attachments?: Record<string, unknown>[] };
   remote: RemoteAttachment[];
 }
@@ -99,10 +96,8 @@ const defined = <T extends object>(entries: T): Partial<T> =>
   Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 
 /** The caller's body as ours: throws a 422 naming the caller's own field names. */
-export async function translateResendRequest(raw: unknown, now: Date): Promise<TranslatedRequest> {
-  const result = resendSendRequestSchema.safeParse(raw, { error: plainWords });
-  if (!result.success) throw validationFailed(fieldIssues(result.error));
-  const r = result.data;
+async function translateResendRequest(raw: unknown, now: Date): Promise<TranslatedRequest> {
+  const r = parseWith(resendSendRequestSchema, raw);
   const remote: RemoteAttachment[] = [];
   const attachments = r.attachments?.map((a, index) => {
     const filename = typeof a.filename === 'string' ? a.filename : a.path ? filenameFromUrl(a.path) : undefined;
@@ -133,7 +128,7 @@ export async function translateResendRequest(raw: unknown, now: Date): Promise<T
 }
 
 /** How long all the attachment fetches of one request may take together (API Gateway gives a request 29 s). */
-export const FETCH_BUDGET_MS = 20_000;
+const FETCH_BUDGET_MS = 20_000;
 const FETCH_TIMEOUT_MS = 10_000;
 const FETCH_CONCURRENCY = 4;
 /** A served content type we pass on as it is; anything odder falls back to the filename's. */
@@ -144,7 +139,7 @@ const PLAIN_TYPE = /^[A-Za-z0-9][\w.+-]{0,126}\/[A-Za-z0-9][\w.+-]{0,126}$/;
  * the time budget. A URL that cannot be fetched is Resend's `invalid_attachment`, naming
  * the attachment and the reason.
  */
-export async function fetchRemoteAttachments(request: TranslatedRequest, files: RemoteFiles | undefined, now: () => number, field: string): Promise<void> {
+async function fetchRemoteAttachments(request: TranslatedRequest, files: RemoteFiles | undefined, now: () => number, field: string): Promise<void> {
   if (request.remote.length === 0) return;
   const deadline = now() + FETCH_BUDGET_MS;
   let budget = LIMITS.messageBytes;

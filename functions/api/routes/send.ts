@@ -1,11 +1,9 @@
 import { acceptBatch, readBatch } from '../../core/accept-batch.js';
 import { acceptEmail } from '../../core/accept-email.js';
-import type { ApiDeps, RouteHandler } from '../deps.js';
+import type { RouteHandler } from '../deps.js';
 import { json, readJsonBody } from '../http.js';
-import { withIdempotency } from '../idempotency-key.js';
+import { logTo, withIdempotency } from '../idempotency-key.js';
 import { keptBatch } from '../kept-batch.js';
-
-const logTo = (deps: ApiDeps) => (deps.accept.log ? { log: deps.accept.log } : {});
 
 /** POST /v1/emails: 202 with the id, queued now or scheduled for `scheduledAt`. */
 export const sendEmail: RouteHandler = async (req, _params, deps) => {
