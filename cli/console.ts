@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type SigV4Options, sigV4Signer } from '../client/sigv4.js';
 import { CONSOLE_PATH, type ConsoleFiles, serveConsole } from '../local/console-assets.js';
 import { foreignRequest } from '../local/foreign-request.js';
+import { readBody } from '../local/read-body.js';
 
 export interface ConsoleForwarderOptions {
   /** The API's base URL, stage included (e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod). */
@@ -40,24 +41,13 @@ function problem(res: ServerResponse, status: number, code: string, title: strin
     .end(JSON.stringify({ type: `urn:posthaste:problem:${code}`, title, status, code, detail }));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 export async function startConsoleForwarder(options: ConsoleForwarderOptions): Promise<ConsoleForwarder> {
   const base = options.target.replace(/\/+$/, '');
   const sign = options.sigv4 ? sigV4Signer(options.sigv4 === true ? {} : options.sigv4) : undefined;
   const fetchImpl = options.fetch ?? fetch;
 
   async function forward(req: IncomingMessage, res: ServerResponse) {
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     if (!body) return problem(res, 413, 'payload_too_large', 'The request is too large', `at most ${MAX_BODY_BYTES} bytes`);
     const url = new URL(base + (req.url ?? '/'));
     const headers: Record<string, string> = {};

@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+
 /** Exit codes, the same for every command. */
 export const EXIT = {
   ok: 0,
@@ -39,6 +41,26 @@ export function table(headers: string[], rows: (string | number | undefined)[][]
     )
     .join('\n');
 }
+
+/** Adds --limit and --cursor to a command that lists one page. */
+export const pageOptions = (command: Command): Command =>
+  command.option('--limit <n>', 'page size (1-100)', (v) => Number(v)).option('--cursor <cursor>', 'continue from a previous page');
+
+/**
+ * The paging options for a command that leaves out an empty (or 0) --limit and --cursor, so
+ * the API's default applies. The email log, events and bounces send what was given instead.
+ */
+export const pageOrDefaults = (opts: { limit?: number; cursor?: string }): { limit?: number; cursor?: string } => ({
+  ...(opts.limit ? { limit: opts.limit } : {}),
+  ...(opts.cursor ? { cursor: opts.cursor } : {}),
+});
+
+/** Under a page: how to ask for the next one, when there is one. */
+export const more = (cursor: string | undefined): string[] => (cursor ? [`\nmore: --cursor ${cursor}`] : []);
+
+/** One page as a table, and how to ask for the next. */
+export const pageTable = <T>(page: { data: T[]; nextCursor?: string }, headings: string[], row: (item: T) => unknown[]): string =>
+  [table(headings, page.data.map(row) as string[][]), ...more(page.nextCursor)].join('\n');
 
 /** Key/value lines for one record. */
 export function details(pairs: [string, string | number | undefined][]): string {

@@ -13,7 +13,7 @@ import {
 import { ConfigError, type Env } from '../functions/compose/env.js';
 import { DLQ_ENV_HELP } from './dlq-help.js';
 import { fromEml, fromFlags, fromJsonFile, type SendFlags } from './email-input.js';
-import { details, EXIT, type Io, progressBar, table, UsageError } from './output.js';
+import { details, EXIT, type Io, pageOptions, pageOrDefaults, pageTable, progressBar, table, UsageError } from './output.js';
 import { addTemplateCommands } from './templates.js';
 import { addWebhookCommands } from './webhooks.js';
 
@@ -193,17 +193,9 @@ Examples:
       print(command, canceled, () => `${canceled.id} ${canceled.status}`);
     });
 
-  /** One page as a table (or JSON), and how to ask for the next. */
-  const printPage = <T>(command: Command, page: { data: T[]; nextCursor?: string }, headings: string[], row: (item: T) => unknown[]) =>
-    print(command, page, () =>
-      [table(headings, page.data.map(row) as string[][]), ...(page.nextCursor ? [`\nmore: --cursor ${page.nextCursor}`] : [])].join('\n'),
-    );
-  const paging = (command: Command) =>
-    command.option('--limit <n>', 'page size (1-100)', (v) => Number(v)).option('--cursor <cursor>', 'continue from a previous page');
-  /** The options given, without the ones left unset. */
-  const given = <T extends object>(opts: T): T => Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined && v !== '')) as T;
-
-  paging(
+  // bounces, emails list and events pass their options as given: the client leaves unset and empty ones out
+  // of the query. suppressions list leaves out a --limit of 0 as well (pageOrDefaults).
+  pageOptions(
     program
       .command('bounces')
       .description("bounce and complaint records, newest first: a recipient's, or everyone's")
@@ -211,19 +203,21 @@ Examples:
       .option('--type <type>', 'without --recipient: bounce or complaint')
       .option('--since <time>', 'without --recipient: reported at or after (ISO 8601 or a date)'),
   ).action(async (opts: { recipient?: string; type?: 'bounce' | 'complaint'; since?: string; limit?: number; cursor?: string }, command: Command) => {
-    const page = await clientFor(globals(command), env).bounces.list(given(opts));
-    printPage(command, page, ['when', 'recipient', 'type', 'bounce', 'message', 'diagnostic'], (b) => [
-      b.timestamp,
-      b.recipient,
-      b.type,
-      [b.bounceType, b.bounceSubType].filter(Boolean).join('/'),
-      b.messageId,
-      b.diagnosticCode ?? b.complaintFeedbackType,
-    ]);
+    const page = await clientFor(globals(command), env).bounces.list(opts);
+    print(command, page, () =>
+      pageTable(page, ['when', 'recipient', 'type', 'bounce', 'message', 'diagnostic'], (b) => [
+        b.timestamp,
+        b.recipient,
+        b.type,
+        [b.bounceType, b.bounceSubType].filter(Boolean).join('/'),
+        b.messageId,
+        b.diagnosticCode ?? b.complaintFeedbackType,
+      ]),
+    );
   });
 
   const emails = program.command('emails').description('the email log');
-  paging(
+  pageOptions(
     emails
       .command('list')
       .description('messages, newest first; the filters combine')
@@ -234,47 +228,47 @@ Examples:
       .option('--since <time>', 'created at or after (ISO 8601 or a date)')
       .option('--until <time>', 'created at or before'),
   ).action(async (opts: EmailFilters & PageOptions, command: Command) => {
-    const page = await clientFor(globals(command), env).emails.list(given(opts));
-    printPage(command, page, ['created', 'status', 'id', 'to', 'subject', 'last event'], (m) => [
-      m.createdAt,
-      m.status,
-      m.id,
-      [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].join(', '),
-      m.subject,
-      m.lastEvent?.type ?? '',
-    ]);
+    const page = await clientFor(globals(command), env).emails.list(opts);
+    print(command, page, () =>
+      pageTable(page, ['created', 'status', 'id', 'to', 'subject', 'last event'], (m) => [
+        m.createdAt,
+        m.status,
+        m.id,
+        [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])].join(', '),
+        m.subject,
+        m.lastEvent?.type ?? '',
+      ]),
+    );
   });
 
-  paging(
+  pageOptions(
     program
       .command('events')
       .description('the webhook events, oldest first (what the webhooks POST)')
       .option('--since <time>', 'happened at or after (ISO 8601 or a date)')
       .option('--type <type>', 'only this type, e.g. email.bounced'),
   ).action(async (opts: EventFilters & PageOptions, command: Command) => {
-    const page = await clientFor(globals(command), env).events.list(given(opts));
-    printPage(command, page, ['at', 'type', 'email', 'recipients', 'detail'], (e) => [
-      e.createdAt,
-      e.type,
-      e.data.id,
-      (e.data.recipients ?? e.data.to).join(', '),
-      e.data.detail ?? e.data.response ?? '',
-    ]);
+    const page = await clientFor(globals(command), env).events.list(opts);
+    print(command, page, () =>
+      pageTable(page, ['at', 'type', 'email', 'recipients', 'detail'], (e) => [
+        e.createdAt,
+        e.type,
+        e.data.id,
+        (e.data.recipients ?? e.data.to).join(', '),
+        e.data.detail ?? e.data.response ?? '',
+      ]),
+    );
   });
 
   const suppressions = program.command('suppressions').description('addresses Posthaste no longer sends to');
-  suppressions
-    .command('list')
-    .description('list suppressed addresses')
-    .option('--limit <n>', 'page size (1-100)', (v) => Number(v))
-    .option('--cursor <cursor>', 'continue from a previous page')
-    .action(async (opts: { limit?: number; cursor?: string }, command: Command) => {
-      const page = await clientFor(globals(command), env).suppressions.list({
-        ...(opts.limit ? { limit: opts.limit } : {}),
-        ...(opts.cursor ? { cursor: opts.cursor } : {}),
-      });
-      printPage(command, page, ['address', 'reason', 'since', 'detail'], (s) => [s.address, s.reason, s.createdAt, s.diagnosticCode ?? s.bounceType]);
-    });
+  pageOptions(suppressions.command('list').description('list suppressed addresses')).action(
+    async (opts: { limit?: number; cursor?: string }, command: Command) => {
+      const page = await clientFor(globals(command), env).suppressions.list(pageOrDefaults(opts));
+      print(command, page, () =>
+        pageTable(page, ['address', 'reason', 'since', 'detail'], (s) => [s.address, s.reason, s.createdAt, s.diagnosticCode ?? s.bounceType]),
+      );
+    },
+  );
   suppressions
     .command('get')
     .description('show why an address is suppressed')

@@ -2,16 +2,15 @@
  * `posthaste templates push|pull|render`: templates kept in git (cli/template-folder.ts),
  * stored through the API, rendered offline from a folder with the same engine the API
  * uses, or by the API from what it stores.
+ *
+ * The folder code and the engine (Handlebars, zod) are imported inside the commands that use
+ * them: the program registers these commands on every run, and the others start without them.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Posthaste, PosthasteApiError, type ProblemDocument, type RenderedTemplate } from '../client/index.js';
 import { PosthasteError, toProblem } from '../functions/core/errors.js';
 import type { TemplateContent } from '../functions/core/records.js';
-import { renderTemplate } from '../functions/core/render-template.js';
-import { TemplateCache } from '../functions/core/template-cache.js';
 import { table, UsageError } from './output.js';
-import { readTemplateFolder, sameContent, writeTemplateFolder } from './template-folder.js';
 
 export interface CommandContext {
   client: (command: Command) => Posthaste;
@@ -20,22 +19,16 @@ export interface CommandContext {
 
 const isNotFound = (error: unknown) => error instanceof PosthasteApiError && error.status === 404;
 
-function readVariables(file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${file}: ${(error as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${file}: must hold a JSON object of variables`);
-  return value as Record<string, unknown>;
-}
-
 /** A local rendering, refused the way the API refuses it. */
 async function renderOffline(dir: string, alias: string, variables: Record<string, unknown> | undefined, autoText: boolean): Promise<RenderedTemplate> {
+  const [{ readTemplateFolder }, { checkTemplate }, { renderTemplate }, { TemplateCache }] = await Promise.all([
+    import('./template-folder.js'),
+    import('../functions/core/template-engine.js'),
+    import('../functions/core/render-template.js'),
+    import('../functions/core/template-cache.js'),
+  ]);
   const found = readTemplateFolder(dir).find((t) => t.alias === alias);
   if (!found) throw new UsageError(`${dir} has no template ${alias}`);
-  const { checkTemplate } = await import('../functions/core/template-engine.js');
   const issues = checkTemplate(found.content);
   try {
     if (issues.length > 0) throw new PosthasteError('validation_failed', `${issues[0]!.field}: ${issues[0]!.message}`, issues);
@@ -61,6 +54,7 @@ async function pushOne(client: Posthaste, alias: string, content: TemplateConten
     throw error;
   });
   if (!current) return { ...(await client.templates.create({ alias, ...content })), result: 'created' };
+  const { sameContent } = await import('./template-folder.js');
   if (sameContent(current, content)) return { alias, version: current.version, result: 'unchanged' };
   return { ...(await client.templates.update(alias, content)), result: 'updated' };
 }
@@ -74,6 +68,7 @@ export function addTemplateCommands(program: Command, context: CommandContext): 
     .description('store every template of a folder: new ones are created, changed ones get a new version, the rest stay as they are')
     .argument('<dir>', 'a folder with one folder per alias (subject, html, text files) and optional partials/')
     .action(async (dir: string, _opts, command: Command) => {
+      const { readTemplateFolder } = await import('./template-folder.js');
       const local = readTemplateFolder(dir);
       if (local.length === 0) throw new UsageError(`${dir} holds no template folders`);
       const client = context.client(command);
@@ -92,6 +87,7 @@ export function addTemplateCommands(program: Command, context: CommandContext): 
     .description('write the latest version of every stored template into a folder (the layout push reads)')
     .argument('<dir>', 'the folder to write')
     .action(async (dir: string, _opts, command: Command) => {
+      const { writeTemplateFolder } = await import('./template-folder.js');
       const client = context.client(command);
       const pulled: { alias: string; version: number; content: TemplateContent }[] = [];
       for await (const summary of client.templates.all()) {
@@ -115,7 +111,7 @@ export function addTemplateCommands(program: Command, context: CommandContext): 
     .option('--version <n>', 'a stored version (default: the latest)', (v) => Number(v))
     .option('--no-auto-text', 'do not make a text part from the html')
     .action(async (alias: string, opts: { vars?: string; dir?: string; version?: number; autoText: boolean }, command: Command) => {
-      const variables = opts.vars ? readVariables(opts.vars) : undefined;
+      const variables = opts.vars ? (await import('./template-folder.js')).readVariables(opts.vars) : undefined;
       if (opts.dir && opts.version !== undefined) throw new UsageError('--version names a stored version; a folder has only its current sources');
       const rendered = opts.dir
         ? await renderOffline(opts.dir, alias, variables, opts.autoText)

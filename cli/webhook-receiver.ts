@@ -8,6 +8,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook, type WebhookEvent } from '../client/index.js';
+import { readBody } from '../local/read-body.js';
 
 /** Payloads are a few kilobytes; anything far larger is not from Posthaste. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,24 +44,6 @@ export interface Receiver {
   /** `http://127.0.0.1:<port>/` */
   url: string;
   stop(): Promise<void>;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(' ') : value);
@@ -102,13 +85,16 @@ async function forward(url: string, body: Buffer, headers: IncomingHttpHeaders):
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
-    let body: Buffer;
+    let body: Buffer | undefined;
     try {
-      body = await readBody(req);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) res.writeHead(413).end();
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch {
+      // The request broke off: there is no one to answer.
       return;
     }
+    // Far larger than any event, so not from Posthaste: drop the connection rather than read on
+    // (the reader leaves the socket open for an answer, which would only invite the rest).
+    if (!body) return void res.destroy();
     const received: ReceivedEvent = { webhookId: single(req.headers['webhook-id']) };
     const secret = options.secret();
     try {

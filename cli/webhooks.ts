@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import type { Posthaste, WebhookDelivery, WebhookEndpoint, WebhookEndpointCreated, WebhookEndpointRequest } from '../client/index.js';
-import { details, type Io, table, UsageError } from './output.js';
+import { details, type Io, more, pageOptions, pageOrDefaults, pageTable, table, UsageError } from './output.js';
 
 export interface WebhookCommandContext {
   client: (command: Command) => Posthaste;
@@ -34,8 +34,6 @@ const stateText = (e: WebhookEndpoint) => {
   const reason = e.disabledReason;
   return reason?.startsWith('disabled') ? reason : `disabled${reason ? `: ${reason}` : ''}`;
 };
-const pageSize = (v: string) => Number(v);
-const more = (cursor: string | undefined) => (cursor ? [`\nmore: --cursor ${cursor}`] : []);
 
 /**
  * `--url` is also the program's own option (the API's URL), and commander hands every `--url`
@@ -135,23 +133,14 @@ Examples:
       );
     });
 
-  webhooks
-    .command('list')
-    .description('list endpoints (never with their secrets)')
-    .option('--limit <n>', 'page size (1-100)', pageSize)
-    .option('--cursor <cursor>', 'continue from a previous page')
-    .action(async (opts: { limit?: number; cursor?: string }, command: Command) => {
-      const page = await client(command).webhooks.list({ ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.cursor ? { cursor: opts.cursor } : {}) });
+  pageOptions(webhooks.command('list').description('list endpoints (never with their secrets)')).action(
+    async (opts: { limit?: number; cursor?: string }, command: Command) => {
+      const page = await client(command).webhooks.list(pageOrDefaults(opts));
       print(command, page, () =>
-        [
-          table(
-            ['id', 'url', 'events', 'state', 'description'],
-            page.data.map((e) => [e.id, e.url, eventsText(e.events), stateText(e), e.description]),
-          ),
-          ...more(page.nextCursor),
-        ].join('\n'),
+        pageTable(page, ['id', 'url', 'events', 'state', 'description'], (e) => [e.id, e.url, eventsText(e.events), stateText(e), e.description]),
       );
-    });
+    },
+  );
 
   webhooks
     .command('get')
@@ -207,19 +196,15 @@ Examples:
       );
     });
 
-  webhooks
-    .command('deliveries')
-    .description("an endpoint's deliveries, newest first, each with every attempt (status code, duration, error)")
-    .argument('<id>')
-    .option('--limit <n>', 'page size (1-100)', pageSize)
-    .option('--cursor <cursor>', 'continue from a previous page')
-    .action(async (id: string, opts: { limit?: number; cursor?: string }, command: Command) => {
-      const page = await client(command).webhooks.deliveries(id, {
-        ...(opts.limit ? { limit: opts.limit } : {}),
-        ...(opts.cursor ? { cursor: opts.cursor } : {}),
-      });
-      print(command, page, () => [describeDeliveries(page.data), ...more(page.nextCursor)].join('\n'));
-    });
+  pageOptions(
+    webhooks
+      .command('deliveries')
+      .description("an endpoint's deliveries, newest first, each with every attempt (status code, duration, error)")
+      .argument('<id>'),
+  ).action(async (id: string, opts: { limit?: number; cursor?: string }, command: Command) => {
+    const page = await client(command).webhooks.deliveries(id, pageOrDefaults(opts));
+    print(command, page, () => [describeDeliveries(page.data), ...more(page.nextCursor)].join('\n'));
+  });
 
   webhooks
     .command('retry')

@@ -202,30 +202,26 @@ export class Posthaste {
       await this.request('DELETE', `/v1/suppressions/${encodeURIComponent(address)}`);
     },
     /** Every entry, page after page. */
-    all: (limit = 100): AsyncGenerator<Suppression> => paginate((cursor) => this.suppressions.list({ limit, ...(cursor ? { cursor } : {}) })),
+    all: (limit = 100): AsyncGenerator<Suppression> => paginate(this.suppressions.list, {}, limit),
   };
 
   /** The email log: newest first. A page may hold fewer than `limit` while more follow; `all` keeps going. */
   readonly emails = {
     list: (options: PageOptions & EmailFilters = {}): Promise<EmailList> => this.request('GET', `/v1/emails${query(options)}`),
-    all: (filters: EmailFilters = {}, limit = 100): AsyncGenerator<EmailSummary> =>
-      paginate((cursor) => this.emails.list({ ...filters, limit, ...(cursor ? { cursor } : {}) })),
+    all: (filters: EmailFilters = {}, limit = 100): AsyncGenerator<EmailSummary> => paginate(this.emails.list, filters, limit),
   };
 
   readonly bounces = {
     list: (options: PageOptions & BounceFilters = {}): Promise<BounceList> => this.request('GET', `/v1/bounces${query(options)}`),
     /** A recipient's records (a string), or every recipient's matching the filters. */
-    all: (filters: string | BounceFilters = {}, limit = 100): AsyncGenerator<Bounce> => {
-      const given = typeof filters === 'string' ? { recipient: filters } : filters;
-      return paginate((cursor) => this.bounces.list({ ...given, limit, ...(cursor ? { cursor } : {}) }));
-    },
+    all: (filters: string | BounceFilters = {}, limit = 100): AsyncGenerator<Bounce> =>
+      paginate(this.bounces.list, typeof filters === 'string' ? { recipient: filters } : filters, limit),
   };
 
   /** The webhook events, oldest first, for apps that pull: ask again from a little before the newest you saw and drop ids you have. */
   readonly events = {
     list: (options: PageOptions & EventFilters = {}): Promise<EventFeed> => this.request('GET', `/v1/events${query(options)}`),
-    all: (filters: EventFilters = {}, limit = 100): AsyncGenerator<FeedEvent> =>
-      paginate((cursor) => this.events.list({ ...filters, limit, ...(cursor ? { cursor } : {}) })),
+    all: (filters: EventFilters = {}, limit = 100): AsyncGenerator<FeedEvent> => paginate(this.events.list, filters, limit),
   };
 
   /** Webhook endpoints: where Posthaste POSTs signed events, and what became of each delivery. */
@@ -260,7 +256,7 @@ export class Posthaste {
       this.request('GET', `/v1/templates/${encodeURIComponent(alias)}${query(options)}`),
     list: (page: PageOptions = {}): Promise<TemplateList> => this.request('GET', `/v1/templates${query(page)}`),
     /** Every template, page after page (each as its latest version, without the sources). */
-    all: (limit = 100): AsyncGenerator<TemplateSummary> => paginate((cursor) => this.templates.list({ limit, ...(cursor ? { cursor } : {}) })),
+    all: (limit = 100): AsyncGenerator<TemplateSummary> => paginate(this.templates.list, {}, limit),
     /** Deletes the template and every version. */
     remove: async (alias: string): Promise<void> => {
       await this.request('DELETE', `/v1/templates/${encodeURIComponent(alias)}`);
@@ -317,10 +313,15 @@ function query(params: object): string {
   return text ? `?${text}` : '';
 }
 
-async function* paginate<T>(page: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor?: string | undefined }>): AsyncGenerator<T> {
+/** Every item of a listing: `list` asked with the filters and `limit`, then with each page's cursor until there is none. */
+async function* paginate<F extends object, T>(
+  list: (options: F & PageOptions) => Promise<{ data: T[]; nextCursor?: string | undefined }>,
+  filters: F,
+  limit: number,
+): AsyncGenerator<T> {
   let cursor: string | undefined;
   do {
-    const result = await page(cursor);
+    const result = await list({ ...filters, limit, ...(cursor ? { cursor } : {}) });
     yield* result.data;
     cursor = result.nextCursor;
   } while (cursor);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type GatewayProblemType, gatewayProblemDocument } from '../functions/api/gateway-problems.js';
 import { foreignRequest } from './foreign-request.js';
+import { readBody } from './read-body.js';
 import { lambdaContext } from './sqs-poller.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -13,17 +14,6 @@ export interface Gateway {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return 'too_large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 export function toProxyEvent(
@@ -104,8 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const foreign = foreignRequest(req, server, options.allowedOrigins ?? []);
       if (foreign) return refuse('ACCESS_DENIED', 403, foreign);
       if (options.pages?.(req, res)) return;
-      const body = await readBody(req);
-      if (body === 'too_large') return refuse('REQUEST_TOO_LARGE', 413, 'Request Too Long', { connection: 'close' });
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (!body) return refuse('REQUEST_TOO_LARGE', 413, 'Request Too Long', { connection: 'close' });
       let principalId = 'local';
       if (options.authorize) {
         const verdict = await options.authorize(req.headers);
