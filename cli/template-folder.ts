@@ -58,17 +58,10 @@ function readPartials(dir: string): Record<string, string> {
   return partials;
 }
 
-/** A JSON object of variables: a template's sample.json, or the file `render --vars` names. */
-export function readVariables(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${file}: ${(error as Error).message}`);
-  }
+function readSample(file: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
   }
@@ -106,7 +99,7 @@ export function readTemplateFolder(dir: string): FolderTemplate[] {
     const available = { ...shared, ...readPartials(join(folder, PARTIALS)) };
     const called = partialsCalledBy([content.subject, html ?? '', text ?? ''], available);
     if (called.length > 0) content.partials = Object.fromEntries(called.sort().map((name) => [name, available[name]!]));
-    const sample = existsSync(join(folder, SAMPLE)) ? readVariables(join(folder, SAMPLE)) : undefined;
+    const sample = existsSync(join(folder, SAMPLE)) ? readSample(join(folder, SAMPLE)) : undefined;
     return { alias, content, ...(sample ? { sample } : {}) };
   });
 }

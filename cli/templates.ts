@@ -6,6 +6,7 @@
  * The folder code and the engine (Handlebars, zod) are imported inside the commands that use
  * them: the program registers these commands on every run, and the others start without them.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Posthaste, PosthasteApiError, type ProblemDocument, type RenderedTemplate } from '../client/index.js';
 import { PosthasteError, toProblem } from '../functions/core/errors.js';
@@ -18,6 +19,17 @@ export interface CommandContext {
 }
 
 const isNotFound = (error: unknown) => error instanceof PosthasteApiError && error.status === 404;
+
+function readVariables(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${file}: must hold a JSON object of variables`);
+  return value as Record<string, unknown>;
+}
 
 /** A local rendering, refused the way the API refuses it. */
 async function renderOffline(dir: string, alias: string, variables: Record<string, unknown> | undefined, autoText: boolean): Promise<RenderedTemplate> {
@@ -111,7 +123,7 @@ export function addTemplateCommands(program: Command, context: CommandContext): 
     .option('--version <n>', 'a stored version (default: the latest)', (v) => Number(v))
     .option('--no-auto-text', 'do not make a text part from the html')
     .action(async (alias: string, opts: { vars?: string; dir?: string; version?: number; autoText: boolean }, command: Command) => {
-      const variables = opts.vars ? (await import('./template-folder.js')).readVariables(opts.vars) : undefined;
+      const variables = opts.vars ? readVariables(opts.vars) : undefined;
       if (opts.dir && opts.version !== undefined) throw new UsageError('--version names a stored version; a folder has only its current sources');
       const rendered = opts.dir
         ? await renderOffline(opts.dir, alias, variables, opts.autoText)
